@@ -1,0 +1,17 @@
+#!/bin/sh
+# Installs every Debian 12 package the build, the daemon and the test suite need.
+# Idempotent: packages already present are left alone.
+set -eu
+PKGS="build-essential cmake pkg-config libasound2-dev libsystemd-dev nlohmann-json3-dev doctest-dev
+alsa-utils strace qemu-system-x86 busybox-static cpio kmod udev"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO=sudo
+	echo "scarlettd: installing$missing" >&2
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
