@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "cli/Options.hpp"
+
+#include <array>
+#include <cctype>
+#include <string_view>
+
+#include "generated/Version.hpp"
+
+namespace Cli {
+
+namespace {
+
+struct CommandSpec {
+    std::string_view name;
+    size_t min_args;
+    size_t max_args;
+    std::string_view usage;
+};
+
+constexpr size_t UNLIMITED = static_cast<size_t>(-1);
+
+constexpr std::array<CommandSpec, 7> COMMANDS = {{
+    {"devices", 0, 0,
+     "Usage: scarlettctl [--json] devices\n"
+     "List the devices scarlettd knows: id, online, card, model (or ALSA name) and\n"
+     "number of controls. Offline devices keep their id.\n"},
+    {"controls", 0, 1,
+     "Usage: scarlettctl [-d ID] [--json] controls [PATTERN]\n"
+     "List the controls of a device: numid, name, index, type, access, value.\n"
+     "PATTERN is a shell glob on the control name; quote it: 'Line In *'.\n"
+     "ACCESS is rw (writable now) or r- (read-only, locked or inactive; the reason\n"
+     "follows), plus 'volatile' for controls that change without events.\n"},
+    {"get", 1, UNLIMITED,
+     "Usage: scarlettctl [-d ID] [--json] get CONTROL...\n"
+     "Show controls in detail: type, access, range, dB range, items and value.\n"
+     "CONTROL: see 'scarlettctl --help'.\n"},
+    {"set", 2, UNLIMITED,
+     "Usage: scarlettctl [-d ID] [--json] [-n] set CONTROL VALUE [CONTROL VALUE]...\n"
+     "Set controls and print the values read back. All changes are checked before\n"
+     "any is written: if one is invalid, nothing changes. -n/--dry-run only checks.\n"
+     "CONTROL and VALUE: see 'scarlettctl --help'. A negative number is a value,\n"
+     "not an option: set 'Mix A Input 01 Playback Volume' -6dB.\n"},
+    {"watch", 0, 1,
+     "Usage: scarlettctl [-d ID] [--json] watch [PATTERN]\n"
+     "Print one line per changed control, and when devices come and go, until\n"
+     "Ctrl-C. PATTERN is a shell glob on the control name. With --json, print each\n"
+     "notification as one JSON line.\n"},
+    {"info", 0, 0,
+     "Usage: scarlettctl [--json] info\n"
+     "Show the daemon's version, protocol, pid, uptime, devices and clients.\n"},
+    {"help", 0, 1,
+     "Usage: scarlettctl help [COMMAND]\n"
+     "Show the help, or the help of one command.\n"},
+}};
+
+const CommandSpec* FindCommand(std::string_view name) {
+    for (const auto& spec : COMMANDS)
+        if (spec.name == name) return &spec;
+    return nullptr;
+}
+
+/** True for "-6", "-6dB", "-.5": values, not options. */
+bool LooksNegativeNumber(std::string_view arg) {
+    return arg.size() >= 2 && arg[0] == '-' &&
+           (std::isdigit(static_cast<unsigned char>(arg[1])) || arg[1] == '.');
+}
+
+}  // namespace
+
+Options ParseArgs(const std::vector<std::string>& args) {
+    Options options;
+    std::vector<std::string> positional;
+    bool options_done = false;
+
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (options_done || arg.empty() || arg[0] != '-' || arg == "-" ||
+            LooksNegativeNumber(arg)) {
+            positional.push_back(arg);
+            continue;
+        }
+        if (arg == "--") {
+            options_done = true;
+            continue;
+        }
+
+        /* Split "--name=value" and "-dVALUE" so both spellings work. */
+        std::string name = arg;
+        std::optional<std::string> inline_value;
+        if (arg.starts_with("--")) {
+            if (const auto eq = arg.find('='); eq != std::string::npos) {
+                name = arg.substr(0, eq);
+                inline_value = arg.substr(eq + 1);
+            }
+        } else if (arg.size() > 2) {
+            name = arg.substr(0, 2);
+            inline_value = arg.substr(2);
+        }
+        auto take_value = [&]() -> std::string {
+            if (inline_value) return *inline_value;
+            if (i + 1 >= args.size()) throw UsageError("option " + name + " needs a value");
+            return args[++i];
+        };
+        auto no_value = [&] {
+            if (inline_value) throw UsageError("option " + name + " takes no value");
+        };
+
+        if (name == "-d" || name == "--device") {
+            options.device = take_value();
+            if (options.device->empty()) throw UsageError("the device id is empty");
+        } else if (name == "--socket-dir") {
+            options.socket_dir = take_value();
+            if (options.socket_dir->empty()) throw UsageError("the socket directory is empty");
+        } else if (name == "--json") {
+            no_value();
+            options.json = true;
+        } else if (name == "-n" || name == "--dry-run") {
+            no_value();
+            options.dry_run = true;
+        } else if (name == "-h" || name == "--help") {
+            no_value();
+            options.help = true;
+        } else if (name == "--version") {
+            no_value();
+            options.version = true;
+        } else {
+            throw UsageError("unknown option '" + arg + "'");
+        }
+    }
+
+    if (positional.empty()) {
+        if (!options.help && !options.version) throw UsageError("no command given");
+        return options;
+    }
+    options.command = positional.front();
+    options.args.assign(positional.begin() + 1, positional.end());
+
+    const CommandSpec* spec = FindCommand(options.command);
+    if (!spec) throw UsageError("unknown command '" + options.command + "'");
+    if (options.help || options.version) return options;
+    if (options.args.size() < spec->min_args)
+        throw UsageError(options.command + ": missing argument");
+    if (options.args.size() > spec->max_args)
+        throw UsageError(options.command + ": too many arguments");
+    if (options.command == "set" && options.args.size() % 2 != 0)
+        throw UsageError("set: every CONTROL needs a VALUE");
+    return options;
+}
+
+std::string GetUsage() {
+    return R"(Usage: scarlettctl [OPTIONS] COMMAND [ARGS...]
+Control Focusrite audio interfaces through the scarlettd daemon.
+
+Commands:
+  devices                List devices: id, online, card, model, controls.
+  controls [PATTERN]     List a device's controls (PATTERN: shell glob on names).
+  get CONTROL...         Show controls in detail.
+  set CONTROL VALUE...   Set controls (all or nothing); print the values read back.
+  watch [PATTERN]        Print changes and device hotplug until Ctrl-C.
+  info                   Show the daemon's version and status.
+  help [COMMAND]         Show this help, or a command's help.
+
+Options (before or after the command):
+  -d, --device ID        The device to use (see 'scarlettctl devices'). May be
+                         omitted when scarlettd knows exactly one device.
+      --socket-dir DIR   Directory of scarlettd's sockets. Default:
+                         $SCARLETTD_SOCKET_DIR, else $XDG_RUNTIME_DIR/scarlettd.
+      --json             Print the daemon's result as JSON; watch prints one
+                         notification per line. On a daemon error, the error object
+                         is printed to stdout as well.
+  -n, --dry-run          set: only check the changes, write nothing.
+  -h, --help             Show help (with a command: that command's help).
+      --version          Show the version.
+  --                     End of options.
+
+CONTROL names a control:
+  125                    numid 125
+  'Line In 1 Air Capture Switch'
+                         name (index 0)
+  'Mic Capture Volume',1 name and index (the index after the last comma)
+  numid=125  or  name='Mic Capture Volume',index=1[,iface=mixer]
+                         amixer style
+
+VALUE, as you would type it (scarlettd checks it):
+  integer                160;  per channel: 160,150;  in dB: -6dB or -6dB,-3dB;
+                         min or max
+  boolean                on/off, true/false, yes/no, 1/0; toggle flips it
+  enumerated             an item label (case-insensitive) or its index:
+                         'Analogue 1' or 3;  per channel: Off,'Analogue 1'
+  bytes                  a hex string
+  One value sets every channel; a comma-separated list sets each channel.
+
+Examples:
+  scarlettctl devices
+  scarlettctl controls 'Line In *'
+  scarlettctl set 'Line In 1 Air Capture Switch' toggle
+  scarlettctl -d ID set 'Mix A Input 01 Playback Volume' -6dB
+  scarlettctl --json watch 'Line In *' | jq .
+
+Exit status:
+  0  success
+  1  scarlettd returned an error (message on stderr)
+  2  usage error
+  3  cannot connect to scarlettd, or the connection failed
+)";
+}
+
+std::string GetCommandUsage(const std::string& command) {
+    if (const CommandSpec* spec = FindCommand(command)) return std::string(spec->usage);
+    return GetUsage();
+}
+
+std::string GetVersionText() {
+    return std::string("scarlettctl ") + SCARLETTD_VERSION;
+}
+
+}  // namespace Cli

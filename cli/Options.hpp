@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace Cli {
+
+/** Exit statuses of scarlettctl (documented in --help). */
+enum ExitStatus : int {
+    EXIT_OK = 0,
+    EXIT_DAEMON_ERROR = 1,
+    EXIT_USAGE = 2,
+    EXIT_CONNECT = 3,
+};
+
+/** A command line the user has to fix; exit status EXIT_USAGE. */
+class UsageError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+/** The parsed command line. */
+struct Options {
+    /** "devices", "controls", "get", "set", "watch", "info", "help"; empty if none. */
+    std::string command;
+    std::vector<std::string> args;
+    std::optional<std::string> device;
+    std::optional<std::string> socket_dir;
+    bool json = false;
+    bool dry_run = false;
+    bool help = false;
+    bool version = false;
+};
+
+/**
+ * Parses the arguments after argv[0]. Options may come before or after the command;
+ * "--" ends them, and a "-" followed by a digit is a value (set X -6dB), not an option.
+ * Checks the command's argument count. Throws UsageError.
+ */
+Options ParseArgs(const std::vector<std::string>& args);
+
+/** The full --help text. */
+std::string GetUsage();
+
+/** The help of one command; the full help for an unknown or empty name. */
+std::string GetCommandUsage(const std::string& command);
+
+/** "scarlettctl <version>". */
+std::string GetVersionText();
+
+}  // namespace Cli

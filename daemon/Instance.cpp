@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "daemon/Instance.hpp"
+
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
+
+#include "daemon/Log.hpp"
+#include "ipc/SocketDir.hpp"
+#include "systemd/Notify.hpp"
+
+OpenCard::OpenCard(Instance& instance, Alsa::CardIdentity identity)
+    : instance_(instance), identity_(std::move(identity)) {}
+
+void OpenCard::Open() {
+    const auto& open = instance_.GetOptions().open_card;
+    card_ = open ? open(identity_.ctl, *this) : Alsa::OpenCard(identity_.ctl, *this);
+    fds_ = card_->GetPollFds();
+    for (size_t i = 0; i < fds_.size(); ++i) {
+        auto watch = std::make_unique<Event::FdWatch>(
+            instance_.GetLoop(), [this, i](uint32_t events) { OnReady(i, events); });
+        uint32_t flags = 0;
+        if (fds_[i].events & POLLIN) flags |= EPOLLIN;
+        if (fds_[i].events & POLLOUT) flags |= EPOLLOUT;
+        watch->Open(fds_[i].fd, flags);
+        watches_.push_back(std::move(watch));
+    }
+    ready_ = true;
+}
+
+void OpenCard::OnReady(size_t index, uint32_t events) noexcept {
+    for (auto& fd : fds_) fd.revents = 0;
+    short revents = 0;
+    if (events & EPOLLIN) revents |= POLLIN;
+    if (events & EPOLLOUT) revents |= POLLOUT;
+    if (events & EPOLLERR) revents |= POLLERR;
+    if (events & EPOLLHUP) revents |= POLLHUP;
+    fds_[index].revents = revents;
+    bool alive = false;
+    try {
+        alive = card_->HandleEvents(fds_);
+    } catch (const std::exception& e) {
+        Log::Warning(identity_.id + ": " + e.what());
+    }
+    /* Gone: leave the epoll set at once, or a dead fd reporting EPOLLERR would spin
+     * the loop (PipeWire b904c3ee1), and close it so the kernel can free the card. */
+    if (!alive) instance_.CloseCard(identity_.id, "unplugged");
+}
+
+void OpenCard::OnControlValue(const Alsa::ControlInfo& info, const Alsa::Value& value) noexcept {
+    if (ready_) instance_.GetCache().ApplyValue(identity_.id, info.id.numid, value);
+}
+
+void OpenCard::OnControlInfo(const Alsa::ControlInfo& info, const Alsa::Value& value) noexcept {
+    if (ready_) instance_.GetCache().ApplyInfo(identity_.id, info, value);
+}
+
+void OpenCard::OnControlAdded(const Alsa::ControlInfo& info, const Alsa::Value& value) noexcept {
+    if (ready_) instance_.GetCache().AddControl(identity_.id, info, value);
+}
+
+void OpenCard::OnControlRemoved(const Alsa::ControlId& id) noexcept {
+    if (ready_) instance_.GetCache().RemoveControl(identity_.id, id.numid);
+}
+
+Instance::Instance(Options options)
+    : options_(std::move(options)),
+      started_(std::chrono::steady_clock::now()),
+      cache_([this](const Core::Change& change) { OnCacheChange(change); }),
+      server_(loop_, *this, options_.limits),
+      reap_(loop_, [this] { closed_cards_.clear(); }),
+      flush_(loop_, [this] { Flush(); }),
+      rescan_(loop_, [this] { Rescan(); }),
+      retry_(loop_, [this] { Rescan(); }),
+      inotify_watch_(loop_, [this](uint32_t) { OnInotify(); }),
+      signal_watch_(loop_, [this](uint32_t) {
+          signalfd_siginfo info;
+          while (read(signal_fd_.Get(), &info, sizeof(info)) == sizeof(info)) {
+              Log::Info("signal " + std::to_string(info.ssi_signo) + ": stopping");
+              loop_.Break();
+          }
+      }) {
+    /* A client that goes away mid-write must not kill us: Restart=on-failure would
+     * not even restart a daemon killed by SIGPIPE. */
+    signal(SIGPIPE, SIG_IGN);
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    sigprocmask(SIG_BLOCK, &mask, nullptr);
+    signal_fd_.Reset(signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK));
+    if (!signal_fd_) throw std::system_error(errno, std::system_category(), "signalfd");
+    signal_watch_.Open(signal_fd_.Get(), EPOLLIN);
+
+    const std::string dir = Ipc::ResolveSocketDir(options_.socket_dir);
+    for (auto [kind, name] : {std::pair{Ipc::SocketKind::Control, "control.sock"},
+                              std::pair{Ipc::SocketKind::Events, "events.sock"}}) {
+        const std::string path = dir + "/" + name;
+        server_.Listen(kind, path);
+    }
+    Log::Info("listening on " + dir);
+}
+
+Instance::~Instance() {
+    /* Close cards quietly: no device.removed on shutdown. */
+    cards_.clear();
+}
+
+void Instance::Start() {
+    /* Watch before scanning, so a card appearing in between is not missed. */
+    if (options_.watch_dev_snd) StartHotplug();
+    Rescan();
+    Systemd::Notify("READY=1");
+}
+
+void Instance::Run() {
+    Start();
+    loop_.Run();
+    Systemd::Notify("STOPPING=1");
+}
+
+void Instance::CloseCard(const std::string& id, const char* reason) noexcept {
+    auto it = cards_.find(id);
+    if (it == cards_.end()) return;
+    /* Out of the epoll set now; snd_hctl_close() right after the current callback,
+     * which may be this card's own. */
+    it->second->StopWatching();
+    closed_cards_.push_back(std::move(it->second));
+    cards_.erase(it);
+    reap_.Schedule();
+    Log::Notice(id + ": " + reason);
+    cache_.SetOffline(id);
+    /* A vanished card may come back under a new number: let hotplug find it. */
+}

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <poll.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "alsa/Card.hpp"
+#include "daemon/core/StateCache.hpp"
+#include "daemon/core/Subscription.hpp"
+#include "daemon/event/EventLoop.hpp"
+#include "ipc/Server.hpp"
+
+struct Options {
+    std::vector<std::string> cards;  // --card NAME, repeatable
+    bool all_cards = false;
+    std::optional<std::string> socket_dir;
+    Ipc::Limits limits;
+
+    /* Seams for in-process tests; empty means the real ALSA discovery and backend. */
+    std::function<std::vector<Alsa::CardIdentity>()> discover;
+    std::function<std::unique_ptr<Alsa::Card>(const std::string& ctl, Alsa::CardListener&)>
+        open_card;
+    bool watch_dev_snd = true;
+};
+
+class Instance;
+
+/**
+ * One open card glued to the loop: its poll descriptors sit in the daemon's epoll
+ * set, and its events go to the state cache. Owned by Instance. Loop thread only.
+ */
+class OpenCard final : public Alsa::CardListener {
+public:
+    OpenCard(Instance& instance, Alsa::CardIdentity identity);
+    /** Opens the ctl and registers its fds. Throws Alsa::Error / std::system_error. */
+    void Open();
+
+    const Alsa::CardIdentity& GetIdentity() const noexcept { return identity_; }
+    /** Leaves the epoll set; the card is closed when this object is destroyed. */
+    void StopWatching() noexcept {
+        for (auto& w : watches_) w->Cancel();
+    }
+    Alsa::Card& GetCard() noexcept { return *card_; }
+
+    void OnControlValue(const Alsa::ControlInfo& info, const Alsa::Value& value) noexcept override;
+    void OnControlInfo(const Alsa::ControlInfo& info, const Alsa::Value& value) noexcept override;
+    void OnControlAdded(const Alsa::ControlInfo& info, const Alsa::Value& value) noexcept override;
+    void OnControlRemoved(const Alsa::ControlId& id) noexcept override;
+
+private:
+    void OnReady(size_t index, uint32_t events) noexcept;
+
+    Instance& instance_;
+    Alsa::CardIdentity identity_;
+    std::unique_ptr<Alsa::Card> card_;
+    std::vector<pollfd> fds_;
+    std::vector<std::unique_ptr<Event::FdWatch>> watches_;
+    bool ready_ = false;
+};
+
+/** Per-connection state the daemon keeps in Ipc::Connection::user. */
+struct ClientState {
+    std::vector<std::unique_ptr<Core::Subscription>> subscriptions;
+    uint64_t next_subscription = 1;
+};
+
+/**
+ * The composition root: owns the loop, the state cache, the socket server, the open
+ * cards and hotplug detection, and answers protocol-v1 requests. Loop thread only.
+ */
+class Instance final : public Ipc::Handler {
+public:
+    /** Throws std::runtime_error / std::system_error when it cannot start. */
+    explicit Instance(Options options);
+    ~Instance() override;
+
+    /** Starts hotplug detection, scans for cards and tells systemd it is ready. */
+    void Start();
+    /** Start(), then runs until SIGTERM/SIGINT. */
+    void Run();
+    /** Re-scans for cards now (tests; hotplug does this by itself). */
+    void RescanNow() noexcept { Rescan(); }
+
+    /* Called by OpenCard. */
+    Event::EventLoop& GetLoop() noexcept { return loop_; }
+    const Options& GetOptions() const noexcept { return options_; }
+    Core::StateCache& GetCache() noexcept { return cache_; }
+    void CloseCard(const std::string& id, const char* reason) noexcept;
+
+    /* Ipc::Handler */
+    void OnConnect(Ipc::Connection& connection) noexcept override;
+    void OnDisconnect(Ipc::Connection& connection) noexcept override;
+    nlohmann::json Call(Ipc::Connection& connection, const std::string& method,
+                        const nlohmann::json& params) override;
+    void OnDrained(Ipc::Connection& connection) noexcept override;
+
+private:
+    using Json = nlohmann::json;
+
+    /* Hotplug.cpp */
+    void StartHotplug();
+    void OnInotify() noexcept;
+    void WatchDevSnd() noexcept;
+    void Rescan() noexcept;
+
+    /* Notify.cpp: subscriptions and coalesced notifications */
+    void OnCacheChange(const Core::Change& change);
+    void Flush() noexcept;
+    void FlushConnection(Ipc::Connection& connection);
+    void EncodeSubscription(Ipc::Connection& connection, Core::Subscription& sub, bool with_id);
+    Json Snapshot(const Core::Subscription& filter) const;
+
+    /* Dispatch.cpp: the methods of protocol-v1 §4 */
+    Json DaemonInfo(Ipc::Connection&, const Json& params);
+    Json DevicesList(Ipc::Connection&, const Json& params);
+    Json ControlsList(Ipc::Connection&, const Json& params);
+    Json ControlsGet(Ipc::Connection&, const Json& params);
+    Json ControlsSet(Ipc::Connection&, const Json& params);
+    Json Subscribe(Ipc::Connection&, const Json& params);
+    Json Unsubscribe(Ipc::Connection&, const Json& params);
+    const Core::Device& ResolveDevice(const Json& params) const;
+    OpenCard& OnlineCard(const Core::Device& device);
+    void RefreshVolatile(const Core::Device& device, const Alsa::Control& control);
+
+    Options options_;
+    std::chrono::steady_clock::time_point started_;
+    Event::EventLoop loop_;
+    Core::StateCache cache_;
+    Ipc::Server server_;
+    std::map<std::string, std::unique_ptr<OpenCard>> cards_;  // by device id
+    /* Cards closed from inside their own callback, destroyed right after it. */
+    std::vector<std::unique_ptr<OpenCard>> closed_cards_;
+    Event::Deferred reap_;
+
+    Event::Deferred flush_;
+    Event::Deferred rescan_;
+    /* Retries a card whose node is not accessible yet (udev applies permissions after
+     * the node appears); backs off and stops, so an idle daemon has no wakeups. */
+    Event::Timer retry_;
+    std::chrono::milliseconds retry_delay_{0};
+
+    Event::UniqueFd inotify_;
+    Event::FdWatch inotify_watch_;
+    int snd_wd_ = -1;
+    int dev_wd_ = -1;
+
+    Event::UniqueFd signal_fd_;
+    Event::FdWatch signal_watch_;
+};

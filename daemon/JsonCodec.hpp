@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+/*
+ * Converts the cache's plain ALSA structs to protocol-v1 JSON objects (§3) and
+ * client-supplied values back. The only place where both ALSA types and JSON meet.
+ */
+
+#include <nlohmann/json.hpp>
+
+#include "alsa/Types.hpp"
+#include "daemon/core/StateCache.hpp"
+
+namespace Codec {
+
+using nlohmann::json;
+
+json DeviceToJson(const Core::Device& device);
+/** The full Control object of protocol-v1 §3. */
+json ControlToJson(const Alsa::Control& control);
+/** The short form of controls.changed: numid, name, index, value, db_value. */
+json ControlValueToJson(const Alsa::Control& control);
+json IdToJson(const Alsa::ControlId& id);
+/** Always an array of `count` entries (bytes: one lowercase hex string). */
+json ValueToJson(const Alsa::ControlInfo& info, const Alsa::Value& value);
+
+/**
+ * A change's target value, as controls.set receives it (protocol-v1 §4): @p change is
+ * the change object minus `control`. Exactly one of value, db, step, db_step, toggle.
+ * Throws Ipc::RpcError (params.invalid, value.invalid with the valid range or items).
+ */
+Alsa::Value ResolveChange(const Alsa::Control& control, const json& change);
+
+/** data of a value.invalid error: control name, min/max or items. */
+json ValueErrorData(const Alsa::ControlInfo& info);
+
+}  // namespace Codec

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * Subscriptions and coalesced notifications (protocol-v1 §5). A cache change only
+ * marks subscriptions dirty; one deferred flush per loop round encodes, per
+ * connection, the latest state of what changed. A connection whose output is over
+ * its cap is skipped and keeps its dirty set until OnDrained().
+ */
+#include "daemon/Instance.hpp"
+#include "daemon/JsonCodec.hpp"
+#include "daemon/Log.hpp"
+
+namespace {
+
+ClientState& StateOf(Ipc::Connection& connection) {
+    return *std::any_cast<std::shared_ptr<ClientState>&>(connection.user);
+}
+
+}  // namespace
+
+void Instance::OnConnect(Ipc::Connection& connection) noexcept {
+    auto state = std::make_shared<ClientState>();
+    if (connection.GetKind() == Ipc::SocketKind::Events) {
+        /* The events socket is one unfiltered subscription, announced by a snapshot. */
+        auto sub = std::make_unique<Core::Subscription>(0, std::nullopt,
+                                                        std::vector<std::string>{}, Core::TOPIC_ALL);
+        for (const auto& [id, device] : cache_.GetDevices()) sub->SetAnnounced(id, device.online);
+        Json params = Snapshot(*sub);
+        params["seq"] = cache_.GetSeq();
+        connection.Send({{"jsonrpc", "2.0"}, {"method", "snapshot"}, {"params", std::move(params)}});
+        state->subscriptions.push_back(std::move(sub));
+    }
+    connection.user = std::move(state);
+    Log::Debug("client " + std::to_string(connection.GetId()) + " connected, pid " +
+               std::to_string(connection.GetPid()));
+}
+
+void Instance::OnDisconnect(Ipc::Connection& connection) noexcept {
+    Log::Debug("client " + std::to_string(connection.GetId()) + " disconnected");
+}
+
+void Instance::OnDrained(Ipc::Connection& connection) noexcept {
+    try {
+        FlushConnection(connection);
+    } catch (const std::exception& e) {
+        Log::Error(std::string("flush: ") + e.what());
+    }
+}
+
+void Instance::OnCacheChange(const Core::Change& change) {
+    server_.ForEach([&](Ipc::Connection& connection) {
+        if (!connection.user.has_value()) return;
+        for (auto& sub : StateOf(connection).subscriptions) sub->Mark(change);
+    });
+    flush_.Schedule();
+}
+
+void Instance::Flush() noexcept {
+    try {
+        server_.ForEach([&](Ipc::Connection& connection) { FlushConnection(connection); });
+    } catch (const std::exception& e) {
+        Log::Error(std::string("flush: ") + e.what());
+    }
+}
+
+void Instance::FlushConnection(Ipc::Connection& connection) {
+    if (!connection.user.has_value()) return;
+    const bool with_id = connection.GetKind() == Ipc::SocketKind::Control;
+    for (auto& sub : StateOf(connection).subscriptions) {
+        /* Over the output cap: keep only the dirty set until the socket drains. */
+        if (!connection.HasRoom()) return;
+        if (sub->HasPending()) EncodeSubscription(connection, *sub, with_id);
+    }
+}
+
+void Instance::EncodeSubscription(Ipc::Connection& connection, Core::Subscription& sub,
+                                  bool with_id) {
+    const uint64_t seq = cache_.GetSeq();
+    auto send = [&](const char* method, Json params) {
+        Json p = Json::object();
+        if (with_id) p["subscription"] = sub.GetId();
+        p["seq"] = seq;
+        p.update(params);
+        connection.Send({{"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(p)}});
+    };
+
+    for (auto& [device_id, pending] : sub.GetPending()) {
+        const Core::Device* device = cache_.FindDevice(device_id);
+        if (!device) continue;
+        if (pending.device_changed) {
+            const bool online = device->online;
+            auto announce = [&](bool up) {
+                send(up ? "device.added" : "device.removed",
+                     {{"device", Codec::DeviceToJson(*device)}});
+            };
+            if (online != pending.announced_online)
+                announce(online);
+            else if (pending.cycled) {
+                announce(!online);
+                announce(online);
+            }
+            pending.announced_online = online;
+        }
+        if (!pending.HasControlChanges()) continue;
+
+        if (!pending.removed.empty()) {
+            Json list = Json::array();
+            for (const auto& [numid, id] : pending.removed) list.push_back(Codec::IdToJson(id));
+            send("controls.removed", {{"device", device_id}, {"controls", std::move(list)}});
+        }
+        if (!pending.added.empty()) {
+            Json list = Json::array();
+            for (unsigned numid : pending.added)
+                if (const auto* c = device->Find(numid)) list.push_back(Codec::ControlToJson(*c));
+            if (!list.empty())
+                send("controls.added", {{"device", device_id}, {"controls", std::move(list)}});
+        }
+        Json changed = Json::array();
+        for (unsigned numid : pending.info) {
+            if (const auto* c = device->Find(numid)) {
+                Json full = Codec::ControlToJson(*c);
+                full["info_changed"] = true;
+                changed.push_back(std::move(full));
+            }
+        }
+        for (unsigned numid : pending.values) {
+            if (pending.info.contains(numid) || pending.added.contains(numid)) continue;
+            if (const auto* c = device->Find(numid)) changed.push_back(Codec::ControlValueToJson(*c));
+        }
+        if (!changed.empty())
+            send("controls.changed", {{"device", device_id}, {"controls", std::move(changed)}});
+    }
+    sub.ClearPending();
+}
+
+Instance::Json Instance::Snapshot(const Core::Subscription& filter) const {
+    Json devices = Json::array();
+    Json controls = Json::object();
+    for (const auto& [id, device] : cache_.GetDevices()) {
+        if (!filter.WantsDevice(id)) continue;
+        devices.push_back(Codec::DeviceToJson(device));
+        Json list = Json::array();
+        for (const auto& [numid, c] : device.controls)
+            if (filter.WantsControl(c.info.id.name)) list.push_back(Codec::ControlToJson(c));
+        controls[id] = std::move(list);
+    }
+    return {{"devices", std::move(devices)}, {"controls", std::move(controls)}};
+}

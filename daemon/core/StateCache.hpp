@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "alsa/Types.hpp"
+
+namespace Core {
+
+/** One known device: online or not, with its last known controls. */
+struct Device {
+    Alsa::CardIdentity identity;
+    bool online = false;
+    std::map<unsigned, Alsa::Control> controls;  // by numid
+
+    const Alsa::Control* Find(unsigned numid) const noexcept;
+};
+
+/** What changed in the cache; observers turn it into dirty marks. */
+struct Change {
+    enum class Kind { Value, Info, Added, Removed, DeviceOnline, DeviceOffline };
+    Kind kind;
+    const Device& device;
+    /* The control concerned (Value, Info, Added, Removed); null for device changes. */
+    const Alsa::ControlId* control = nullptr;
+};
+
+/**
+ * The daemon's view of every device and control, and the daemon-wide @c seq of
+ * protocol-v1 §3. Every mutator compares with what it holds and reports nothing when
+ * nothing changed (echo suppression: the kernel echoes our own writes, and an event
+ * may carry a value we already re-read). Devices are never forgotten: an unplugged
+ * device stays, offline, under its id. Loop thread only.
+ */
+class StateCache {
+public:
+    using Observer = std::function<void(const Change&)>;
+
+    explicit StateCache(Observer observer) : observer_(std::move(observer)) {}
+
+    uint64_t GetSeq() const noexcept { return seq_; }
+    const std::map<std::string, Device>& GetDevices() const noexcept { return devices_; }
+    const Device* FindDevice(const std::string& id) const noexcept;
+
+    /** A card was opened: (re)places the device's controls and marks it online. */
+    void SetOnline(const Alsa::CardIdentity& identity, std::vector<Alsa::Control> controls);
+    void SetOffline(const std::string& id);
+
+    /** @return true if the value differed (and observers were told). */
+    bool ApplyValue(const std::string& id, unsigned numid, const Alsa::Value& value);
+    /** @return true if info or value differed. */
+    bool ApplyInfo(const std::string& id, const Alsa::ControlInfo& info, const Alsa::Value& value);
+    bool AddControl(const std::string& id, const Alsa::ControlInfo& info, const Alsa::Value& value);
+    bool RemoveControl(const std::string& id, unsigned numid);
+
+    /** Updates a volatile control's value without a change (meters are polled, not events). */
+    void RefreshVolatile(const std::string& id, unsigned numid, const Alsa::Value& value);
+
+private:
+    Device* FindOnline(const std::string& id) noexcept;
+    void Emit(Change::Kind kind, const Device& device, const Alsa::ControlId* control);
+
+    Observer observer_;
+    uint64_t seq_ = 0;
+    std::map<std::string, Device> devices_;
+};
+
+}  // namespace Core

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ipc/Connection.hpp"
+
+#include <sys/epoll.h>
+
+#include <utility>
+
+#include "ipc/Log.hpp"
+#include "ipc/Server.hpp"
+#include "ipc/Socket.hpp"
+
+namespace Ipc {
+
+const char* ToString(SocketKind kind) noexcept {
+    return kind == SocketKind::Control ? "control" : "events";
+}
+
+Connection::Connection(Server& server, uint64_t id, SocketKind kind, Event::UniqueFd fd, pid_t pid,
+                       uid_t uid)
+    : server_(server),
+      id_(id),
+      kind_(kind),
+      pid_(pid),
+      uid_(uid),
+      fd_(std::move(fd)),
+      watch_(server.GetLoop(), [this](uint32_t events) { OnSocketReady(events); }),
+      stall_timer_(server.GetLoop(), [this] { OnStallTimer(); }),
+      flush_(server.GetLoop(), [this] { Flush(); }) {}
+
+Connection::~Connection() = default;
+
+void Connection::Start() {
+    watch_.Open(fd_.Get(), EPOLLIN | EPOLLRDHUP);
+}
+
+std::string Connection::Describe() const {
+    return "connection " + std::to_string(id_) + " (" + ToString(kind_) +
+           ", pid=" + std::to_string(pid_) + " uid=" + std::to_string(uid_) + ")";
+}
+
+bool Connection::HasRoom() const noexcept {
+    return GetPendingOutput() < server_.GetLimits().max_output;
+}
+
+bool Connection::IsReading() const noexcept {
+    return !closed_ && !eof_ && !closing_ && !IsInputPaused();
+}
+
+void Connection::UpdateWatch() noexcept {
+    if (closed_) return;
+    uint32_t events = 0;
+    if (IsReading()) events |= EPOLLIN | EPOLLRDHUP;
+    if (want_write_) events |= EPOLLOUT;
+    /* With no flags the fd stays registered: EPOLLHUP and EPOLLERR are always
+     * reported, which is how a half-closed peer's final close is noticed. */
+    try {
+        watch_.Modify(events);
+    } catch (const std::exception& e) {
+        CloseWithLog(std::string("epoll_ctl failed: ") + e.what());
+    }
+}
+
+void Connection::OnSocketReady(uint32_t events) noexcept {
+    if (closed_) return;
+    if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) && IsReading()) {
+        /* Read before acting on HUP: a client may send notifications and close at
+         * once, and they still deserve to be executed. */
+        ReadInput();
+        if (closed_) return;
+        if (kind_ == SocketKind::Control) ProcessInput();
+        if (closed_) return;
+    }
+    if (events & EPOLLERR) {
+        Close();
+        return;
+    }
+    /* EPOLLHUP means the peer is gone for both directions; if input remains unread,
+     * level triggering brings us back to read it first. */
+    if ((events & EPOLLHUP) && !IsReading()) {
+        Close();
+        return;
+    }
+    if (events & EPOLLOUT) Flush();
+    UpdateWatch();
+}
+
+void Connection::CloseWithLog(std::string_view reason) noexcept {
+    if (closed_) return;
+    try {
+        Log(Describe() + ": " + std::string(reason) + "; closing");
+    } catch (...) {
+    }
+    Close();
+}
+
+void Connection::Close() noexcept {
+    if (closed_) return;
+    closed_ = true;
+    watch_.Cancel();
+    stall_timer_.Cancel();
+    flush_.Cancel();
+    /* Close the socket now so the peer sees EOF at once; the object itself lives
+     * until the Server reaps it, after the callback that called us has returned. */
+    DiscardInput(fd_.Get());
+    fd_.Reset();
+    server_.OnConnectionClosed();
+}
+
+}  // namespace Ipc

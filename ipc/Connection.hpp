@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <sys/types.h>
+
+#include <any>
+#include <cstddef>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "daemon/event/EventLoop.hpp"
+
+namespace Ipc {
+
+class Server;
+
+enum class SocketKind { Control, Events };
+
+/** "control" or "events", for log lines. */
+const char* ToString(SocketKind kind) noexcept;
+
+/**
+ * One accepted client socket: newline framing and JSON-RPC dispatch (control
+ * sockets; events sockets discard input), a bounded output buffer flushed with
+ * non-blocking MSG_NOSIGNAL sends, a write-stall timer armed only while output is
+ * pending, and half-close handling (stop reading, keep writing).
+ * Owned by its Server through a unique_ptr; owns its socket, watch, timer and
+ * buffers. The daemon keeps its per-connection state in `user`. Loop thread only.
+ * Implementation split by concern: Connection.cpp (lifecycle, events),
+ * ConnectionRead.cpp (input), ConnectionWrite.cpp (output).
+ */
+class Connection {
+  public:
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    /** Unique per Server, starting at 1, never reused. */
+    uint64_t GetId() const noexcept { return id_; }
+    /** The peer as of connect() (SO_PEERCRED); for logs, never for authorisation. */
+    pid_t GetPid() const noexcept { return pid_; }
+    uid_t GetUid() const noexcept { return uid_; }
+    SocketKind GetKind() const noexcept { return kind_; }
+    /** After Close(); the object lives on until the Server reaps it. */
+    bool IsClosed() const noexcept { return closed_; }
+
+    /** Appends Encode(message) and a newline; flushed after the current dispatch
+     *  round. Ignored once the connection is closed or closing. Never refuses for
+     *  size: check HasRoom() before encoding optional output. */
+    void Send(const nlohmann::json& message);
+    /** As Send() for an already encoded message; @p line must not contain '\n'. */
+    void SendLine(std::string line);
+
+    /** Bytes encoded but not yet accepted by the kernel. */
+    size_t GetPendingOutput() const noexcept { return output_.size() - output_offset_; }
+    /** GetPendingOutput() < Limits::max_output. */
+    bool HasRoom() const noexcept;
+
+    /** Closes the socket now and defers destruction (and Handler::OnDisconnect) to
+     *  after the current callback, so it is safe from any callback. Idempotent. */
+    void Close() noexcept;
+
+    /** "connection 3 (control, pid=1234 uid=1000)", for log lines. */
+    std::string Describe() const;
+
+    /** The daemon's per-connection state (subscriptions, dirty sets). */
+    std::any user;
+
+  private:
+    friend class Server;
+    Connection(Server& server, uint64_t id, SocketKind kind, Event::UniqueFd fd, pid_t pid,
+               uid_t uid);
+
+    /** Registers the socket with the loop. Throws std::system_error. */
+    void Start();
+    void OnSocketReady(uint32_t events) noexcept;
+    /** Reading is wanted: not at EOF, not closing, and (control) not paused by output. */
+    bool IsReading() const noexcept;
+    /** Syncs the epoll flags with IsReading() and want_write_. */
+    void UpdateWatch() noexcept;
+    void CloseWithLog(std::string_view reason) noexcept;
+
+    /* ConnectionRead.cpp */
+    void ReadInput() noexcept;
+    void ProcessInput() noexcept;
+    void ProcessLine(std::string_view line) noexcept;
+    void RejectTooLarge() noexcept;
+    bool IsInputPaused() const noexcept;
+
+    /* ConnectionWrite.cpp */
+    void Flush() noexcept;
+    void ArmStallTimer(bool progressed) noexcept;
+    void OnStallTimer() noexcept;
+
+    Server& server_;
+    const uint64_t id_;
+    const SocketKind kind_;
+    const pid_t pid_;
+    const uid_t uid_;
+    Event::UniqueFd fd_;
+    Event::FdWatch watch_;
+    Event::Timer stall_timer_;
+    Event::Deferred flush_;
+
+    std::string input_;
+    /** Start of the first unprocessed line in input_. */
+    size_t input_offset_ = 0;
+    /** input_ holds no '\n' before this position (avoids rescanning partial lines). */
+    size_t scanned_ = 0;
+
+    std::string output_;
+    /** Bytes of output_ already sent (short writes). */
+    size_t output_offset_ = 0;
+    Event::Timer::Clock::time_point last_progress_{};
+
+    /** A send hit EAGAIN: EPOLLOUT is watched until output_ is empty. */
+    bool want_write_ = false;
+    /** The peer shut down its write side (half-close): no more reading. */
+    bool eof_ = false;
+    /** Close once output_ is written (after request.too_large). */
+    bool closing_ = false;
+    bool closed_ = false;
+};
+
+}  // namespace Ipc

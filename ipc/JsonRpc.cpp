@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ipc/JsonRpc.hpp"
+
+#include "ipc/Error.hpp"
+#include "ipc/Json.hpp"
+#include "ipc/Log.hpp"
+
+namespace Ipc {
+
+namespace {
+
+using nlohmann::json;
+
+RpcError MakeParseError(const json::parse_error& e) {
+    /* what() is "[json.exception.parse_error.101] parse error at line 1, column 7: ...";
+     * keep the part after the tag, which says where and why. */
+    std::string text = e.what();
+    if (const auto tag_end = text.find("] "); tag_end != std::string::npos)
+        text.erase(0, tag_end + 2);
+    if (!text.empty() && text[0] == 'p') text[0] = 'P';
+    return RpcError(ErrorCode::ParseError, std::move(text));
+}
+
+RpcError InvalidMember(const char* field, const char* message) {
+    return RpcError(ErrorCode::InvalidRequest, message, {{"field", field}});
+}
+
+/** Checks the request shape; throws RpcError(InvalidRequest). */
+void Validate(const json& request) {
+    const auto jsonrpc = request.find("jsonrpc");
+    if (jsonrpc == request.end() || !jsonrpc->is_string() || *jsonrpc != "2.0")
+        throw InvalidMember("jsonrpc", "\"jsonrpc\" must be \"2.0\"");
+    const auto method = request.find("method");
+    if (method == request.end() || !method->is_string())
+        throw InvalidMember("method", "\"method\" must be a string");
+    const auto params = request.find("params");
+    if (params != request.end() && !params->is_object() && !params->is_array())
+        throw InvalidMember("params", "\"params\" must be an object or an array");
+}
+
+/** One request of a line or a batch; std::nullopt for a notification. */
+std::optional<std::string> ProcessRequest(const json& request, const CallFunction& call) {
+    if (!request.is_object())
+        return EncodeErrorResponse(
+            nullptr, RpcError(ErrorCode::InvalidRequest, "A request must be a JSON object"));
+
+    /* Only a well-formed request without "id" is a notification; a malformed one is
+     * not a request at all and is answered with id null, as in the JSON-RPC 2.0
+     * specification's examples. */
+    const auto id_member = request.find("id");
+    const bool has_id = id_member != request.end();
+    if (has_id && !id_member->is_number() && !id_member->is_string() && !id_member->is_null())
+        return EncodeErrorResponse(
+            nullptr, InvalidMember("id", "\"id\" must be a number, a string or null"));
+    const json id = has_id ? *id_member : json();
+
+    try {
+        Validate(request);
+    } catch (const RpcError& e) {
+        return EncodeErrorResponse(id, e);
+    }
+
+    static const json NO_PARAMS = json::object();
+    const std::string& method = request.find("method")->get_ref<const std::string&>();
+    const auto params_member = request.find("params");
+    const json& params = params_member != request.end() ? *params_member : NO_PARAMS;
+    try {
+        json result = call(method, params);
+        if (!has_id) return std::nullopt;
+        return EncodeResponse(id, result);
+    } catch (const RpcError& e) {
+        if (!has_id) return std::nullopt;
+        return EncodeErrorResponse(id, e);
+    } catch (const std::exception& e) {
+        Log("method " + method + " failed: " + e.what());
+    } catch (...) {
+        Log("method " + method + " failed with a non-standard exception");
+    }
+    if (!has_id) return std::nullopt;
+    return EncodeErrorResponse(id, RpcError(ErrorCode::Internal));
+}
+
+}  // namespace
+
+bool IsBlankLine(std::string_view line) noexcept {
+    return line.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+std::optional<std::string> ProcessMessage(std::string_view line, const CallFunction& call) {
+    json message;
+    try {
+        message = json::parse(line);
+    } catch (const json::parse_error& e) {
+        return EncodeErrorResponse(nullptr, MakeParseError(e));
+    }
+
+    if (!message.is_array()) return ProcessRequest(message, call);
+
+    if (message.empty())
+        return EncodeErrorResponse(nullptr, RpcError(ErrorCode::InvalidRequest, "Empty batch"));
+    std::string batch;
+    for (const json& request : message) {
+        const auto reply = ProcessRequest(request, call);
+        if (!reply) continue;
+        batch += batch.empty() ? '[' : ',';
+        batch += *reply;
+    }
+    if (batch.empty()) return std::nullopt;
+    batch += ']';
+    return batch;
+}
+
+}  // namespace Ipc

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ipc/Server.hpp"
+
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+#include <utility>
+
+#include "ipc/Error.hpp"
+#include "ipc/Json.hpp"
+#include "ipc/Log.hpp"
+#include "ipc/Socket.hpp"
+
+namespace Ipc {
+
+namespace {
+
+/* Bounded so that a connection storm cannot monopolise one dispatch round. */
+constexpr int MAX_ACCEPTS_PER_WAKEUP = 64;
+/* After EMFILE/ENFILE the backlog stays readable: retry later instead of spinning. */
+constexpr auto ACCEPT_RETRY = std::chrono::seconds(1);
+
+}  // namespace
+
+Server::Listener::Listener(Event::EventLoop& loop, Server& server, SocketKind _kind,
+                           Event::UniqueFd _fd)
+    : kind(_kind),
+      fd(std::move(_fd)),
+      watch(loop, [&server, this](uint32_t) { server.OnAccept(*this); }) {}
+
+Server::Server(Event::EventLoop& loop, Handler& handler, Limits limits)
+    : loop_(loop),
+      handler_(handler),
+      limits_(limits),
+      allowed_uid_(geteuid()),
+      reap_(loop, [this] { Reap(); }),
+      accept_retry_(loop, [this] { ResumeAccepting(); }),
+      read_buffer_(std::make_unique<char[]>(READ_BUFFER_SIZE)) {}
+
+Server::~Server() {
+    for (auto& listener : listeners_) {
+        listener->watch.Cancel();
+        struct stat st {};
+        /* Only remove the file if it is still the socket we bound, not one that a
+         * newer instance put in its place. */
+        if (!listener->path.empty() && lstat(listener->path.c_str(), &st) == 0 &&
+            st.st_dev == listener->dev && st.st_ino == listener->ino)
+            unlink(listener->path.c_str());
+    }
+    listeners_.clear();
+    auto connections = std::move(connections_);
+    for (auto& [id, connection] : connections) {
+        connection->Close();
+        handler_.OnDisconnect(*connection);
+    }
+}
+
+Server::Listener& Server::AddListener(SocketKind kind, Event::UniqueFd fd) {
+    auto listener = std::make_unique<Listener>(loop_, *this, kind, std::move(fd));
+    listener->watch.Open(listener->fd.Get(), EPOLLIN);
+    listeners_.push_back(std::move(listener));
+    return *listeners_.back();
+}
+
+void Server::Listen(SocketKind kind, const std::string& path, mode_t mode) {
+    Event::UniqueFd fd = BindUnixSocket(path, mode);
+    try {
+        struct stat st {};
+        if (lstat(path.c_str(), &st) < 0)
+            throw std::system_error(errno, std::system_category(), "stat " + path);
+        Listener& listener = AddListener(kind, std::move(fd));
+        listener.path = path;
+        listener.dev = st.st_dev;
+        listener.ino = st.st_ino;
+    } catch (...) {
+        /* Do not leave a socket file behind that nobody will ever accept on. */
+        unlink(path.c_str());
+        throw;
+    }
+}
+
+void Server::Adopt(SocketKind kind, int listening_fd) {
+    Event::UniqueFd fd(listening_fd);
+    PrepareListeningSocket(fd.Get());
+    AddListener(kind, std::move(fd));
+}
+
+void Server::OnAccept(Listener& listener) noexcept {
+    for (int i = 0; i < MAX_ACCEPTS_PER_WAKEUP; ++i) {
+        const int fd = accept4(listener.fd.Get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+            Log(std::string("accept failed: ") + std::strerror(errno) +
+                "; pausing new connections for 1 s");
+            PauseAccepting();
+            return;
+        }
+        try {
+            AddConnection(listener.kind, Event::UniqueFd(fd));
+        } catch (const std::exception& e) {
+            Log(std::string("cannot set up a new connection: ") + e.what());
+        }
+    }
+}
+
+void Server::PauseAccepting() noexcept {
+    try {
+        for (auto& listener : listeners_) listener->watch.Modify(0);
+        accept_retry_.Schedule(ACCEPT_RETRY);
+    } catch (const std::exception& e) {
+        Log(std::string("cannot pause accepting: ") + e.what());
+    }
+}
+
+void Server::ResumeAccepting() noexcept {
+    try {
+        for (auto& listener : listeners_) listener->watch.Modify(EPOLLIN);
+    } catch (const std::exception& e) {
+        Log(std::string("cannot resume accepting: ") + e.what());
+    }
+}
+
+Connection* Server::AddConnection(SocketKind kind, Event::UniqueFd fd) {
+    const auto peer = GetPeerCredentials(fd.Get());
+    if (!peer) {
+        Log(std::string("rejected a ") + ToString(kind) +
+            " connection: SO_PEERCRED failed: " + std::strerror(errno));
+        return nullptr;
+    }
+    if (allowed_uid_ && peer->uid != *allowed_uid_ && peer->uid != 0) {
+        Log(std::string("rejected a ") + ToString(kind) +
+            " connection from pid=" + std::to_string(peer->pid) +
+            " uid=" + std::to_string(peer->uid) + ": not uid " + std::to_string(*allowed_uid_));
+        DiscardInput(fd.Get());
+        return nullptr;
+    }
+    if (open_count_ >= limits_.max_clients) {
+        Log(std::string("rejected a ") + ToString(kind) + " connection from pid=" +
+            std::to_string(peer->pid) + " uid=" + std::to_string(peer->uid) + ": " +
+            std::to_string(limits_.max_clients) + " clients already connected");
+        RejectOverLimit(fd.Get());
+        return nullptr;
+    }
+
+    const uint64_t id = next_id_++;
+    std::unique_ptr<Connection> connection(
+        new Connection(*this, id, kind, std::move(fd), peer->pid, peer->uid));
+    connection->Start();
+    Connection& result = *connection;
+    connections_.emplace(id, std::move(connection));
+    ++open_count_;
+    handler_.OnConnect(result);
+    return &result;
+}
+
+void Server::RejectOverLimit(int fd) noexcept {
+    try {
+        const std::string line =
+            EncodeErrorResponse(
+                nullptr, RpcError(ErrorCode::LimitExceeded, "Too many clients",
+                                  {{"limit", limits_.max_clients}, {"resource", "clients"}})) +
+            '\n';
+        /* A fresh socket's buffer holds one short line; if not, the client loses
+         * only the explanation, it still sees the close. */
+        [[maybe_unused]] const ssize_t n =
+            send(fd, line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        DiscardInput(fd);
+    } catch (const std::exception&) {
+    }
+}
+
+void Server::ForEach(const std::function<void(Connection&)>& function) {
+    /* Closing only marks connections; erasure waits for Reap(), so iteration is safe. */
+    for (auto& [id, connection] : connections_)
+        if (!connection->IsClosed()) function(*connection);
+}
+
+void Server::OnConnectionClosed() noexcept {
+    --open_count_;
+    reap_.Schedule();
+}
+
+void Server::Reap() noexcept {
+    for (auto it = connections_.begin(); it != connections_.end();) {
+        if (!it->second->IsClosed()) {
+            ++it;
+            continue;
+        }
+        const std::unique_ptr<Connection> connection = std::move(it->second);
+        it = connections_.erase(it);
+        handler_.OnDisconnect(*connection);
+    }
+}
+
+}  // namespace Ipc

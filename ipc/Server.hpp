@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "daemon/event/EventLoop.hpp"
+#include "ipc/Connection.hpp"
+#include "ipc/Handler.hpp"
+#include "ipc/Limits.hpp"
+
+namespace Ipc {
+
+/**
+ * The listening sockets and the client list: accepts, checks SO_PEERCRED, enforces
+ * max_clients and reaps closed connections after the callback that closed them.
+ * Owned by the daemon; owns its listening sockets (and the socket files it bound)
+ * and every Connection. The loop and the Handler must outlive it; its destructor
+ * calls Handler::OnDisconnect for every remaining connection. Loop thread only.
+ */
+class Server {
+  public:
+    Server(Event::EventLoop& loop, Handler& handler, Limits limits = {});
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    /**
+     * Binds @p path with mode @p mode (set through umask, so there is no window with
+     * a wider mode) and listens. A stale socket file is removed first; a live one
+     * (something accepts on it) or a non-socket file is an error. The file is removed
+     * again by the destructor if it is still ours.
+     * Throws std::system_error or std::runtime_error.
+     */
+    void Listen(SocketKind kind, const std::string& path, mode_t mode = 0600);
+
+    /** Takes ownership of a listening SOCK_STREAM socket (socket activation) and makes
+     *  it non-blocking and close-on-exec. Throws std::invalid_argument (the fd is
+     *  closed) if it is not a listening stream socket, std::system_error. */
+    void Adopt(SocketKind kind, int listening_fd);
+
+    /**
+     * Takes a connected socket as if accepted (socketpair, tests): peer check, client
+     * limit, then Handler::OnConnect. @return the connection, or nullptr if the peer
+     * was rejected (the socket is closed; over the limit it first gets one
+     * `limit.exceeded` error line). The pointer is valid until the connection closes
+     * and the loop reaps it.
+     */
+    Connection* AddConnection(SocketKind kind, Event::UniqueFd fd);
+
+    /** The uid whose peers are accepted (root always is); default geteuid().
+     *  std::nullopt disables the check (--system: socket group and mode decide). */
+    void SetAllowedUid(std::optional<uid_t> uid) noexcept { allowed_uid_ = uid; }
+
+    /** Open connections (closed ones awaiting destruction are not counted). */
+    size_t GetClientCount() const noexcept { return open_count_; }
+    /** Calls @p function for each open connection in id order; it may Close() any. */
+    void ForEach(const std::function<void(Connection&)>& function);
+
+    const Limits& GetLimits() const noexcept { return limits_; }
+    Event::EventLoop& GetLoop() const noexcept { return loop_; }
+
+  private:
+    friend class Connection;
+
+    struct Listener {
+        Listener(Event::EventLoop& loop, Server& server, SocketKind kind, Event::UniqueFd fd);
+        SocketKind kind;
+        Event::UniqueFd fd;
+        Event::FdWatch watch;
+        /** Set by Listen(): unlinked on destruction if st_dev/st_ino still match. */
+        std::string path;
+        dev_t dev = 0;
+        ino_t ino = 0;
+    };
+
+    Listener& AddListener(SocketKind kind, Event::UniqueFd fd);
+    void OnAccept(Listener& listener) noexcept;
+    /** EMFILE and friends: stop accepting for a while instead of spinning. */
+    void PauseAccepting() noexcept;
+    void ResumeAccepting() noexcept;
+    void RejectOverLimit(int fd) noexcept;
+    /** Called by Connection::Close(). */
+    void OnConnectionClosed() noexcept;
+    void Reap() noexcept;
+
+    /* One recv() per wakeup and connection: level triggering calls again while more
+     * is queued, so one busy client cannot starve the others. */
+    static constexpr size_t READ_BUFFER_SIZE = 64 * 1024;
+
+    Event::EventLoop& loop_;
+    Handler& handler_;
+    const Limits limits_;
+    std::optional<uid_t> allowed_uid_;
+    std::vector<std::unique_ptr<Listener>> listeners_;
+    std::map<uint64_t, std::unique_ptr<Connection>> connections_;
+    size_t open_count_ = 0;
+    uint64_t next_id_ = 1;
+    Event::Deferred reap_;
+    Event::Timer accept_retry_;
+    /** Shared by all connections (one loop thread): input_ keeps only partial lines. */
+    std::unique_ptr<char[]> read_buffer_;
+};
+
+}  // namespace Ipc

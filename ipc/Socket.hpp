@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+
+#include "daemon/event/UniqueFd.hpp"
+
+namespace Ipc {
+
+/**
+ * Creates a non-blocking, close-on-exec AF_UNIX stream socket listening on @p path,
+ * whose file gets mode @p mode (umask around bind(), so never wider). A stale socket
+ * file at @p path is unlinked first; a socket somebody still accepts on, or any
+ * other kind of file, is refused. Throws std::system_error or std::runtime_error.
+ */
+Event::UniqueFd BindUnixSocket(const std::string& path, mode_t mode);
+
+/** Checks that @p fd is a listening SOCK_STREAM socket and makes it non-blocking and
+ *  close-on-exec. Throws std::invalid_argument, std::system_error. */
+void PrepareListeningSocket(int fd);
+
+/**
+ * Reads and drops what the peer already sent (bounded, non-blocking). Closing a Unix
+ * socket with unread input makes the peer's next read fail with ECONNRESET instead
+ * of a clean EOF after our last line, which tools like socat report as an error.
+ */
+void DiscardInput(int fd) noexcept;
+
+/** The SO_PEERCRED of a connected Unix socket (as of connect()). */
+struct PeerCredentials {
+    pid_t pid;
+    uid_t uid;
+    gid_t gid;
+};
+
+/** @return std::nullopt if getsockopt() failed (not a Unix socket, or an error). */
+std::optional<PeerCredentials> GetPeerCredentials(int fd) noexcept;
+
+}  // namespace Ipc

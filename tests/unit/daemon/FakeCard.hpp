@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+/*
+ * An in-memory card for in-process daemon tests. Like the kernel it queues one
+ * event per changed control (merging masks), signals readiness through an fd, and
+ * reports unplug through HandleEvents() returning false. The test thread changes
+ * it "from outside" while the daemon's loop thread handles its events.
+ */
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "alsa/Card.hpp"
+
+namespace TestData {
+
+class FakeDevice {
+public:
+    explicit FakeDevice(std::vector<Alsa::Control> controls) {
+        for (auto& c : controls) controls_.emplace(c.info.id.numid, std::move(c));
+    }
+
+    /** A change made elsewhere (front panel, amixer): stored and announced. */
+    void ExternalSet(unsigned numid, Alsa::Value value) {
+        std::lock_guard lock(mutex_);
+        Alsa::Control& c = controls_.at(numid);
+        if (c.value == value) return; /* the kernel only notifies real changes */
+        c.value = std::move(value);
+        Queue(numid, VALUE);
+    }
+    void SetWritable(unsigned numid, bool writable) {
+        std::lock_guard lock(mutex_);
+        controls_.at(numid).info.access.write = writable;
+        Queue(numid, INFO);
+    }
+    void Unplug() {
+        std::lock_guard lock(mutex_);
+        present_ = false;
+        Wake();
+    }
+    void Replug() {
+        std::lock_guard lock(mutex_);
+        present_ = true;
+        pending_.clear();
+    }
+    bool IsPresent() {
+        std::lock_guard lock(mutex_);
+        return present_;
+    }
+    Alsa::Value Get(unsigned numid) {
+        std::lock_guard lock(mutex_);
+        return controls_.at(numid).value;
+    }
+    int writes = 0;
+
+private:
+    friend class FakeCard;
+    static constexpr unsigned VALUE = 1, INFO = 2;
+
+    void Queue(unsigned numid, unsigned mask) {
+        pending_[numid] |= mask;
+        Wake();
+    }
+    void Wake() {
+        if (event_fd_ >= 0) eventfd_write(event_fd_, 1);
+    }
+
+    std::mutex mutex_;
+    std::map<unsigned, Alsa::Control> controls_;
+    std::map<unsigned, unsigned> pending_;  // numid → merged mask, as the kernel does
+    bool present_ = true;
+    int event_fd_ = -1;
+};
+
+class FakeCard final : public Alsa::Card {
+public:
+    FakeCard(std::shared_ptr<FakeDevice> device, Alsa::CardListener& listener)
+        : device_(std::move(device)), listener_(listener) {
+        fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        std::lock_guard lock(device_->mutex_);
+        if (!device_->present_) {
+            ::close(fd_);
+            throw Alsa::Error(-ENODEV, "fake card absent");
+        }
+        device_->event_fd_ = fd_;
+    }
+    ~FakeCard() override {
+        std::lock_guard lock(device_->mutex_);
+        if (device_->event_fd_ == fd_) device_->event_fd_ = -1;
+        ::close(fd_);
+    }
+
+    std::vector<Alsa::Control> GetControls() const override {
+        std::lock_guard lock(device_->mutex_);
+        std::vector<Alsa::Control> out;
+        for (const auto& [n, c] : device_->controls_) out.push_back(c);
+        return out;
+    }
+    std::vector<pollfd> GetPollFds() const override { return {pollfd{fd_, POLLIN, 0}}; }
+
+    bool HandleEvents(std::span<pollfd>) override {
+        eventfd_t n;
+        eventfd_read(fd_, &n);
+        std::map<unsigned, unsigned> events;
+        std::map<unsigned, Alsa::Control> controls;
+        {
+            std::lock_guard lock(device_->mutex_);
+            if (!device_->present_) return false;
+            events.swap(device_->pending_);
+            controls = device_->controls_;
+        }
+        for (const auto& [numid, mask] : events) {
+            const auto& c = controls.at(numid);
+            if (mask & FakeDevice::INFO)
+                listener_.OnControlInfo(c.info, c.value);
+            else
+                listener_.OnControlValue(c.info, c.value);
+        }
+        return true;
+    }
+
+    Alsa::Value Read(unsigned numid) override {
+        std::lock_guard lock(device_->mutex_);
+        auto it = device_->controls_.find(numid);
+        if (it == device_->controls_.end()) throw Alsa::Error(-ENOENT, "no such control");
+        return it->second.value;
+    }
+    Alsa::ControlInfo ReadInfo(unsigned numid) override {
+        std::lock_guard lock(device_->mutex_);
+        return device_->controls_.at(numid).info;
+    }
+    void Write(unsigned numid, const Alsa::Value& value) override {
+        std::lock_guard lock(device_->mutex_);
+        if (!device_->present_) throw Alsa::Error(-ENODEV, "write");
+        Alsa::Control& c = device_->controls_.at(numid);
+        if (!c.info.access.write) throw Alsa::Error(-EPERM, "write");
+        ++device_->writes;
+        if (c.value == value) return;
+        c.value = value;
+        /* The kernel echoes a write to every subscribed file, the writer's too. */
+        device_->Queue(numid, FakeDevice::VALUE);
+    }
+
+private:
+    std::shared_ptr<FakeDevice> device_;
+    Alsa::CardListener& listener_;
+    int fd_ = -1;
+};
+
+}  // namespace TestData
