@@ -40,6 +40,8 @@ public:
  * One open ALSA control device (snd_hctl, non-blocking, events subscribed).
  * Loop-agnostic: the owner polls GetPollFds() however it likes and calls
  * HandleEvents() with what poll/epoll returned. Not thread-safe.
+ * The listener is called only from HandleEvents(), never while loading or from the
+ * destructor; it must not destroy the card. Several writes may show up as one event.
  */
 class Card {
 public:

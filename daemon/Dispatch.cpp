@@ -282,6 +282,16 @@ Json Instance::ControlsSet(Ipc::Connection&, const Json& raw) {
                 key != "db_step" && key != "toggle")
                 throw Ipc::ParamsInvalid(key, "unknown key '" + key + "' in a change");
         const Alsa::Control& control = ResolveControl(device, change["control"], "changes");
+        /* The kernel sends no event when another process locks or unlocks a control:
+         * before refusing on the cache's word, ask the card. */
+        if (!control.info.access.IsWritable()) {
+            try {
+                cache_.ApplyInfo(device_id, OnlineCard(device).GetCard().ReadInfo(control.info.id.numid),
+                                 control.value);
+            } catch (const Alsa::Error& e) {
+                throw FromAlsa(e, control.info, nullptr);
+            }
+        }
         CheckWritable(control.info);
         Json rest = change;
         rest.erase("control");

@@ -19,8 +19,8 @@
 namespace {
 constexpr const char* DEV_DIR = "/dev";
 constexpr const char* SND_DIR = "/dev/snd";
-constexpr auto FIRST_RETRY = std::chrono::milliseconds(250);
-constexpr auto LAST_RETRY = std::chrono::milliseconds(4000);
+constexpr auto FIRST_RETRY = std::chrono::milliseconds(100);
+constexpr auto LAST_RETRY = std::chrono::milliseconds(3200);
 }  // namespace
 
 void Instance::StartHotplug() {
@@ -81,11 +81,15 @@ void Instance::OnInotify() noexcept {
 
 void Instance::Rescan() noexcept {
     std::vector<Alsa::CardIdentity> found;
+    /* A card still registering, or whose node udev has not opened to us yet, is
+     * retried by timer; the loop never sleeps. */
+    bool retry = false;
     try {
         found = options_.discover ? options_.discover()
-                                  : Alsa::DiscoverCards(Alsa::DiscoveryOptions{
-                                        .extra_ctls = options_.cards,
-                                        .all_cards = options_.all_cards});
+                                  : Alsa::DiscoverCards(
+                                        Alsa::DiscoveryOptions{.extra_ctls = options_.cards,
+                                                               .all_cards = options_.all_cards},
+                                        &retry);
     } catch (const std::exception& e) {
         Log::Warning(std::string("card discovery: ") + e.what());
         return;
@@ -93,7 +97,6 @@ void Instance::Rescan() noexcept {
     std::set<int> open_indexes;
     for (const auto& [id, card] : cards_) open_indexes.insert(card->GetIdentity().card);
 
-    bool inaccessible = false;
     for (auto& identity : found) {
         if (cards_.contains(identity.id)) continue;
         if (identity.card >= 0 && open_indexes.contains(identity.card)) continue;
@@ -103,7 +106,7 @@ void Instance::Rescan() noexcept {
         } catch (const Alsa::Error& e) {
             /* udev applies GROUP/MODE/ACLs after devtmpfs created the node. */
             if (e.GetErrno() == EACCES || e.GetErrno() == EPERM || e.GetErrno() == ENOENT) {
-                inaccessible = true;
+                retry = true;
                 Log::Debug(identity.ctl + ": not accessible yet: " + e.what());
             } else {
                 Log::Warning(identity.ctl + ": cannot open: " + e.what());
@@ -121,7 +124,7 @@ void Instance::Rescan() noexcept {
         cards_.emplace(id, std::move(card));
     }
 
-    if (inaccessible) {
+    if (retry) {
         retry_delay_ = retry_delay_.count() == 0 ? FIRST_RETRY : retry_delay_ * 2;
         if (retry_delay_ <= LAST_RETRY) retry_.Schedule(retry_delay_);
     } else {

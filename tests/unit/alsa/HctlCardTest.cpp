@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <doctest/doctest.h>
+
+#include <poll.h>
+
+#include <cerrno>
+#include <string>
+
+#include "FakeCtl.hpp"
+#include "alsa/Card.hpp"
+#include "alsa/HctlCard.hpp"
+#include "alsa/Tlv.hpp"
+
+using namespace Alsa;
+
+namespace {
+
+struct Event {
+    enum Kind { VALUE, INFO, ADDED, REMOVED } kind;
+    ControlInfo info;
+    Value value;
+};
+
+class RecordingListener final : public CardListener {
+public:
+    void OnControlValue(const ControlInfo& info, const Value& value) noexcept override {
+        events.push_back({Event::VALUE, info, value});
+    }
+    void OnControlInfo(const ControlInfo& info, const Value& value) noexcept override {
+        events.push_back({Event::INFO, info, value});
+    }
+    void OnControlAdded(const ControlInfo& info, const Value& value) noexcept override {
+        events.push_back({Event::ADDED, info, value});
+    }
+    void OnControlRemoved(const ControlId& id) noexcept override {
+        ControlInfo info;
+        info.id = id;
+        events.push_back({Event::REMOVED, info, {}});
+    }
+    std::vector<Event> events;
+};
+
+/* SNDRV_CTL_ELEM_ACCESS_LOCK (sound/asound.h, not exported by asoundlib.h). */
+constexpr unsigned ACCESS_LOCK = 1U << 9;
+
+const std::vector<unsigned> VOLUME_TLV{TLV_DB_MINMAX, 8, static_cast<unsigned>(-12700), 0};
+
+/* A small Scarlett-like control set. */
+void Populate(FakeCtl& fake) {
+    FakeCtl::Elem volume;
+    volume.name = "Line 01 Playback Volume";
+    volume.count = 2;
+    volume.max = 127;
+    volume.step = 1;
+    volume.values = {100, 90};
+    volume.tlv = VOLUME_TLV;
+    fake.Add(volume);
+
+    FakeCtl::Elem phantom;
+    phantom.name = "Line In 1-4 Phantom Power Capture Switch";
+    phantom.type = SND_CTL_ELEM_TYPE_BOOLEAN;
+    phantom.values = {1};
+    fake.Add(phantom);
+
+    FakeCtl::Elem source;
+    source.name = "PCM 01 Capture Enum";
+    source.type = SND_CTL_ELEM_TYPE_ENUMERATED;
+    source.items = {"Off", "Analogue 1", "Analogue 2"};
+    source.values = {2};
+    fake.Add(source);
+
+    FakeCtl::Elem meter;
+    meter.name = "Level Meter";
+    meter.iface = SND_CTL_ELEM_IFACE_PCM;
+    meter.access = SND_CTL_EXT_ACCESS_READ | SND_CTL_EXT_ACCESS_VOLATILE;
+    meter.count = 4;
+    meter.max = 4095;
+    meter.values = {1, 2, 3, 4};
+    fake.Add(meter);
+
+    FakeCtl::Elem bytes;
+    bytes.name = "Custom Bytes";
+    bytes.type = SND_CTL_ELEM_TYPE_BYTES;
+    bytes.count = 3;
+    bytes.bytes = {7, 8, 9};
+    fake.Add(bytes);
+}
+
+bool Handle(Card& card, short revents = POLLIN) {
+    auto fds = card.GetPollFds();
+    REQUIRE(fds.size() == 1);
+    fds[0].revents = revents;
+    return card.HandleEvents(fds);
+}
+
+}  // namespace
+
+TEST_CASE("Alsa::Error carries the negative errno and says what failed") {
+    const Error error(-ENODEV, "snd_hctl_elem_read Line 01 Volume");
+    CHECK(error.err == -ENODEV);
+    CHECK(error.GetErrno() == ENODEV);
+    CHECK(std::string(error.what()) == "snd_hctl_elem_read Line 01 Volume: No such device");
+}
+
+TEST_CASE("OpenCard throws Alsa::Error for a card that does not exist") {
+    RecordingListener listener;
+    for (const char* name : {"hw:99", "no_such_ctl_plugin"}) {
+        CAPTURE(name);
+        try {
+            OpenCard(name, listener);
+            FAIL("OpenCard succeeded");
+        } catch (const Error& error) {
+            CHECK(error.err < 0);
+            CHECK(std::string(error.what()).find(name) != std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("HctlCard loads every element with info, dB TLV and value") {
+    FakeCtl fake;
+    Populate(fake);
+    RecordingListener listener;
+    auto card = OpenCard(fake.Open(), listener);
+    CHECK(fake.subscribed);
+    CHECK(listener.events.empty());
+
+    const auto controls = card->GetControls();
+    REQUIRE(controls.size() == 5);
+    for (unsigned i = 0; i < controls.size(); ++i) CHECK(controls[i].info.id.numid == i + 1);
+
+    const ControlInfo& volume = controls[0].info;
+    CHECK(volume.id.name == "Line 01 Playback Volume");
+    CHECK(volume.id.iface == Iface::Mixer);
+    CHECK(volume.type == ElemType::Integer);
+    CHECK(volume.count == 2);
+    CHECK(volume.min == 0);
+    CHECK(volume.max == 127);
+    CHECK(volume.step == 1);
+    CHECK(volume.access.read);
+    CHECK(volume.access.write);
+    CHECK(volume.access.tlv_read);
+    CHECK_FALSE(volume.access.is_volatile);
+    CHECK(volume.access.IsWritable());
+    CHECK(volume.db_tlv == VOLUME_TLV);
+    CHECK(controls[0].value.numbers == std::vector<int64_t>{100, 90});
+
+    CHECK(controls[1].info.type == ElemType::Boolean);
+    CHECK(controls[1].info.db_tlv.empty());
+    CHECK(controls[1].value.numbers == std::vector<int64_t>{1});
+
+    CHECK(controls[2].info.type == ElemType::Enumerated);
+    CHECK(controls[2].info.items == std::vector<std::string>{"Off", "Analogue 1", "Analogue 2"});
+    CHECK(controls[2].value.numbers == std::vector<int64_t>{2});
+
+    const ControlInfo& meter = controls[3].info;
+    CHECK(meter.id.iface == Iface::Pcm);
+    CHECK(meter.access.is_volatile);
+    CHECK_FALSE(meter.access.write);
+    CHECK(controls[3].value.numbers == std::vector<int64_t>{1, 2, 3, 4});
+
+    CHECK(controls[4].info.type == ElemType::Bytes);
+    CHECK(controls[4].value.bytes == std::vector<uint8_t>{7, 8, 9});
+    CHECK(controls[4].value.numbers.empty());
+
+    card.reset();
+    CHECK(fake.closed);
+    CHECK(listener.events.empty());  // closing fires REMOVE on every element: not reported
+}
+
+TEST_CASE("HctlCard reloads when elements appear while it loads") {
+    /* An element added between snd_hctl_load()'s list and its subscription gets no
+     * ADD event; the card must notice and load again. */
+    FakeCtl fake;
+    Populate(fake);
+    int loads = 0;
+    fake.on_subscribe = [&](FakeCtl& f) {
+        if (++loads > 1) return;
+        FakeCtl::Elem late;
+        late.name = "Created By fcp-server";
+        late.max = 10;
+        late.values = {3};
+        f.Add(late);
+    };
+    RecordingListener listener;
+    auto card = OpenCard(fake.Open(), listener);
+    CHECK(loads == 2);
+    const auto controls = card->GetControls();
+    REQUIRE(controls.size() == 6);
+    CHECK(controls[5].info.id.name == "Created By fcp-server");
+    CHECK(controls[5].value.numbers == std::vector<int64_t>{3});
+    CHECK(listener.events.empty());
+}
+
+TEST_CASE("HctlCard reports events") {
+    FakeCtl fake;
+    Populate(fake);
+    RecordingListener listener;
+    auto card = OpenCard(fake.Open(), listener);
+
+    SUBCASE("nothing readable: no work") {
+        CHECK(Handle(*card, 0));
+        CHECK(listener.events.empty());
+    }
+    SUBCASE("VALUE re-reads the value, once per merged event") {
+        fake.At(1).values = {50, 60};
+        fake.Push(1, SND_CTL_EVENT_MASK_VALUE);
+        CHECK(Handle(*card));
+        REQUIRE(listener.events.size() == 1);
+        CHECK(listener.events[0].kind == Event::VALUE);
+        CHECK(listener.events[0].info.id.numid == 1);
+        CHECK(listener.events[0].value.numbers == std::vector<int64_t>{50, 60});
+        CHECK(card->GetControls()[0].value.numbers == std::vector<int64_t>{50, 60});
+    }
+    SUBCASE("INFO merged with VALUE re-reads both") {
+        fake.At(2).access = SND_CTL_EXT_ACCESS_READ | SND_CTL_EXT_ACCESS_INACTIVE;
+        fake.At(2).values = {0};
+        fake.Push(2, SND_CTL_EVENT_MASK_VALUE | SND_CTL_EVENT_MASK_INFO);
+        CHECK(Handle(*card));
+        REQUIRE(listener.events.size() == 1);
+        CHECK(listener.events[0].kind == Event::INFO);
+        CHECK_FALSE(listener.events[0].info.access.write);
+        CHECK(listener.events[0].info.access.inactive);
+        CHECK_FALSE(listener.events[0].info.access.IsWritable());
+        CHECK(listener.events[0].value.numbers == std::vector<int64_t>{0});
+        CHECK(card->GetControls()[1].info.access.inactive);
+    }
+    SUBCASE("a changed dB TLV is noticed with the next VALUE") {
+        const std::vector<unsigned> tlv{TLV_DB_SCALE, 8, static_cast<unsigned>(-6350), 50};
+        fake.At(1).tlv = tlv;
+        fake.Push(1, SND_CTL_EVENT_MASK_VALUE);
+        CHECK(Handle(*card));
+        REQUIRE(listener.events.size() == 1);
+        CHECK(listener.events[0].kind == Event::INFO);
+        CHECK(listener.events[0].info.db_tlv == tlv);
+    }
+    SUBCASE("a lock released without an event is noticed with the next VALUE") {
+        /* The kernel locks user elements for their creator and unlocks them silently
+         * when it closes its file; only value changes come as events. */
+        fake.At(1).access = SND_CTL_EXT_ACCESS_READWRITE | ACCESS_LOCK;
+        CHECK(card->ReadInfo(1).access.locked);
+        CHECK_FALSE(card->GetControls()[0].info.access.IsWritable());
+        fake.At(1).access = SND_CTL_EXT_ACCESS_READWRITE;
+        fake.At(1).values = {1, 2};
+        fake.Push(1, SND_CTL_EVENT_MASK_VALUE);
+        CHECK(Handle(*card));
+        REQUIRE(listener.events.size() == 1);
+        CHECK(listener.events[0].kind == Event::INFO);
+        CHECK_FALSE(listener.events[0].info.access.locked);
+        CHECK(listener.events[0].info.db_tlv == VOLUME_TLV);
+        CHECK(listener.events[0].value.numbers == std::vector<int64_t>{1, 2});
+        CHECK(card->GetControls()[0].info.access.IsWritable());
+    }
+    SUBCASE("several events in one go") {
+        fake.Push(1, SND_CTL_EVENT_MASK_VALUE);
+        fake.Push(3, SND_CTL_EVENT_MASK_VALUE);
+        fake.Push(2, SND_CTL_EVENT_MASK_INFO);
+        CHECK(Handle(*card));
+        REQUIRE(listener.events.size() == 3);
+        CHECK(listener.events[0].info.id.numid == 1);
+        CHECK(listener.events[1].info.id.numid == 3);
+        CHECK(listener.events[2].kind == Event::INFO);
+        CHECK(fake.events.empty());
+    }
+    SUBCASE("ADD and REMOVE") {
+        FakeCtl::Elem added;
+        added.name = "Talkback Playback Switch";
+        added.type = SND_CTL_ELEM_TYPE_BOOLEAN;
+        added.values = {1};
+        const unsigned numid = fake.Add(added);
+        fake.Push(numid, SND_CTL_EVENT_MASK_ADD);
+        CHECK(Handle(*card));
+        REQUIRE(listener.events.size() == 1);
+        CHECK(listener.events[0].kind == Event::ADDED);
+        CHECK(listener.events[0].info.id.name == "Talkback Playback Switch");
+        CHECK(listener.events[0].value.numbers == std::vector<int64_t>{1});
+        CHECK(card->GetControls().size() == 6);
+        CHECK(card->Read(numid).numbers == std::vector<int64_t>{1});
+
+        listener.events.clear();
+        fake.Push(numid, SND_CTL_EVENT_MASK_REMOVE);
+        fake.elems.pop_back();
+        CHECK(Handle(*card));
+        REQUIRE(listener.events.size() == 1);
+        CHECK(listener.events[0].kind == Event::REMOVED);
+        CHECK(listener.events[0].info.id.numid == numid);
+        CHECK(listener.events[0].info.id.name == "Talkback Playback Switch");
+        CHECK(card->GetControls().size() == 5);
+    }
+    SUBCASE("a read error other than ENODEV resynchronises and reports what changed") {
+        fake.At(3).values = {1};  // changed without an event
+        fake.Push(1, SND_CTL_EVENT_MASK_VALUE);
+        fake.read_event_error = -EIO;
+        CHECK(Handle(*card));
+        REQUIRE(listener.events.size() == 1);
+        CHECK(listener.events[0].kind == Event::VALUE);
+        CHECK(listener.events[0].info.id.numid == 3);
+        CHECK(fake.subscribed);
+        CHECK(card->GetControls().size() == 5);
+        /* Events still work after the reload. */
+        listener.events.clear();
+        fake.Push(1, SND_CTL_EVENT_MASK_VALUE);
+        CHECK(Handle(*card));
+        CHECK(listener.events.size() == 1);
+    }
+    SUBCASE("ENODEV ends the card") {
+        fake.Push(1, SND_CTL_EVENT_MASK_VALUE);
+        fake.read_event_error = -ENODEV;
+        CHECK_FALSE(Handle(*card));
+        CHECK_FALSE(Handle(*card));
+    }
+    SUBCASE("POLLERR, POLLHUP and POLLNVAL end the card") {
+        for (short revents : {short(POLLERR), short(POLLHUP), short(POLLNVAL), short(POLLIN | POLLERR)}) {
+            FakeCtl other;
+            Populate(other);
+            auto c = OpenCard(other.Open(), listener);
+            CHECK_FALSE(Handle(*c, revents));
+        }
+    }
+    card.reset();
+}
+
+TEST_CASE("HctlCard reads and writes every channel") {
+    FakeCtl fake;
+    Populate(fake);
+    RecordingListener listener;
+    auto card = OpenCard(fake.Open(), listener);
+
+    card->Write(1, Value{{10, 20}, {}});
+    CHECK(fake.last_write == std::vector<long>{10, 20});
+    CHECK(card->Read(1).numbers == std::vector<int64_t>{10, 20});
+
+    card->Write(2, Value{{0}, {}});
+    CHECK(fake.last_write == std::vector<long>{0});
+    card->Write(3, Value{{1}, {}});
+    CHECK(fake.last_write == std::vector<long>{1});
+    card->Write(5, Value{{}, {1, 2, 3}});
+    CHECK(fake.last_write_bytes == std::vector<unsigned char>{1, 2, 3});
+    CHECK(card->Read(5).bytes == std::vector<uint8_t>{1, 2, 3});
+
+    fake.At(4).values = {9, 9, 9, 9};
+    CHECK(card->Read(4).numbers == std::vector<int64_t>{9, 9, 9, 9});
+    CHECK(card->GetControls()[3].value.numbers == std::vector<int64_t>{9, 9, 9, 9});
+
+    fake.At(1).max = 100;
+    CHECK(card->ReadInfo(1).max == 100);
+    CHECK(card->GetControls()[0].info.max == 100);
+
+    auto errno_of = [](auto&& f) {
+        try {
+            f();
+        } catch (const Error& e) {
+            return e.GetErrno();
+        }
+        return 0;
+    };
+    CHECK(errno_of([&] { card->Write(1, Value{{10}, {}}); }) == EINVAL);
+    CHECK(errno_of([&] { card->Write(3, Value{{-1}, {}}); }) == EINVAL);
+    CHECK(errno_of([&] { card->Write(5, Value{{}, {1}}); }) == EINVAL);
+    CHECK(errno_of([&] { card->Write(99, Value{{1}, {}}); }) == ENOENT);
+    CHECK(errno_of([&] { card->Read(99); }) == ENOENT);
+    CHECK(errno_of([&] { card->ReadInfo(99); }) == ENOENT);
+    fake.write_result = -EPERM;
+    CHECK(errno_of([&] { card->Write(1, Value{{1, 2}, {}}); }) == EPERM);
+
+    CHECK(listener.events.empty());
+}
