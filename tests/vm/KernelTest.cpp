@@ -1,0 +1,688 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// test_kernel: runs only inside the VM that tests/vm/run.sh boots (ctest vm_kernel).
+// snd-dummy gets the controls of real Focusrite dumps as user controls; scarlettd
+// serves it; every check compares the daemon with what the kernel and alsactl see.
+#include <alsa/asoundlib.h>
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "VmSupport.hpp"
+#include "cli/Client.hpp"
+#include "sim/StateFile.hpp"
+#include "sim/load-state/UserControls.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using Vm::Daemon;
+using Vm::DummyCard;
+
+namespace {
+
+constexpr const char* kDeviceId = "card-Dummy";
+
+std::vector<std::string>& SummaryLines() {
+    static std::vector<std::string> lines;
+    return lines;
+}
+
+/** Printed at once and again in the final summary. */
+void Note(const std::string& line) {
+    std::cout << "vm: " << line << std::endl;
+    SummaryLines().push_back(line);
+}
+
+bool RequireVm() {
+    if (Vm::InVm()) return true;
+    std::cout << "SKIPPED: test_kernel runs only inside the VM (ctest -L vm, or tests/vm/run.sh)"
+              << std::endl;
+    return false;
+}
+
+bool RequireFixtures(const std::string& what) {
+    if (fs::is_directory(Vm::FixturesDir())) return true;
+    Note("SKIPPED " + what + ": fixtures not found at " + Vm::FixturesDir().string() +
+         " (set SCARLETTD_SHARED_DIR)");
+    return false;
+}
+
+std::string Seconds(double seconds) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f s", seconds);
+    return text;
+}
+
+bool IsError(const json& response, int code, const std::string& data_code) {
+    return response.contains("error") && response["error"].value("code", 0) == code &&
+           response["error"].contains("data") &&
+           response["error"]["data"].value("code", std::string()) == data_code;
+}
+
+json Result(const json& response) {
+    INFO(response.dump());
+    REQUIRE(response.contains("result"));
+    return response["result"];
+}
+
+json ListControls(Cli::Client& client) {
+    return Result(client.Call("controls.list", {{"device", kDeviceId}}))["controls"];
+}
+
+void PrintDiffs(const std::string& label, const std::vector<std::string>& diffs) {
+    for (const auto& diff : diffs) std::cout << "  diff [" << label << "] " << diff << "\n";
+    std::cout.flush();
+}
+
+/** Compares controls.list with alsactl store, retrying while the daemon catches up. */
+bool CheckMirror(Daemon& daemon, const std::string& label, double settle_seconds = 0) {
+    auto start = std::chrono::steady_clock::now();
+    std::vector<std::string> diffs;
+    size_t controls = 0;
+    while (true) {
+        auto client = Cli::Client::Connect(daemon.ControlSocket());
+        auto response = client.Call("controls.list", {{"device", kDeviceId}});
+        if (response.contains("result")) {
+            controls = response["result"]["controls"].size();
+            diffs = Vm::CompareWithStore(response["result"]["controls"], Vm::StoreCard());
+        } else {
+            diffs = {"controls.list failed: " + response.dump()};
+        }
+        if (diffs.empty() || Vm::SecondsSince(start) >= settle_seconds) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    PrintDiffs(label, diffs);
+    Note(label + ": controls.list vs alsactl store: " + std::to_string(controls) + " controls, " +
+         (diffs.empty() ? "identical" : std::to_string(diffs.size()) + " differences"));
+    CHECK_MESSAGE(diffs.empty(), label);
+    return diffs.empty();
+}
+
+void Subscribe(Cli::Client& client) {
+    Result(client.Call("subscribe", {{"snapshot", false}}));
+}
+
+/** Waits for a controls.changed entry for numid; drops other notifications. */
+std::optional<json> WaitChange(Cli::Client& client, unsigned numid, int timeout_ms) {
+    auto start = std::chrono::steady_clock::now();
+    while (true) {
+        int left = timeout_ms - static_cast<int>(Vm::SecondsSince(start) * 1000);
+        if (left <= 0) return std::nullopt;
+        auto message = client.NextNotification(left);
+        if (!message) return std::nullopt;
+        if (message->value("method", "") != "controls.changed") continue;
+        for (const auto& control : (*message)["params"]["controls"])
+            if (control.value("numid", 0u) == numid) return control;
+    }
+}
+
+/** Counts controls.changed entries for numid over a whole window. */
+int CountChanges(Cli::Client& client, unsigned numid, int window_ms) {
+    int count = 0;
+    auto start = std::chrono::steady_clock::now();
+    while (true) {
+        int left = window_ms - static_cast<int>(Vm::SecondsSince(start) * 1000);
+        if (left <= 0) return count;
+        auto message = client.NextNotification(left);
+        if (!message) return count;
+        if (message->value("method", "") != "controls.changed") continue;
+        for (const auto& control : (*message)["params"]["controls"])
+            if (control.value("numid", 0u) == numid) ++count;
+    }
+}
+
+/** Waits for a notification with @p method (device.added, device.removed); its params. */
+std::optional<json> WaitDeviceEvent(Cli::Client& client, const std::string& method,
+                                    int timeout_ms) {
+    auto start = std::chrono::steady_clock::now();
+    while (true) {
+        int left = timeout_ms - static_cast<int>(Vm::SecondsSince(start) * 1000);
+        if (left <= 0) return std::nullopt;
+        auto message = client.NextNotification(left);
+        if (!message) return std::nullopt;
+        if (message->value("method", "") == method) return (*message)["params"];
+    }
+}
+
+bool IsUserControl(const json& control) {
+    const auto& access = control["access"];
+    return std::find(access.begin(), access.end(), "user") != access.end();
+}
+
+/**
+ * One writable control of each kind amixer can set (labels without commas/quotes),
+ * preferring the loaded user controls to snd-dummy's own.
+ */
+std::vector<json> PickWritable(const json& controls) {
+    std::vector<json> picks;
+    std::set<std::string> kinds;
+    std::vector<json> ordered;
+    for (const auto& control : controls)
+        if (IsUserControl(control)) ordered.push_back(control);
+    for (const auto& control : controls)
+        if (!IsUserControl(control)) ordered.push_back(control);
+    for (const auto& control : ordered) {
+        std::string type = control["type"];
+        if (!control.value("writable", false) || kinds.count(type)) continue;
+        if (type == "integer" && control["max"] > control["min"]) {
+            picks.push_back(control);
+        } else if (type == "boolean") {
+            picks.push_back(control);
+        } else if (type == "enumerated" && control["items"].size() >= 2) {
+            bool plain =
+                std::all_of(control["items"].begin(), control["items"].end(), [](const json& item) {
+                    std::string text = item;
+                    return text.find_first_of(",'\"") == std::string::npos;
+                });
+            if (!plain) continue;
+            picks.push_back(control);
+        } else {
+            continue;
+        }
+        kinds.insert(type);
+    }
+    return picks;
+}
+
+/** A value for every channel that differs from the current one. */
+json OtherValue(const json& control) {
+    json values = json::array();
+    std::string type = control["type"];
+    for (const auto& current : control["value"]) {
+        if (type == "boolean") {
+            values.push_back(!current.get<bool>());
+        } else if (type == "integer") {
+            values.push_back(current == control["max"] ? control["min"] : control["max"]);
+        } else {
+            for (const auto& item : control["items"])
+                if (item != current) {
+                    values.push_back(item);
+                    break;
+                }
+        }
+    }
+    return values;
+}
+
+std::string AmixerValues(const json& values) {
+    std::string out;
+    for (const auto& value : values) {
+        if (!out.empty()) out += ",";
+        if (value.is_boolean())
+            out += value.get<bool>() ? "on" : "off";
+        else if (value.is_number())
+            out += std::to_string(value.get<long long>());
+        else
+            out += value.get<std::string>();
+    }
+    return out;
+}
+
+/** `amixer -c0 cget numid=N` values in the protocol's JSON form. */
+json AmixerGet(const json& control) {
+    auto result = Vm::Run(
+        {"amixer", "-c0", "cget", "numid=" + std::to_string(control["numid"].get<unsigned>())});
+    INFO(result.output);
+    REQUIRE(result.status == 0);
+    auto at = result.output.find(": values=");
+    REQUIRE(at != std::string::npos);
+    std::string line = result.output.substr(at + 9, result.output.find('\n', at) - at - 9);
+    json values = json::array();
+    std::stringstream fields(line);
+    std::string type = control["type"];
+    for (std::string field; std::getline(fields, field, ',');) {
+        if (type == "boolean")
+            values.push_back(field == "on");
+        else if (type == "integer")
+            values.push_back(std::stoll(field));
+        else
+            values.push_back(control["items"].at(std::stoul(field)));
+    }
+    return values;
+}
+
+/** (b): a write from another process reaches a subscriber; a no-op write does not. */
+void CheckExternalWrites(Daemon& daemon, const std::string& label) {
+    auto subscriber = Cli::Client::Connect(daemon.ControlSocket());
+    auto controls = ListControls(subscriber);
+    Subscribe(subscriber);
+    auto picks = PickWritable(controls);
+    CHECK(picks.size() == 3);
+    for (const auto& control : picks) {
+        unsigned numid = control["numid"];
+        json target = OtherValue(control);
+        std::string what = label + " " + control["type"].get<std::string>() + " '" +
+                           control["name"].get<std::string>() + "'";
+        INFO(what);
+        std::string arg = AmixerValues(target);
+        auto start = std::chrono::steady_clock::now();
+        auto written =
+            Vm::Run({"amixer", "-c0", "-q", "cset", "numid=" + std::to_string(numid), arg});
+        REQUIRE_MESSAGE(written.status == 0, written.output);
+        auto change = WaitChange(subscriber, numid, 5000);
+        REQUIRE_MESSAGE(change.has_value(), "no controls.changed after amixer cset");
+        CHECK((*change)["value"] == target);
+        double latency = Vm::SecondsSince(start);
+        // The same value again changes nothing: the kernel sends no event, nor may we.
+        written = Vm::Run({"amixer", "-c0", "-q", "cset", "numid=" + std::to_string(numid), arg});
+        REQUIRE(written.status == 0);
+        int repeats = CountChanges(subscriber, numid, 1000);
+        CHECK_MESSAGE(repeats == 0, "controls.changed after writing the same value");
+        Note(what + ": amixer cset -> controls.changed in " + Seconds(latency) +
+             " (incl. amixer), same value again -> " + std::to_string(repeats) + " notifications");
+    }
+}
+
+/** (c): controls.set is seen by amixer; the writer's subscription gets exactly one change. */
+void CheckClientWrites(Daemon& daemon, const std::string& label) {
+    auto writer = Cli::Client::Connect(daemon.ControlSocket());
+    auto controls = ListControls(writer);
+    Subscribe(writer);
+    for (const auto& control : PickWritable(controls)) {
+        unsigned numid = control["numid"];
+        json target = OtherValue(control);
+        std::string what = label + " " + control["type"].get<std::string>() + " '" +
+                           control["name"].get<std::string>() + "'";
+        INFO(what);
+        auto response = writer.Call(
+            "controls.set", {{"device", kDeviceId},
+                             {"changes", {{{"control", {{"numid", numid}}}, {"value", target}}}}});
+        auto result = Result(response);
+        CHECK(result["controls"].at(0)["value"] == target);
+        CHECK(AmixerGet(control) == target);
+        int echoes = CountChanges(writer, numid, 1000);
+        CHECK_MESSAGE(echoes == 1,
+                      "the writer's subscription must get exactly one controls.changed");
+        Note(what + ": controls.set -> amixer sees it, writer got " + std::to_string(echoes) +
+             " controls.changed");
+    }
+}
+
+/** (d): unplug while the daemon runs, then plug again; @p reload recreates the controls. */
+template <typename Reload>
+void CheckUnplug(Daemon& daemon, const std::string& label, Reload reload) {
+    auto client = Cli::Client::Connect(daemon.ControlSocket());
+    Subscribe(client);
+    // Unbinding the driver is the unplug: the kernel disconnects the card and waits
+    // until every open file of it is closed (rmmod alone would just fail with EBUSY
+    // while the daemon holds the control device: an open file pins the module).
+    auto start = std::chrono::steady_clock::now();
+    pid_t unbind =
+        Vm::Spawn({"sh", "-c", "echo snd_dummy.0 >/sys/bus/platform/drivers/snd_dummy/unbind"});
+    auto unbind_status = Vm::WaitFor(unbind, 20000);
+    double unplug_seconds = Vm::SecondsSince(start);
+    REQUIRE_MESSAGE(unbind_status.has_value(),
+                    "card removal still blocked after 20 s: the "
+                    "daemon did not release the card");
+    CHECK(*unbind_status == 0);
+    auto rmmod = Vm::Run({"rmmod", "snd-dummy"}, 20000);
+    CHECK_MESSAGE(rmmod.status == 0, rmmod.output);
+    auto removed = WaitDeviceEvent(client, "device.removed", 5000);
+    REQUIRE_MESSAGE(removed.has_value(), "no device.removed");
+    CHECK((*removed)["device"]["id"] == kDeviceId);
+    CHECK((*removed)["device"]["online"] == false);
+    CHECK(IsError(client.Call("controls.list", {{"device", kDeviceId}}), -32002, "device.offline"));
+
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    long long before = Vm::CpuTicks(daemon.Pid());
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    long long ticks = Vm::CpuTicks(daemon.Pid()) - before;
+    CHECK_MESSAGE(ticks == 0, "the daemon used CPU while its card was gone");
+
+    start = std::chrono::steady_clock::now();
+    DummyCard::Load();
+    reload();
+    auto added = WaitDeviceEvent(client, "device.added", 10000);
+    double plug_seconds = Vm::SecondsSince(start);
+    REQUIRE_MESSAGE(added.has_value(), "no device.added after modprobe");
+    CHECK((*added)["device"]["id"] == kDeviceId);
+    CHECK(plug_seconds <= 2.0);
+    Note(label + ": unplug (driver unbind) with the daemon running took " +
+         Seconds(unplug_seconds) + ", device.removed received, CPU while unplugged " +
+         std::to_string(ticks) + " ticks in 2 s, device.added " + Seconds(plug_seconds) +
+         " after modprobe+reload");
+    CheckMirror(daemon, label + " after replug", 10);
+}
+
+/** (e): idle with 3 subscribed clients: strace counts the daemon's syscalls for 5 s. */
+void CheckIdle(Daemon& daemon, const std::string& label) {
+    std::vector<Cli::Client> clients;
+    for (int i = 0; i < 3; ++i) {
+        clients.push_back(Cli::Client::Connect(daemon.ControlSocket()));
+        Subscribe(clients.back());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    auto count = Vm::CountSyscalls(daemon.Pid(), 5);
+    if (count.calls != 0) std::cout << count.table << "\n";
+    CHECK_MESSAGE(count.calls == 0, "the idle daemon made syscalls");
+    Note(label + ": idle, 3 subscribed clients, strace -f -c 5 s: " + std::to_string(count.calls) +
+         " syscalls" +
+         (count.restarts ? " (+" + std::to_string(count.restarts) +
+                               " restart_syscall caused by strace attaching)"
+                         : ""));
+}
+
+/** (f): protocol errors, each with its code; the card is not touched. */
+void CheckBadInput(Daemon& daemon, const std::string& label) {
+    auto before = Vm::StoreCard();
+    auto client = Cli::Client::Connect(daemon.ControlSocket());
+    auto controls = ListControls(client);
+    auto usable = [&](const char* after) {
+        INFO("connection unusable after " << after);
+        CHECK(client.Call("daemon.info").contains("result"));
+    };
+    auto raw = [&](const std::string& bytes) -> json {
+        client.SendRaw(bytes);
+        auto line = client.ReadLine(5000);
+        REQUIRE_MESSAGE(line.has_value(), "no reply to " << json(bytes).dump());
+        return json::parse(*line);
+    };
+    auto expect = [&](const char* what, const json& response, int code,
+                      const std::string& data_code) {
+        INFO(what << ": " << response.dump());
+        CHECK(IsError(response, code, data_code));
+    };
+
+    expect("garbage bytes", raw(std::string("\x01\x02 garbage \xff\xfe\n")), -32700, "parse_error");
+    usable("garbage");
+    expect("invalid JSON", raw("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\n"), -32700,
+           "parse_error");
+    usable("invalid JSON");
+    expect("not a request", raw("{\"hello\":1}\n"), -32600, "invalid_request");
+    expect("empty batch", raw("[]\n"), -32600, "invalid_request");
+    usable("invalid requests");
+    expect("unknown method", client.Call("no.such.method"), -32601, "method.not_found");
+    auto wrong_type = client.Call("controls.list", {{"device", 42}});
+    expect("wrong param type", wrong_type, -32602, "params.invalid");
+    CHECK(wrong_type["error"]["data"].value("field", "") == "device");
+    expect("wrong changes type",
+           client.Call("controls.set", {{"device", kDeviceId}, {"changes", "all of them"}}), -32602,
+           "params.invalid");
+    expect("unknown device", client.Call("controls.list", {{"device", "usb-0000-0000-nothing"}}),
+           -32001, "device.not_found");
+    expect("unknown control",
+           client.Call("controls.get", {{"device", kDeviceId}, {"controls", {"No Such Control"}}}),
+           -32003, "control.not_found");
+    usable("errors");
+
+    auto set = [&](const json& control, const json& value) {
+        return client.Call(
+            "controls.set",
+            {{"device", kDeviceId},
+             {"changes", {{{"control", {{"numid", control["numid"]}}}, {"value", value}}}}});
+    };
+    bool tried_range = false, tried_label = false, tried_read_only = false;
+    for (const auto& control : controls) {
+        std::string type = control["type"];
+        bool writable = control.value("writable", false);
+        if (!tried_range && writable && type == "integer" && control["max"] < (1LL << 40)) {
+            auto response = set(control, control["max"].get<long long>() + 1);
+            expect("out-of-range value", response, -32005, "value.invalid");
+            CHECK(response["error"]["data"].contains("max"));
+            tried_range = true;
+        } else if (!tried_label && writable && type == "enumerated") {
+            auto response = set(control, "No Such Item");
+            expect("unknown enum label", response, -32005, "value.invalid");
+            CHECK(response["error"]["data"].contains("items"));
+            tried_label = true;
+        } else if (!tried_read_only && !writable &&
+                   std::find(control["access"].begin(), control["access"].end(), "write") ==
+                       control["access"].end() &&
+                   (type == "integer" || type == "boolean")) {
+            auto response = set(control, type == "boolean" ? json(true) : control["max"]);
+            expect("write to a read-only control", response, -32004, "control.read_only");
+            if (response.contains("error"))
+                CHECK(response["error"]["data"].value("reason", "") == "read-only");
+            tried_read_only = true;
+        }
+    }
+    CHECK(tried_range);
+    CHECK(tried_label);
+    CHECK(tried_read_only);
+    usable("value errors");
+
+    // A line over the 64 KiB limit: error, then the daemon closes the connection.
+    auto big = raw(std::string(70 * 1024, 'x') + "\n");
+    expect("line over the limit", big, -32600, "request.too_large");
+    CHECK_MESSAGE(client.IsClosedByPeer(5000), "connection not closed after request.too_large");
+
+    auto after = Vm::StoreCard();
+    auto diffs = Sim::CompareBlocks(before, after);
+    PrintDiffs(label + " store before/after bad input", diffs);
+    CHECK(diffs.empty());
+    Note(label +
+         ": bad input: garbage, invalid JSON, invalid request, empty batch, unknown "
+         "method, wrong param types, unknown device/control, out-of-range, unknown "
+         "label, read-only write, oversized line checked; card unchanged: " +
+         (diffs.empty() ? "yes" : "NO"));
+}
+
+/** Our own controls: every type, an index, read-only ones, a dB range. */
+Sim::StateBlock OwnControls() {
+    auto text = R"(state.Dummy {
+	control.1 { iface MIXER name 'Test Playback Volume' value.0 40 value.1 60
+		comment { access 'read write' type INTEGER count 2 range '0 - 100 (step 1)' dbmin -6000 dbmax 0 } }
+	control.2 { iface MIXER name 'Test Playback Switch' value.0 true value.1 false
+		comment { access 'read write' type BOOLEAN count 2 } }
+	control.3 { iface MIXER name 'Test Source' value 'Analogue 1'
+		comment { access 'read write' type ENUMERATED count 1 item.0 Off item.1 'Analogue 1' item.2 S/PDIF } }
+	control.4 { iface MIXER name 'Test Gain' index 1 value -3
+		comment { access 'read write' type INTEGER count 1 range '-10 - 10' } }
+	control.5 { iface CARD name 'Test Serial' value '0102abcdef000010'
+		comment { access 'read write' type BYTES count 8 } }
+	control.6 { iface PCM name 'Test Meter' value.0 1 value.1 2 value.2 3 value.3 4
+		comment { access 'read volatile' type INTEGER count 4 range '0 - 4095 (step 1)' } }
+	control.7 { iface CARD name 'Test Firmware' value 1644
+		comment { access read type INTEGER count 1 range '0 - 65535 (step 1)' } }
+	control.8 { iface MIXER name 'Test Big' value 8589934592
+		comment { access 'read write' type INTEGER64 count 1 range '0 - 1099511627776 (step 1)' } }
+	control.9 { iface MIXER name 'Test Mode' value Auto
+		comment { access read type ENUMERATED count 1 item.0 Manual item.1 Auto } }
+}
+)";
+    return Sim::ParseState(text, "own controls").at(0);
+}
+
+}  // namespace
+
+TEST_CASE("own controls: loader, mirror, events, unplug, idle, bad input") {
+    if (!RequireVm()) return;
+    Note("kernel boot to first test: " + Seconds(Vm::UptimeSeconds()));
+    auto start = std::chrono::steady_clock::now();
+    Vm::TempDir dir;
+    std::string file = dir.Path() + "/own.state";
+    auto own = OwnControls();
+    {
+        FILE* out = std::fopen(file.c_str(), "w");
+        REQUIRE(out);
+        std::fputs(Sim::FormatState({own}).c_str(), out);
+        std::fclose(out);
+    }
+    DummyCard card;
+    Note("own: " + Vm::LoadStateTool(file));
+
+    // The loader itself: everything but the documented limits round-trips.
+    Sim::CompareOptions options;
+    options.ignore_access = {"user", "volatile", "locked"};
+    options.ignore_read_only_values = true;
+    options.allow_extra = true;
+    options.ignore_missing_tlv = true;
+    options.ignore_dbvalues = true;  // OwnControls() gives none; alsactl computes them
+    auto stored = Vm::StoreCard();
+    auto diffs = Sim::CompareBlocks(own, stored, options);
+    PrintDiffs("own loader", diffs);
+    CHECK(diffs.empty());
+    const auto* volume = stored.Find("MIXER", "Test Playback Volume", 0);
+    REQUIRE(volume);
+    CHECK(volume->dbmin == -6000);
+    CHECK(volume->dbmax == 0);
+    const auto* meter = stored.Find("PCM", "Test Meter", 0);
+    REQUIRE(meter);
+    CHECK(meter->access == std::vector<std::string>{"read", "user"});
+    CHECK(meter->values == std::vector<std::string>{"0", "0", "0", "0"});
+
+    Daemon daemon;
+    Note("own: daemon ready in " + Seconds(daemon.StartSeconds()));
+    {
+        auto client = Cli::Client::Connect(daemon.ControlSocket());
+        auto devices = Result(client.Call("devices.list"))["devices"];
+        REQUIRE(devices.size() == 1);
+        CHECK(devices[0]["id"] == kDeviceId);
+        CHECK(devices[0]["online"] == true);
+        CHECK(devices[0]["ctl"] == "hw:0");
+    }
+    CheckMirror(daemon, "own");
+    CheckExternalWrites(daemon, "own");
+    CheckClientWrites(daemon, "own");
+    CheckMirror(daemon, "own after writes");
+    CheckIdle(daemon, "own");
+    CheckBadInput(daemon, "own");
+    CheckUnplug(daemon, "own", [&] { Vm::LoadStateTool(file); });
+    INFO(daemon.Log());
+    CHECK(daemon.Alive());
+    Note("own: all checks in " + Seconds(Vm::SecondsSince(start)));
+}
+
+TEST_CASE("loader round-trip: every fixture block vs alsactl store") {
+    if (!RequireVm() || !RequireFixtures("loader round-trip")) return;
+    auto start = std::chrono::steady_clock::now();
+    Sim::CompareOptions options;
+    options.ignore_access = {"user", "volatile", "locked"};
+    options.ignore_read_only_values = true;
+    options.allow_extra = true;
+    options.ignore_missing_tlv = true;
+    int blocks = 0, exact = 0, controls = 0;
+    std::set<std::string> files;
+    for (const auto& entry : fs::directory_iterator(Vm::FixturesDir()))
+        if (entry.path().extension() == ".state") files.insert(entry.path().string());
+    for (const auto& file : files) {
+        for (const auto& block : Sim::LoadStateFile(file)) {
+            std::string label = fs::path(file).filename().string() + " state." + block.id;
+            DummyCard card;
+            auto result = Sim::LoadBlock("hw:0", block);
+            auto diffs = Sim::CompareBlocks(block, Vm::StoreCard(), options);
+            PrintDiffs(label, diffs);
+            ++blocks;
+            controls += static_cast<int>(block.controls.size());
+            if (diffs.empty() && result.skipped.empty() && result.warnings.empty()) ++exact;
+            std::cout << "vm: round-trip " << label << ": " << result.Summary() << "; "
+                      << diffs.size() << " differences" << std::endl;
+            CHECK_MESSAGE(diffs.empty(), label);
+            CHECK_MESSAGE(result.skipped.empty(), label);
+        }
+    }
+    Note("loader round-trip: " + std::to_string(exact) + " of " + std::to_string(blocks) +
+         " blocks (" + std::to_string(controls) +
+         " controls) identical in alsactl store, apart from the documented limits (user added, "
+         "volatile/locked dropped, read-only values stay 0), in " +
+         Seconds(Vm::SecondsSince(start)));
+}
+
+TEST_CASE("fixtures: the daemon mirrors real Focusrite dumps") {
+    if (!RequireVm() || !RequireFixtures("fixture mirror checks")) return;
+    struct Fixture {
+        const char* file;
+        const char* block;
+        bool full;  // also events, idle, bad input
+        bool unplug;
+    };
+    const Fixture fixtures[] = {
+        {"scarlett-gen1-18i20.state", "", false, false},
+        {"scarlett-gen3-18i20.state", "USB_1", true, false},
+        {"scarlett-gen4-2i2.state", "", false, false},
+        {"clarett-plus-4pre.state", "", false, false},
+        {"vocaster-two.state", "", false, false},
+        {"scarlett-gen4-18i20.state", "", false, true},
+    };
+    int mirrored = 0;
+    for (const auto& fixture : fixtures) {
+        auto start = std::chrono::steady_clock::now();
+        std::string file = (Vm::FixturesDir() / fixture.file).string();
+        std::string label = std::string(fixture.file) +
+                            (*fixture.block ? std::string(" state.") + fixture.block : "");
+        DummyCard card;
+        Note(label + ": " + Vm::LoadStateTool(file, fixture.block));
+        Daemon daemon;
+        if (CheckMirror(daemon, label)) ++mirrored;
+        if (fixture.full) {
+            CheckExternalWrites(daemon, label);
+            CheckClientWrites(daemon, label);
+            CheckIdle(daemon, label);
+            CheckBadInput(daemon, label);
+        }
+        if (fixture.unplug)
+            CheckUnplug(daemon, label, [&] { Vm::LoadStateTool(file, fixture.block); });
+        INFO(daemon.Log());
+        CHECK(daemon.Alive());
+        Note(label + ": done in " + Seconds(Vm::SecondsSince(start)) + " (daemon ready in " +
+             Seconds(daemon.StartSeconds()) + ")");
+    }
+    Note("fixtures mirrored exactly: " + std::to_string(mirrored) + " of 6");
+}
+
+TEST_CASE("a lock released silently by the kernel does not stay cached") {
+    if (!RequireVm()) return;
+    DummyCard card;
+    Daemon daemon;
+    auto client = Cli::Client::Connect(daemon.ControlSocket());
+    Subscribe(client);
+
+    // The kernel locks a user element for the file that added it; closing that file
+    // unlocks it without any event (as when fcp-server or alsactl exits).
+    snd_ctl_t* ctl = nullptr;
+    REQUIRE(snd_ctl_open(&ctl, "hw:0", 0) == 0);
+    snd_ctl_elem_id_t* id = nullptr;
+    snd_ctl_elem_id_malloc(&id);
+    snd_ctl_elem_id_set_interface(id, SND_CTL_ELEM_IFACE_MIXER);
+    snd_ctl_elem_id_set_name(id, "Lock Test Volume");
+    REQUIRE(snd_ctl_elem_add_integer(ctl, id, 1, 0, 100, 1) == 0);
+    snd_ctl_elem_id_free(id);
+
+    json locked;
+    for (int i = 0; i < 50 && locked.is_null(); ++i) {
+        auto response = client.Call("controls.get",
+                                    {{"device", kDeviceId}, {"controls", {"Lock Test Volume"}}});
+        if (response.contains("result"))
+            locked = response["result"]["controls"][0];
+        else
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    REQUIRE_MESSAGE(!locked.is_null(), "the daemon never saw the new control");
+    const auto& access = locked["access"];
+    CHECK(std::find(access.begin(), access.end(), "locked") != access.end());
+    CHECK(locked["writable"] == false);
+
+    snd_ctl_close(ctl);
+    std::string numid = std::to_string(locked["numid"].get<unsigned>());
+    auto amixer = Vm::Run({"amixer", "-c0", "-q", "cset", "numid=" + numid, "5"});
+    REQUIRE_MESSAGE(amixer.status == 0, "the kernel still refuses the write: " << amixer.output);
+    WaitChange(client, locked["numid"], 5000);
+
+    auto response = client.Call(
+        "controls.set", {{"device", kDeviceId},
+                         {"changes", {{{"control", {{"numid", locked["numid"]}}}, {"value", 7}}}}});
+    bool accepted = response.contains("result");
+    CHECK_MESSAGE(accepted,
+                  "controls.set refused after the kernel released the lock: " << response.dump());
+    auto now = Result(
+        client.Call("controls.get", {{"device", kDeviceId}, {"controls", {"Lock Test Volume"}}}));
+    const auto& access_now = now["controls"][0]["access"];
+    bool still_locked =
+        std::find(access_now.begin(), access_now.end(), "locked") != access_now.end();
+    CHECK_MESSAGE(!still_locked, "controls.get still reports 'locked'");
+    Note(std::string("silent unlock: controls.set after the creator closed: ") +
+         (accepted ? "accepted" : "REFUSED") + ", access " + access_now.dump());
+}
+
+TEST_CASE("summary") {
+    if (!RequireVm()) return;
+    Note("kernel uptime at the end: " + Seconds(Vm::UptimeSeconds()));
+    std::cout << "\n==== vm_kernel summary ====\n";
+    for (const auto& line : SummaryLines()) std::cout << "  " << line << "\n";
+    std::cout << "===========================" << std::endl;
+}

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+/*
+ * Helpers for the tests that run inside the VM (tests/vm/run.sh): processes, the
+ * snd-dummy card, alsactl, the daemon, and turning a controls.list answer into a
+ * Sim::StateBlock so that it can be compared with what `alsactl store` sees.
+ */
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/StateFile.hpp"
+
+namespace Vm {
+
+using nlohmann::json;
+
+struct RunResult {
+    int status = -1;  // exit status, 128 + signal, or -1 when it could not start
+    std::string output;
+};
+
+/** Runs argv (PATH lookup), stdout and stderr captured together; killed after timeout. */
+RunResult Run(const std::vector<std::string>& argv, int timeout_ms = 60000);
+
+/** Starts argv in the background with stdout/stderr appended to @p log_path. */
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& log_path = "/dev/null");
+
+/** Waits up to @p timeout_ms for @p pid; its status as in RunResult, nullopt if still running. */
+std::optional<int> WaitFor(pid_t pid, int timeout_ms);
+
+double SecondsSince(std::chrono::steady_clock::time_point start);
+
+/** True inside the VM that run.sh boots (SCARLETTD_IN_VM and a kernel tree). */
+bool InVm();
+
+/** $SCARLETTD_SHARED_DIR (else the configured one)/fixtures/alsa-state. */
+std::filesystem::path FixturesDir();
+/** Seconds since the (VM's) kernel booted. */
+double UptimeSeconds();
+std::string BinaryPath(const std::string& relative);  // under SCARLETTD_BINARY_DIR
+
+/** A fresh temporary directory (mode 0700), removed on destruction. */
+class TempDir {
+  public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::string& Path() const { return path_; }
+
+  private:
+    std::string path_;
+};
+
+/** snd-dummy as card 0: loaded by the constructor, unloaded (if still loaded) at the end. */
+class DummyCard {
+  public:
+    DummyCard();
+    ~DummyCard();
+    DummyCard(const DummyCard&) = delete;
+    DummyCard& operator=(const DummyCard&) = delete;
+
+    static void Load();
+    /** rmmod; throws if it fails or takes longer than @p timeout_ms. */
+    static void Unload(int timeout_ms = 20000);
+    static bool IsLoaded();
+};
+
+/** `alsactl store` of card 0, parsed. */
+Sim::StateBlock StoreCard();
+
+/** Runs scarlett-load-state; returns its summary line. Throws on failure. */
+std::string LoadStateTool(const std::string& file, const std::string& block = "");
+
+/** scarlettd --card hw:0 --socket-dir <tmp>, stopped by the destructor. */
+class Daemon {
+  public:
+    Daemon();
+    ~Daemon();
+    Daemon(const Daemon&) = delete;
+    Daemon& operator=(const Daemon&) = delete;
+
+    pid_t Pid() const { return pid_; }
+    std::string ControlSocket() const { return dir_.Path() + "/control.sock"; }
+    std::string EventsSocket() const { return dir_.Path() + "/events.sock"; }
+    std::string Log() const;
+    /** True while the process runs. */
+    bool Alive();
+    double StartSeconds() const { return start_seconds_; }
+
+  private:
+    TempDir dir_;
+    std::string log_path_;
+    pid_t pid_ = -1;
+    double start_seconds_ = 0;
+};
+
+/** utime + stime of a process (all threads), in clock ticks. */
+long long CpuTicks(pid_t pid);
+
+struct StraceCount {
+    long long calls = 0;     // every syscall except the attach artefact below
+    long long restarts = 0;  // restart_syscall: strace interrupting a blocked wait
+    std::string table;       // strace's summary as printed
+};
+/** `strace -f -c -p pid` for @p seconds. */
+StraceCount CountSyscalls(pid_t pid, int seconds);
+
+/** controls (full-form Control objects) as a state block, for Sim::CompareBlocks. */
+Sim::StateBlock BlockFromControls(const json& controls);
+
+/**
+ * Every difference between the daemon's controls.list and the card's alsactl store:
+ * names, iface, index, numid, type, count, access words alsactl knows, range, items,
+ * values, dB range and dB values (within 0.01 dB).
+ */
+std::vector<std::string> CompareWithStore(const json& controls, const Sim::StateBlock& store);
+
+/** The value in the protocol's JSON form for a state value (bool, number or label). */
+json JsonValue(const Sim::StateControl& control, const std::string& value);
+
+}  // namespace Vm
