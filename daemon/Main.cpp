@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include <getopt.h>
 
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -27,7 +29,14 @@ Options:
   -a, --all-cards        serve every sound card, Focusrite or not
   -s, --socket-dir DIR   put control.sock and events.sock in DIR
                          (default: $XDG_RUNTIME_DIR/scarlettd)
-      --max-clients N    connections served at once (default 1024)
+Limits (protocol-v1 §6):
+      --max-clients N        connections served at once (default 1024)
+      --max-line BYTES       longest request line (default 65536)
+      --max-output BYTES     encoded output kept per connection (default 4194304)
+      --write-stall SECONDS  close a connection that reads nothing for this long
+                             while output waits (default 30)
+      --max-subscriptions N  subscriptions per connection (default 16)
+
   -v, --verbose          log more (repeat for debug)
   -q, --quiet            log only errors
   -h, --help             show this help and exit
@@ -41,13 +50,33 @@ Clients: scarlettctl(1). Protocol: docs/PROTOCOL.md.
     std::exit(2);
 }
 
+/** The current option's argument as a positive integer; a usage error otherwise. */
+size_t Positive(const char* option) {
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long long n = std::strtoull(optarg, &end, 10);
+    if (*optarg == '\0' || *optarg == '-' || *end != '\0' || n == 0 || errno == ERANGE)
+        UsageError(std::string("invalid --") + option + " '" + optarg + "': a positive number");
+    return static_cast<size_t>(n);
+}
+
 Options ParseArgs(int argc, char** argv) {
-    enum { OPT_MAX_CLIENTS = 256 };
+    enum {
+        OPT_MAX_CLIENTS = 256,
+        OPT_MAX_LINE,
+        OPT_MAX_OUTPUT,
+        OPT_WRITE_STALL,
+        OPT_MAX_SUBSCRIPTIONS,
+    };
     static const option LONG[] = {
         {"card", required_argument, nullptr, 'c'},
         {"all-cards", no_argument, nullptr, 'a'},
         {"socket-dir", required_argument, nullptr, 's'},
         {"max-clients", required_argument, nullptr, OPT_MAX_CLIENTS},
+        {"max-line", required_argument, nullptr, OPT_MAX_LINE},
+        {"max-output", required_argument, nullptr, OPT_MAX_OUTPUT},
+        {"write-stall", required_argument, nullptr, OPT_WRITE_STALL},
+        {"max-subscriptions", required_argument, nullptr, OPT_MAX_SUBSCRIPTIONS},
         {"verbose", no_argument, nullptr, 'v'},
         {"quiet", no_argument, nullptr, 'q'},
         {"help", no_argument, nullptr, 'h'},
@@ -62,14 +91,15 @@ Options ParseArgs(int argc, char** argv) {
             case 'c': options.cards.emplace_back(optarg); break;
             case 'a': options.all_cards = true; break;
             case 's': options.socket_dir = optarg; break;
-            case OPT_MAX_CLIENTS: {
-                char* end = nullptr;
-                const unsigned long n = std::strtoul(optarg, &end, 10);
-                if (*optarg == '\0' || *end != '\0' || n == 0)
-                    UsageError(std::string("invalid --max-clients '") + optarg + "'");
-                options.limits.max_clients = n;
+            case OPT_MAX_CLIENTS: options.limits.max_clients = Positive("max-clients"); break;
+            case OPT_MAX_LINE: options.limits.max_line = Positive("max-line"); break;
+            case OPT_MAX_OUTPUT: options.limits.max_output = Positive("max-output"); break;
+            case OPT_WRITE_STALL:
+                options.limits.write_stall = std::chrono::seconds(Positive("write-stall"));
                 break;
-            }
+            case OPT_MAX_SUBSCRIPTIONS:
+                options.limits.max_subscriptions = Positive("max-subscriptions");
+                break;
             case 'v': ++verbosity; break;
             case 'q': verbosity = -1; break;
             case 'h': std::fputs(USAGE, stdout); std::exit(0);
