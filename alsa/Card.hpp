@@ -61,6 +61,8 @@ public:
     /** Throws Alsa::Error (errno ENOENT for an unknown numid). */
     virtual Value Read(unsigned numid) = 0;
     virtual ControlInfo ReadInfo(unsigned numid) = 0;
+    /** The element's whole TLV (any type), empty when it has none or it cannot be read. */
+    virtual std::vector<uint32_t> ReadTlv(unsigned numid) = 0;
     /** Writes every channel. Throws Alsa::Error (EPERM, EBUSY, EINVAL, ENODEV, ...). */
     virtual void Write(unsigned numid, const Value& value) = 0;
 };

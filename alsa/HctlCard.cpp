@@ -49,6 +49,7 @@ public:
     bool HandleEvents(std::span<pollfd> fds) override;
     Value Read(unsigned numid) override;
     ControlInfo ReadInfo(unsigned numid) override;
+    std::vector<uint32_t> ReadTlv(unsigned numid) override;
     void Write(unsigned numid, const Value& value) override;
 
 private:
@@ -180,6 +181,10 @@ ControlInfo HctlCard::ReadInfo(unsigned numid) {
         throw Error(err, "snd_hctl_elem_info " + entry.control.info.id.name);
     entry.control.info = info;
     return info;
+}
+
+std::vector<uint32_t> HctlCard::ReadTlv(unsigned numid) {
+    return ReadElemTlv(Find(numid).elem);
 }
 
 void HctlCard::Write(unsigned numid, const Value& value) {

@@ -128,14 +128,19 @@ int ReadElemInfo(snd_hctl_elem_t* elem, ControlInfo& out) {
     return 0;
 }
 
-std::vector<uint32_t> ReadElemDbTlv(snd_hctl_elem_t* elem) {
-    /* A TLV that cannot be read, or is not dB (e.g. fcp-server's socket path), is
-     * simply no dB information. */
+std::vector<uint32_t> ReadElemTlv(snd_hctl_elem_t* elem) {
     std::vector<unsigned> buffer(TLV_BUFFER_WORDS);
     const auto bytes = static_cast<unsigned>(buffer.size() * sizeof(unsigned));
     if (snd_hctl_elem_tlv_read(elem, buffer.data(), bytes) < 0) return {};
     const size_t words = std::min<size_t>(buffer.size(), 2 + (size_t{buffer[1]} + 3) / 4);
-    const auto db = FindDbTlv(std::span<const uint32_t>(buffer.data(), words));
+    return {buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(words)};
+}
+
+std::vector<uint32_t> ReadElemDbTlv(snd_hctl_elem_t* elem) {
+    /* A TLV that cannot be read, or is not dB (e.g. fcp-server's socket path), is
+     * simply no dB information. */
+    const auto tlv = ReadElemTlv(elem);
+    const auto db = FindDbTlv(tlv);
     return {db.begin(), db.end()};
 }
 

@@ -41,6 +41,8 @@ int ReadElemInfo(snd_hctl_elem_t* elem, ControlInfo& info);
 /** Only the access flags of @p elem: one ioctl, no enum item names. */
 int ReadElemAccess(snd_hctl_elem_t* elem, Access& access);
 
+/** The element's whole TLV, empty when unreadable. */
+std::vector<uint32_t> ReadElemTlv(snd_hctl_elem_t* elem);
 /** The element's dB TLV entry (see FindDbTlv), empty if it has none or cannot be read. */
 std::vector<uint32_t> ReadElemDbTlv(snd_hctl_elem_t* elem);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "alsa/Tlv.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -277,6 +278,27 @@ std::optional<int64_t> DbToRaw(std::span<const uint32_t> tlv, int64_t min, int64
     const auto best = Nearest(FindDbTlv(tlv), Bounds{min, max, min, max}, db, 0);
     if (!best) return std::nullopt;
     return best->raw;
+}
+
+std::vector<std::string> ParseChannelLabels(std::span<const uint32_t> tlv) {
+    std::vector<std::string> labels;
+    if (tlv.size() < 2 || tlv[0] != TLV_FCP_CHANNEL_LABELS) return labels;
+    const size_t bytes = std::min<size_t>(tlv[1], (tlv.size() - 2) * sizeof(uint32_t));
+    const auto* data = reinterpret_cast<const char*>(tlv.data() + 2);
+    /* An unlabelled channel is an empty string between two NULs: keep it, so labels
+     * stay aligned with meter channels. Only the padding at the end is dropped. */
+    std::string current;
+    for (size_t i = 0; i < bytes; ++i) {
+        if (data[i] == '\0') {
+            labels.push_back(std::move(current));
+            current.clear();
+        } else {
+            current.push_back(data[i]);
+        }
+    }
+    if (!current.empty()) labels.push_back(std::move(current));
+    while (!labels.empty() && labels.back().empty()) labels.pop_back();
+    return labels;
 }
 
 }  // namespace Alsa

@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
+#include <vector>
 
 #include "alsa/Types.hpp"
 
@@ -62,6 +64,13 @@ std::optional<double> RawToDb(std::span<const uint32_t> tlv, int64_t min, int64_
  * @return nullopt without a valid dB TLV, for NaN, or when @p db is outside the
  * range (including -inf on a control that cannot mute)
  */
+/**
+ * Channel labels from the FCP driver's TLV (type 0x110 on "Level Meter"): the
+ * payload is NUL-terminated strings, padded to 4 bytes. Empty if @p tlv is not one.
+ */
+inline constexpr uint32_t TLV_FCP_CHANNEL_LABELS = 0x110;
+std::vector<std::string> ParseChannelLabels(std::span<const uint32_t> tlv);
+
 std::optional<int64_t> DbToRaw(std::span<const uint32_t> tlv, int64_t min, int64_t max,
                                double db) noexcept;
 

@@ -5,12 +5,12 @@
 
 #include <cerrno>
 #include <cstring>
-#include <initializer_list>
 #include <set>
 
 #include "daemon/Instance.hpp"
 #include "daemon/JsonCodec.hpp"
 #include "daemon/Log.hpp"
+#include "daemon/Methods.hpp"
 #include "generated/Version.hpp"
 #include "ipc/Error.hpp"
 
@@ -19,19 +19,6 @@ namespace {
 using Json = nlohmann::json;
 using Ipc::ErrorCode;
 using Ipc::RpcError;
-
-/** params must be an object (or absent) holding only @p allowed keys. */
-const Json& CheckParams(const Json& params, std::initializer_list<const char*> allowed) {
-    static const Json empty = Json::object();
-    if (params.is_null()) return empty;
-    if (!params.is_object()) throw Ipc::ParamsInvalid("params", "params must be an object");
-    for (const auto& [key, value] : params.items()) {
-        bool known = false;
-        for (const char* a : allowed) known = known || key == a;
-        if (!known) throw Ipc::ParamsInvalid(key, "unknown parameter '" + key + "'");
-    }
-    return params;
-}
 
 std::vector<std::string> StringList(const Json& params, const char* field) {
     std::vector<std::string> out;
@@ -143,18 +130,22 @@ RpcError FromAlsa(const Alsa::Error& e, const Alsa::ControlInfo& info, Json appl
 }  // namespace
 
 Json Instance::Call(Ipc::Connection& connection, const std::string& method, const Json& params) {
-    using Method = Json (Instance::*)(Ipc::Connection&, const Json&);
-    static const std::map<std::string, Method, std::less<>> METHODS = {
-        {"daemon.info", &Instance::DaemonInfo},     {"devices.list", &Instance::DevicesList},
-        {"controls.list", &Instance::ControlsList}, {"controls.get", &Instance::ControlsGet},
-        {"controls.set", &Instance::ControlsSet},   {"subscribe", &Instance::Subscribe},
-        {"unsubscribe", &Instance::Unsubscribe},
-    };
-    auto it = METHODS.find(method);
-    if (it == METHODS.end())
+    const MethodSpec* spec = FindMethod(method);
+    if (!spec)
         throw RpcError(ErrorCode::MethodNotFound, "unknown method '" + method + "'",
                        {{"method", method}});
-    return (this->*(it->second))(connection, params);
+    /* The table that rpc.discover publishes is also what is accepted here. */
+    if (!params.is_object()) throw Ipc::ParamsInvalid("params", "params must be an object");
+    for (const auto& [key, value] : params.items()) {
+        bool known = false;
+        for (const auto& p : spec->params) known = known || key == p.name;
+        if (!known)
+            throw Ipc::ParamsInvalid(key, "unknown parameter '" + key + "' of " + method);
+    }
+    for (const auto& p : spec->params)
+        if (p.required && !params.contains(p.name))
+            throw Ipc::ParamsInvalid(p.name, std::string("missing parameter '") + p.name + "'");
+    return (this->*(spec->handler))(connection, params);
 }
 
 const Core::Device& Instance::ResolveDevice(const Json& params) const {
@@ -196,8 +187,7 @@ void Instance::RefreshVolatile(const Core::Device& device, const Alsa::Control& 
     }
 }
 
-Json Instance::DaemonInfo(Ipc::Connection&, const Json& params) {
-    CheckParams(params, {});
+Json Instance::DaemonInfo(Ipc::Connection&, const Json&) {
     const auto uptime = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started_);
     return {{"name", "scarlettd"},
@@ -207,18 +197,18 @@ Json Instance::DaemonInfo(Ipc::Connection&, const Json& params) {
             {"uptime_ms", uptime.count()},
             {"devices", cache_.GetDevices().size()},
             {"clients", server_.GetClientCount()},
-            {"capabilities", {"controls", "subscribe", "events-socket"}}};
+            {"capabilities", {"controls", "subscribe", "events-socket", "batch", "meters", "rpc.discover"}}};
 }
 
-Json Instance::DevicesList(Ipc::Connection&, const Json& params) {
-    CheckParams(params, {});
+Json Instance::Discover(Ipc::Connection&, const Json&) { return MakeOpenRpcDocument(SCARLETTD_VERSION); }
+
+Json Instance::DevicesList(Ipc::Connection&, const Json&) {
     Json list = Json::array();
     for (const auto& [id, device] : cache_.GetDevices()) list.push_back(Codec::DeviceToJson(device));
     return {{"seq", cache_.GetSeq()}, {"devices", std::move(list)}};
 }
 
-Json Instance::ControlsList(Ipc::Connection&, const Json& raw) {
-    const Json& params = CheckParams(raw, {"device", "match", "iface"});
+Json Instance::ControlsList(Ipc::Connection&, const Json& params) {
     if (params.contains("match") && !params["match"].is_string())
         throw Ipc::ParamsInvalid("match", "match must be a string (a shell glob)");
     std::optional<Alsa::Iface> iface;
@@ -242,8 +232,7 @@ Json Instance::ControlsList(Ipc::Connection&, const Json& raw) {
     return {{"device", device.identity.id}, {"seq", cache_.GetSeq()}, {"controls", std::move(list)}};
 }
 
-Json Instance::ControlsGet(Ipc::Connection&, const Json& raw) {
-    const Json& params = CheckParams(raw, {"device", "controls"});
+Json Instance::ControlsGet(Ipc::Connection&, const Json& params) {
     if (!params.contains("controls") || !params["controls"].is_array())
         throw Ipc::ParamsInvalid("controls", "controls must be an array of control references");
     const Core::Device& device = ResolveDevice(params);
@@ -257,8 +246,7 @@ Json Instance::ControlsGet(Ipc::Connection&, const Json& raw) {
     return {{"device", device.identity.id}, {"seq", cache_.GetSeq()}, {"controls", std::move(list)}};
 }
 
-Json Instance::ControlsSet(Ipc::Connection&, const Json& raw) {
-    const Json& params = CheckParams(raw, {"device", "changes", "dry_run"});
+Json Instance::ControlsSet(Ipc::Connection&, const Json& params) {
     if (!params.contains("changes") || !params["changes"].is_array() || params["changes"].empty())
         throw Ipc::ParamsInvalid("changes", "changes must be a non-empty array of changes");
     if (params.contains("dry_run") && !params["dry_run"].is_boolean())
@@ -339,8 +327,7 @@ Json Instance::ControlsSet(Ipc::Connection&, const Json& raw) {
     return {{"device", device_id}, {"seq", cache_.GetSeq()}, {"controls", std::move(list)}};
 }
 
-Json Instance::Subscribe(Ipc::Connection& connection, const Json& raw) {
-    const Json& params = CheckParams(raw, {"devices", "controls", "topics", "snapshot"});
+Json Instance::Subscribe(Ipc::Connection& connection, const Json& params) {
     if (connection.GetKind() != Ipc::SocketKind::Control)
         throw RpcError(ErrorCode::InvalidRequest, "subscribe on the control socket");
     std::optional<std::set<std::string>> devices;
@@ -363,7 +350,7 @@ Json Instance::Subscribe(Ipc::Connection& connection, const Json& raw) {
 
     auto& state = *std::any_cast<std::shared_ptr<ClientState>&>(connection.user);
     const size_t limit = options_.limits.max_subscriptions;
-    if (state.subscriptions.size() >= limit)
+    if (state.SubscriptionCount() >= limit)
         throw RpcError(ErrorCode::LimitExceeded, "too many subscriptions on this connection",
                        {{"limit", limit}, {"resource", "subscriptions"}});
     auto sub = std::make_unique<Core::Subscription>(state.next_subscription++, std::move(devices),
@@ -375,14 +362,19 @@ Json Instance::Subscribe(Ipc::Connection& connection, const Json& raw) {
     return result;
 }
 
-Json Instance::Unsubscribe(Ipc::Connection& connection, const Json& raw) {
-    const Json& params = CheckParams(raw, {"subscription"});
-    if (!params.contains("subscription") || !params["subscription"].is_number_unsigned())
+Json Instance::Unsubscribe(Ipc::Connection& connection, const Json& params) {
+    if (!params["subscription"].is_number_unsigned())
         throw Ipc::ParamsInvalid("subscription", "subscription must be a subscription id");
     const auto id = params["subscription"].get<uint64_t>();
-    auto& subs = std::any_cast<std::shared_ptr<ClientState>&>(connection.user)->subscriptions;
-    const auto removed = std::erase_if(subs, [&](const auto& s) { return s->GetId() == id; });
-    if (!removed)
-        throw Ipc::ParamsInvalid("subscription", "no subscription " + std::to_string(id));
-    return Json::object();
+    auto& state = *std::any_cast<std::shared_ptr<ClientState>&>(connection.user);
+    if (std::erase_if(state.subscriptions, [&](const auto& s) { return s->GetId() == id; }))
+        return Json::object();
+    for (auto it = state.meters.begin(); it != state.meters.end(); ++it) {
+        if (it->id != id) continue;
+        const std::string device = it->device;
+        state.meters.erase(it);
+        UpdateMeterPoll(device);
+        return Json::object();
+    }
+    throw Ipc::ParamsInvalid("subscription", "no subscription " + std::to_string(id));
 }

@@ -122,6 +122,7 @@ void Instance::Rescan() noexcept {
                     std::to_string(controls.size()) + " controls)");
         cache_.SetOnline(identity, std::move(controls));
         cards_.emplace(id, std::move(card));
+        UpdateMeterPoll(id); /* meter subscribers of a replugged device */
     }
 
     if (retry) {

@@ -133,5 +133,6 @@ void Instance::CloseCard(const std::string& id, const char* reason) noexcept {
     reap_.Schedule();
     Log::Notice(id + ": " + reason);
     cache_.SetOffline(id);
+    UpdateMeterPoll(id);
     /* A vanished card may come back under a new number: let hotplug find it. */
 }

@@ -67,10 +67,21 @@ private:
     bool ready_ = false;
 };
 
+struct MeterSubscription {
+    uint64_t id;
+    std::string device;
+    unsigned rate_hz;
+};
+
 /** Per-connection state the daemon keeps in Ipc::Connection::user. */
 struct ClientState {
     std::vector<std::unique_ptr<Core::Subscription>> subscriptions;
+    std::vector<MeterSubscription> meters;
     uint64_t next_subscription = 1;
+    /* Set in OnDisconnect: the connection no longer counts for meter polling. */
+    bool closing = false;
+
+    size_t SubscriptionCount() const noexcept { return subscriptions.size() + meters.size(); }
 };
 
 /**
@@ -103,8 +114,20 @@ public:
                         const nlohmann::json& params) override;
     void OnDrained(Ipc::Connection& connection) noexcept override;
 
-private:
+    /* The methods of protocol-v1 §4, dispatched through the table in Methods.cpp.
+     * params is an object holding only the method's declared members. */
     using Json = nlohmann::json;
+    Json DaemonInfo(Ipc::Connection&, const Json& params);
+    Json Discover(Ipc::Connection&, const Json& params);
+    Json DevicesList(Ipc::Connection&, const Json& params);
+    Json ControlsList(Ipc::Connection&, const Json& params);
+    Json ControlsGet(Ipc::Connection&, const Json& params);
+    Json ControlsSet(Ipc::Connection&, const Json& params);
+    Json Subscribe(Ipc::Connection&, const Json& params);
+    Json Unsubscribe(Ipc::Connection&, const Json& params);
+    Json MetersSubscribe(Ipc::Connection&, const Json& params);
+
+private:
 
     /* Hotplug.cpp */
     void StartHotplug();
@@ -119,17 +142,19 @@ private:
     void EncodeSubscription(Ipc::Connection& connection, Core::Subscription& sub, bool with_id);
     Json Snapshot(const Core::Subscription& filter) const;
 
-    /* Dispatch.cpp: the methods of protocol-v1 §4 */
-    Json DaemonInfo(Ipc::Connection&, const Json& params);
-    Json DevicesList(Ipc::Connection&, const Json& params);
-    Json ControlsList(Ipc::Connection&, const Json& params);
-    Json ControlsGet(Ipc::Connection&, const Json& params);
-    Json ControlsSet(Ipc::Connection&, const Json& params);
-    Json Subscribe(Ipc::Connection&, const Json& params);
-    Json Unsubscribe(Ipc::Connection&, const Json& params);
+    /* Dispatch.cpp */
     const Core::Device& ResolveDevice(const Json& params) const;
     OpenCard& OnlineCard(const Core::Device& device);
     void RefreshVolatile(const Core::Device& device, const Alsa::Control& control);
+
+    /* Meters.cpp: the Level Meter is polled only while someone subscribes to it */
+    struct MeterPoll {
+        std::unique_ptr<Event::Timer> timer;
+        unsigned numid = 0;
+        unsigned rate_hz = 0;
+    };
+    void UpdateMeterPoll(const std::string& device_id);
+    void OnMeterTick(const std::string& device_id) noexcept;
 
     Options options_;
     std::chrono::steady_clock::time_point started_;
@@ -137,6 +162,7 @@ private:
     Core::StateCache cache_;
     Ipc::Server server_;
     std::map<std::string, std::unique_ptr<OpenCard>> cards_;  // by device id
+    std::map<std::string, MeterPoll> meters_;  // by device id
     /* Cards closed from inside their own callback, destroyed right after it. */
     std::vector<std::unique_ptr<OpenCard>> closed_cards_;
     Event::Deferred reap_;

@@ -35,6 +35,11 @@ void Instance::OnConnect(Ipc::Connection& connection) noexcept {
 }
 
 void Instance::OnDisconnect(Ipc::Connection& connection) noexcept {
+    if (connection.user.has_value()) {
+        ClientState& state = StateOf(connection);
+        state.closing = true;
+        for (const auto& m : state.meters) UpdateMeterPoll(m.device);
+    }
     Log::Debug("client " + std::to_string(connection.GetId()) + " disconnected");
 }
 

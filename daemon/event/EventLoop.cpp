@@ -136,7 +136,7 @@ void EventLoop::RunOnce(int timeout_ms) {
     RunDeferred();
     epoll_event events[MAX_EVENTS];
     const int n = epoll_wait(epoll_.Get(), events, MAX_EVENTS, timeout_ms);
-    ++wakeups_;
+    wakeups_.fetch_add(1, std::memory_order_relaxed);
     if (n < 0) {
         if (errno == EINTR) return;
         ThrowErrno("epoll_wait");

@@ -3,6 +3,7 @@
 
 #include <sys/epoll.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -124,8 +125,9 @@ public:
     void RunOnce(int timeout_ms);
     void Break() noexcept { quit_ = true; }
 
-    /** Number of epoll_wait calls so far (tests prove "no wakeup" with it). */
-    uint64_t GetWakeups() const noexcept { return wakeups_; }
+    /** Number of epoll_wait calls so far (tests prove "no wakeup" with it; readable
+     *  from another thread). */
+    uint64_t GetWakeups() const noexcept { return wakeups_.load(std::memory_order_relaxed); }
 
 private:
     friend class FdWatch;
@@ -139,7 +141,7 @@ private:
     UniqueFd epoll_;
     UniqueFd timerfd_;
     bool quit_ = false;
-    uint64_t wakeups_ = 0;
+    std::atomic<uint64_t> wakeups_ = 0;
     uint64_t next_key_ = 1;
     std::unordered_map<uint64_t, FdWatch*> watches_;
     std::multimap<Timer::Clock::time_point, Timer*> timers_;

@@ -3,6 +3,8 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <string>
 #include <limits>
 #include <vector>
 
@@ -288,4 +290,17 @@ TEST_CASE("dB conversion over an integer64 range") {
     const auto raw = DbToRaw(tlv, min, max, -25.0);
     REQUIRE(raw);
     CHECK(RawToDb(tlv, min, max, *raw) == doctest::Approx(-25.0));
+}
+
+TEST_CASE("FCP channel labels: NUL-separated, aligned, padding dropped") {
+    /* "In 1\0\0PCM 3\0" padded to 16 bytes: an unlabelled second channel. */
+    const char text[16] = {'I', 'n', ' ', '1', 0, 0, 'P', 'C', 'M', ' ', '3', 0, 0, 0, 0, 0};
+    std::vector<uint32_t> tlv(2 + 4);
+    tlv[0] = Alsa::TLV_FCP_CHANNEL_LABELS;
+    tlv[1] = 16;
+    std::memcpy(tlv.data() + 2, text, 16);
+    CHECK(Alsa::ParseChannelLabels(tlv) == std::vector<std::string>{"In 1", "", "PCM 3"});
+    tlv[0] = Alsa::TLV_DB_SCALE;
+    CHECK(Alsa::ParseChannelLabels(tlv).empty());
+    CHECK(Alsa::ParseChannelLabels(std::vector<uint32_t>{}).empty());
 }

@@ -20,7 +20,7 @@ const json ENUMERATED = {{"type", "enumerated"},
 
 TEST_CASE("ParseValue: integers, per channel, dB, min and max") {
     CHECK(ParseValue("160", &INTEGER) == json{{"value", 160}});
-    CHECK(ParseValue("+5", &INTEGER) == json{{"value", 5}});
+    CHECK(ParseValue("+5", &INTEGER) == json{{"step", 5}});
     CHECK(ParseValue("-3", &INTEGER) == json{{"value", -3}});
     CHECK(ParseValue("160,150", &INTEGER) == json{{"value", {160, 150}}});
     CHECK(ParseValue(" 1 , 2 ", &INTEGER) == json{{"value", {1, 2}}});
@@ -92,4 +92,58 @@ TEST_CASE("ParseValue: bytes, and controls of unknown type") {
     CHECK(ParseValue("1,off", nullptr) == json{{"value", {1, false}}});
     CHECK(ParseValue("-3dB", nullptr) == json{{"db", -3.0}});
     CHECK(ParseValue("toggle", nullptr) == json{{"toggle", true}});
+}
+
+TEST_CASE("ParseValue: relative changes are a leading + or a sign after the number") {
+    const json volume = {{"type", "integer"}, {"count", 2}, {"min", 0}, {"max", 172}, {"step", 1}};
+    CHECK(ParseValue("+3", &volume) == json{{"step", 3}});
+    CHECK(ParseValue("3+", &volume) == json{{"step", 3}});
+    CHECK(ParseValue("3-", &volume) == json{{"step", -3}});
+    CHECK(ParseValue("+1dB", &volume) == json{{"db_step", 1.0}});
+    CHECK(ParseValue("1dB+", &volume) == json{{"db_step", 1.0}});
+    CHECK(ParseValue("1.5dB-", &volume) == json{{"db_step", -1.5}});
+    CHECK(ParseValue("+1dB,2dB-", &volume) == json{{"db_step", {1.0, -2.0}}});
+    CHECK(ParseValue("+1,1-", &volume) == json{{"step", {1, -1}}});
+    SUBCASE("a leading minus stays absolute") {
+        CHECK(ParseValue("-6dB", &volume) == json{{"db", -6.0}});
+        CHECK(ParseValue("-3", &volume) == json{{"value", -3}});
+        CHECK(ParseValue("6dB", &volume) == json{{"db", 6.0}});
+    }
+    SUBCASE("percent of the range, in steps") {
+        CHECK(ParseValue("+10%", &volume) == json{{"step", 17}});
+        CHECK(ParseValue("10%-", &volume) == json{{"step", -17}});
+        const json coarse = {{"type", "integer"}, {"min", 0}, {"max", 10}, {"step", 2}};
+        CHECK(ParseValue("+1%", &coarse) == json{{"step", 1}});
+        CHECK(ParseValue("+40%", &coarse) == json{{"step", 2}});
+    }
+    SUBCASE("unknown type: still relative") {
+        CHECK(ParseValue("+2", nullptr) == json{{"step", 2}});
+        CHECK(ParseValue("0.5dB-", nullptr) == json{{"db_step", -0.5}});
+    }
+    CHECK_THROWS_WITH_AS(ParseValue("+-1dB", &volume),
+                         "value '+-1dB': write a relative change as +N or N-, not both signs",
+                         UsageError);
+    CHECK_THROWS_WITH_AS(ParseValue("+1.5", &volume),
+                         "value '+1.5' is not a whole number of steps", UsageError);
+    CHECK_THROWS_WITH_AS(ParseValue("+xdB", &volume), "value '+xdB' is not a dB step", UsageError);
+    CHECK_THROWS_WITH_AS(ParseValue("+1dB,-6dB", &volume),
+                         "value '+1dB,-6dB' mixes relative and absolute values", UsageError);
+    CHECK_THROWS_WITH_AS(ParseValue("+1dB,+1", &volume), "value '+1dB,+1' mixes dB and raw values",
+                         UsageError);
+}
+
+TEST_CASE("ParseValue: percentages of the raw range") {
+    const json volume = {{"type", "integer"}, {"count", 1}, {"min", 0}, {"max", 172}};
+    CHECK(ParseValue("50%", &volume) == json{{"value", 86}});
+    CHECK(ParseValue("0%", &volume) == json{{"value", 0}});
+    CHECK(ParseValue("100%", &volume) == json{{"value", 172}});
+    CHECK(ParseValue("33.3%", &volume) == json{{"value", 57}});
+    const json gain = {{"type", "integer"}, {"count", 2}, {"min", -10}, {"max", 60}};
+    CHECK(ParseValue("50%,25%", &gain) == json{{"value", {25, 8}}});
+    CHECK(ParseValue("50%,3", &gain) == json{{"value", {25, 3}}});
+    CHECK_THROWS_WITH_AS(ParseValue("150%", &volume), "value '150%' is not between 0% and 100%",
+                         UsageError);
+    CHECK_THROWS_WITH_AS(ParseValue("x%", &volume), "value 'x%' is not a percentage", UsageError);
+    CHECK_THROWS_WITH_AS(ParseValue("50%", nullptr),
+                         "value '50%' needs a range, and this control has none", UsageError);
 }

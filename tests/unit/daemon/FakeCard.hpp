@@ -57,6 +57,16 @@ public:
         std::lock_guard lock(mutex_);
         return controls_.at(numid).value;
     }
+    /** Sets a whole TLV (e.g. meter labels) as a driver would. */
+    void SetTlv(unsigned numid, std::vector<uint32_t> tlv) {
+        std::lock_guard lock(mutex_);
+        tlvs_[numid] = std::move(tlv);
+    }
+    /** Reads of each control by the daemon (meters are polled: count them). */
+    size_t Reads(unsigned numid) {
+        std::lock_guard lock(mutex_);
+        return reads[numid];
+    }
     int writes = 0;
 
 private:
@@ -74,6 +84,8 @@ private:
     std::mutex mutex_;
     std::map<unsigned, Alsa::Control> controls_;
     std::map<unsigned, unsigned> pending_;  // numid → merged mask, as the kernel does
+    std::map<unsigned, std::vector<uint32_t>> tlvs_;
+    std::map<unsigned, size_t> reads;
     bool present_ = true;
     int event_fd_ = -1;
 };
@@ -127,6 +139,7 @@ public:
 
     Alsa::Value Read(unsigned numid) override {
         std::lock_guard lock(device_->mutex_);
+        ++device_->reads[numid];
         auto it = device_->controls_.find(numid);
         if (it == device_->controls_.end()) throw Alsa::Error(-ENOENT, "no such control");
         return it->second.value;
@@ -134,6 +147,11 @@ public:
     Alsa::ControlInfo ReadInfo(unsigned numid) override {
         std::lock_guard lock(device_->mutex_);
         return device_->controls_.at(numid).info;
+    }
+    std::vector<uint32_t> ReadTlv(unsigned numid) override {
+        std::lock_guard lock(device_->mutex_);
+        auto it = device_->tlvs_.find(numid);
+        return it == device_->tlvs_.end() ? std::vector<uint32_t>{} : it->second;
     }
     void Write(unsigned numid, const Alsa::Value& value) override {
         std::lock_guard lock(device_->mutex_);

@@ -56,6 +56,17 @@ inline std::vector<Alsa::Control> SmallControlSet() {
     return {volume, air, mux, stereo, sync, firmware};
 }
 
+/** The volatile, read-only PCM "Level Meter" of scarlett2 devices: 0..4095 per channel. */
+inline Alsa::Control LevelMeter(unsigned numid, unsigned channels) {
+    auto meter = MakeControl(numid, "Level Meter", Alsa::ElemType::Integer, channels,
+                             std::vector<int64_t>(channels, 0));
+    meter.info.id.iface = Alsa::Iface::Pcm;
+    meter.info.max = 4095;
+    meter.info.access.write = false;
+    meter.info.access.is_volatile = true;
+    return meter;
+}
+
 class Daemon {
 public:
     explicit Daemon(std::vector<std::pair<std::string, std::shared_ptr<FakeDevice>>> devices,
@@ -123,6 +134,8 @@ public:
         return Cli::Client::Connect(dir_ + "/sock/" + socket);
     }
     const std::string& GetDir() const { return dir_; }
+    /** epoll_wait calls of the daemon's loop so far. */
+    uint64_t GetWakeups() const { return instance_->GetLoop().GetWakeups(); }
 
 private:
     std::vector<std::pair<std::string, std::shared_ptr<FakeDevice>>> devices_;

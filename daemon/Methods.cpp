@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "daemon/Methods.hpp"
+
+#include "daemon/Instance.hpp"
+#include "ipc/Error.hpp"
+
+namespace {
+
+using Json = nlohmann::json;
+
+Json Ref(const char* name) { return {{"$ref", std::string("#/components/schemas/") + name}}; }
+Json Array(Json items) { return {{"type", "array"}, {"items", std::move(items)}}; }
+Json Type(const char* t) { return {{"type", t}}; }
+
+const Json DEVICE_PARAM = {{"type", "string"}};
+const Json CONTROL_REF = Ref("ControlRef");
+
+std::vector<MethodSpec> Build() {
+    const ParamSpec device{"device", false, DEVICE_PARAM,
+                           "a device id; may be omitted when exactly one device is known"};
+    return {
+        {"daemon.info", &Instance::DaemonInfo, "Name, version, protocol, pid, uptime, counts.",
+         {}, Ref("DaemonInfo"), {}},
+        {"rpc.discover", &Instance::Discover, "This OpenRPC document.", {}, Type("object"), {}},
+        {"devices.list", &Instance::DevicesList, "Every known device, online or not.", {},
+         {{"type", "object"},
+          {"properties", {{"seq", Type("integer")}, {"devices", Array(Ref("Device"))}}}},
+         {}},
+        {"controls.list", &Instance::ControlsList, "A device's controls in full form.",
+         {device,
+          {"match", false, Type("string"), "shell glob on control names"},
+          {"iface", false, Type("string"), "card, mixer, pcm, ... or any"}},
+         Ref("ControlsResult"), {"device.not_found", "device.offline"}},
+        {"controls.get", &Instance::ControlsGet, "Some controls of a device in full form.",
+         {device, {"controls", true, Array(CONTROL_REF), "control references"}},
+         Ref("ControlsResult"), {"device.not_found", "device.offline", "control.not_found"}},
+        {"controls.set", &Instance::ControlsSet,
+         "Validates every change, then writes them in order and reads them back.",
+         {device,
+          {"changes", true, Array(Ref("Change")), "what to change"},
+          {"dry_run", false, Type("boolean"), "validate only"}},
+         Ref("ControlsResult"),
+         {"device.not_found", "device.offline", "control.not_found", "control.read_only",
+          "value.invalid", "alsa.error", "device.busy"}},
+        {"subscribe", &Instance::Subscribe,
+         "Starts notifications (coalesced: latest values), optionally with a snapshot.",
+         {{"devices", false, Array(Type("string")), "device ids (default: all, also later ones)"},
+          {"controls", false, Array(Type("string")), "shell globs on control names"},
+          {"topics", false, Array({{"enum", {"values", "info", "structure", "devices"}}}),
+           "default: all"},
+          {"snapshot", false, Type("boolean"), "include the current state (default true)"}},
+         {{"type", "object"},
+          {"properties",
+           {{"subscription", Type("integer")}, {"seq", Type("integer")}, {"snapshot", Type("object")}}}},
+         {"limit.exceeded"}},
+        {"unsubscribe", &Instance::Unsubscribe, "Ends a subscription (also a meter one).",
+         {{"subscription", true, Type("integer"), "its id"}}, Type("object"), {}},
+        {"meters.subscribe", &Instance::MetersSubscribe,
+         "Polls the device's Level Meter at rate_hz while subscribed; sends meters notifications.",
+         {device, {"rate_hz", false, {{"type", "integer"}, {"minimum", 1}, {"maximum", 60}}, "default 20"}},
+         {{"type", "object"},
+          {"properties", {{"subscription", Type("integer")}, {"labels", Array(Type("string"))}}}},
+         {"device.not_found", "device.offline", "control.not_found", "limit.exceeded"}},
+    };
+}
+
+Json Schemas() {
+    Json control = {
+        {"type", "object"},
+        {"required", {"numid", "iface", "name", "index", "type", "count", "access", "writable", "value"}},
+        {"properties",
+         {{"numid", Type("integer")},
+          {"iface", {{"enum", {"card", "hwdep", "mixer", "pcm", "rawmidi", "timer", "sequencer"}}}},
+          {"name", Type("string")},
+          {"index", Type("integer")},
+          {"type", {{"enum", {"boolean", "integer", "integer64", "enumerated", "bytes", "iec958"}}}},
+          {"count", Type("integer")},
+          {"access", Array(Type("string"))},
+          {"writable", Type("boolean")},
+          {"min", Type("integer")},
+          {"max", Type("integer")},
+          {"step", Type("integer")},
+          {"db", Type("object")},
+          {"items", Array(Type("string"))},
+          {"value", Type("array")},
+          {"db_value", Array({{"type", {"number", "null"}}})},
+          {"info_changed", Type("boolean")}}}};
+    return {
+        {"Control", control},
+        {"ControlRef",
+         {{"oneOf",
+           {Type("integer"), Type("string"),
+            {{"type", "object"},
+             {"properties",
+              {{"numid", Type("integer")}, {"name", Type("string")}, {"index", Type("integer")},
+               {"iface", Type("string")}}}}}}}},
+        {"Change",
+         {{"type", "object"},
+          {"required", {"control"}},
+          {"properties",
+           {{"control", CONTROL_REF}, {"value", Json::object()}, {"db", Json::object()},
+            {"step", Json::object()}, {"db_step", Json::object()}, {"toggle", Type("boolean")}}}}},
+        {"Device",
+         {{"type", "object"},
+          {"properties",
+           {{"id", Type("string")}, {"online", Type("boolean")}, {"card", {{"type", {"integer", "null"}}}},
+            {"ctl", {{"type", {"string", "null"}}}}, {"name", Type("string")},
+            {"longname", Type("string")}, {"model", {{"type", {"string", "null"}}}},
+            {"family", {{"enum", {"gen1", "scarlett2", "fcp", "other"}}}},
+            {"usb", {{"type", {"object", "null"}}}}, {"firmware", {{"type", {"object", "null"}}}},
+            {"controls", Type("integer")}}}}},
+        {"ControlsResult",
+         {{"type", "object"},
+          {"properties",
+           {{"device", Type("string")}, {"seq", Type("integer")}, {"controls", Array(Ref("Control"))}}}}},
+        {"DaemonInfo", {{"type", "object"}}},
+    };
+}
+
+Json Notification(const char* name, const char* summary, Json params) {
+    Json list = Json::array();
+    for (auto& [key, schema] : params.items()) list.push_back({{"name", key}, {"schema", schema}});
+    return {{"name", name}, {"summary", summary}, {"params", std::move(list)}};
+}
+
+}  // namespace
+
+const std::vector<MethodSpec>& GetMethods() {
+    static const std::vector<MethodSpec> methods = Build();
+    return methods;
+}
+
+const MethodSpec* FindMethod(std::string_view name) {
+    for (const auto& m : GetMethods())
+        if (name == m.name) return &m;
+    return nullptr;
+}
+
+Json MakeOpenRpcDocument(const std::string& version) {
+    static constexpr Ipc::ErrorCode ALL[] = {
+        Ipc::ErrorCode::ParseError,     Ipc::ErrorCode::InvalidRequest, Ipc::ErrorCode::RequestTooLarge,
+        Ipc::ErrorCode::MethodNotFound, Ipc::ErrorCode::ParamsInvalid,  Ipc::ErrorCode::Internal,
+        Ipc::ErrorCode::DeviceNotFound, Ipc::ErrorCode::DeviceOffline,  Ipc::ErrorCode::ControlNotFound,
+        Ipc::ErrorCode::ControlReadOnly, Ipc::ErrorCode::ValueInvalid,  Ipc::ErrorCode::AlsaError,
+        Ipc::ErrorCode::LimitExceeded,  Ipc::ErrorCode::DeviceBusy};
+    Json errors = Json::array();
+    auto error_object = [](Ipc::ErrorCode code) {
+        return Json{{"code", Ipc::NumericCode(code)},
+                    {"message", Ipc::DefaultMessage(code)},
+                    {"data", {{"code", Ipc::DataCode(code)}}}};
+    };
+    for (auto code : ALL) errors.push_back(error_object(code));
+
+    Json methods = Json::array();
+    for (const auto& m : GetMethods()) {
+        Json params = Json::array();
+        for (const auto& p : m.params)
+            params.push_back({{"name", p.name},
+                              {"required", p.required},
+                              {"description", p.description},
+                              {"schema", p.schema}});
+        Json method_errors = Json::array();
+        for (const char* data_code : m.errors)
+            for (auto code : ALL)
+                if (std::string_view(Ipc::DataCode(code)) == data_code)
+                    method_errors.push_back(error_object(code));
+        methods.push_back({{"name", m.name},
+                           {"summary", m.summary},
+                           {"paramStructure", "by-name"},
+                           {"params", std::move(params)},
+                           {"result", {{"name", "result"}, {"schema", m.result_schema}}},
+                           {"errors", std::move(method_errors)}});
+    }
+
+    const Json base = {{"subscription", Type("integer")}, {"seq", Type("integer")}};
+    auto with = [&](Json extra) {
+        Json p = base;
+        p.update(extra);
+        return p;
+    };
+    Json notifications = Json::array({
+        Notification("controls.changed", "Latest values (or full form with info_changed) of changed controls.",
+                     with({{"device", Type("string")}, {"controls", Array(Ref("Control"))}})),
+        Notification("controls.added", "Controls that appeared.",
+                     with({{"device", Type("string")}, {"controls", Array(Ref("Control"))}})),
+        Notification("controls.removed", "Controls that went away: numid, name, index.",
+                     with({{"device", Type("string")}, {"controls", Array(Type("object"))}})),
+        Notification("device.added", "A device came online (again, under the same id).",
+                     with({{"device", Ref("Device")}})),
+        Notification("device.removed", "A device went offline; it keeps its id.",
+                     with({{"device", Ref("Device")}})),
+        Notification("meters", "Level meter readings: dBFS (null = silence) and raw 0..4095.",
+                     {{"subscription", Type("integer")},
+                      {"device", Type("string")},
+                      {"levels", Array({{"type", {"number", "null"}}})},
+                      {"raw", Array(Type("integer"))}}),
+        Notification("snapshot", "Events socket only: first message, all devices and controls.",
+                     {{"seq", Type("integer")},
+                      {"devices", Array(Ref("Device"))},
+                      {"controls", Type("object")}}),
+    });
+
+    return {{"openrpc", "1.2.6"},
+            {"info",
+             {{"title", "scarlettd"},
+              {"version", version},
+              {"description", "Focusrite mixer control, protocol v1 (JSON-RPC 2.0, one message per line)"}}},
+            {"methods", std::move(methods)},
+            {"components", {{"schemas", Schemas()}}},
+            {"x-notifications", std::move(notifications)},
+            {"x-errors", std::move(errors)}};
+}
