@@ -361,3 +361,33 @@ TEST_CASE("subscriptions: snapshot, several per connection, unsubscribe, limit")
     CHECK(e["data"]["limit"] == 16);
     CHECK(e["data"]["resource"] == "subscriptions");
 }
+
+TEST_CASE("the kernel refusing midway: data.applied lists what was written") {
+    auto dev = Small();
+    Daemon d({{DEV, dev}});
+    auto c = d.Connect();
+    const json changes = {{{"control", 2}, {"value", true}},
+                          {{"control", 3}, {"value", "Off"}},
+                          {{"control", 4}, {"value", 9}}};
+    SUBCASE("EIO: alsa.error with errno") {
+        dev->FailWrites(3, EIO);
+        auto e = Error(c.Call("controls.set", {{"device", DEV}, {"changes", changes}}), -32006,
+                       "alsa.error");
+        CHECK(e["data"]["errno"] == EIO);
+        CHECK(e["data"]["applied"] == json::array({2}));
+        CHECK(dev->Get(2).numbers == std::vector<int64_t>{1});
+        CHECK(dev->Get(4).numbers == std::vector<int64_t>{10, 20});
+    }
+    SUBCASE("EBUSY: device.busy") {
+        dev->FailWrites(2, EBUSY);
+        auto e = Error(c.Call("controls.set", {{"device", DEV}, {"changes", changes}}), -32008,
+                       "device.busy");
+        CHECK(e["data"]["applied"] == json::array());
+    }
+    SUBCASE("EPERM (locked by another process): control.read_only") {
+        dev->FailWrites(4, EPERM);
+        auto e = Error(c.Call("controls.set", {{"device", DEV}, {"changes", changes}}), -32004,
+                       "control.read_only");
+        CHECK(e["data"]["applied"] == json::array({2, 3}));
+    }
+}

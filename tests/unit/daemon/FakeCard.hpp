@@ -67,6 +67,11 @@ public:
         std::lock_guard lock(mutex_);
         return reads[numid];
     }
+    /** Makes writes of @p numid fail with @p err (a kernel refusing), 0 to stop. */
+    void FailWrites(unsigned numid, int err) {
+        std::lock_guard lock(mutex_);
+        failing_[numid] = err;
+    }
     int writes = 0;
 
 private:
@@ -85,6 +90,7 @@ private:
     std::map<unsigned, Alsa::Control> controls_;
     std::map<unsigned, unsigned> pending_;  // numid → merged mask, as the kernel does
     std::map<unsigned, std::vector<uint32_t>> tlvs_;
+    std::map<unsigned, int> failing_;
     std::map<unsigned, size_t> reads;
     bool present_ = true;
     int event_fd_ = -1;
@@ -158,6 +164,8 @@ public:
         if (!device_->present_) throw Alsa::Error(-ENODEV, "write");
         Alsa::Control& c = device_->controls_.at(numid);
         if (!c.info.access.write) throw Alsa::Error(-EPERM, "write");
+        if (auto f = device_->failing_.find(numid); f != device_->failing_.end() && f->second)
+            throw Alsa::Error(-f->second, "write");
         ++device_->writes;
         if (c.value == value) return;
         c.value = value;
