@@ -99,6 +99,30 @@ std::vector<std::string> FindMissingCtls(const std::vector<CardIdentity>& presen
     return missing;
 }
 
+/*
+ * Card numbers present. From /proc/asound when there is one: alsa-lib's
+ * snd_card_next() opens each control node and silently skips a card it may not open
+ * yet (udev not done, no ACL), so a card waiting for permissions would never be
+ * tried, logged or retried.
+ */
+std::vector<int> ListCards(const DiscoveryOptions& options, bool have_proc) {
+    std::vector<int> cards;
+    if (have_proc) {
+        std::error_code ec;
+        for (const auto& entry :
+             std::filesystem::directory_iterator(std::filesystem::path(options.proc_root) / "asound", ec)) {
+            const std::string name = entry.path().filename().string();
+            if (name.rfind("card", 0) == 0 && IsNumber(name.substr(4)) && name.size() < 8)
+                cards.push_back(std::stoi(name.substr(4)));
+        }
+        std::sort(cards.begin(), cards.end());
+        return cards;
+    }
+    int card = -1;
+    while (snd_card_next(&card) == 0 && card >= 0) cards.push_back(card);
+    return cards;
+}
+
 CardIdentity IdentifyCard(int card, const DiscoveryOptions& options) {
     CardIdentity identity = ReadCardIdentity(card, options.proc_root, options.sys_root);
     if (identity.card_id.empty() || identity.name.empty()) {
@@ -112,8 +136,7 @@ std::vector<CardIdentity> DiscoverCards(const DiscoveryOptions& options, bool* i
     if (incomplete) *incomplete = false;
     const bool have_proc = HasProc(options);
     std::vector<CardIdentity> present;
-    int card = -1;
-    while (snd_card_next(&card) == 0 && card >= 0) {
+    for (int card : ListCards(options, have_proc)) {
         CardIdentity identity = IdentifyCard(card, options);
         /* Hotplug reports the control node before the kernel has finished registering
          * the card (its id may not even be chosen yet): rather than hand out an

@@ -4,8 +4,10 @@
 #include <ostream>
 
 #include "cli/ControlRef.hpp"
+#include "cli/Meters.hpp"
 #include "cli/Output.hpp"
 #include "cli/Value.hpp"
+#include "cli/Waybar.hpp"
 
 namespace Cli {
 
@@ -18,15 +20,6 @@ constexpr int WATCH_POLL_MS = 250;
 
 std::string Dump(const json& value, int indent = -1) {
     return value.dump(indent, ' ', false, json::error_handler_t::replace);
-}
-
-/** Calls @p method and returns its result. Throws DaemonError on an error response. */
-json CallChecked(Client& client, const std::string& method, const json& params) {
-    json response = client.Call(method, params);
-    if (response.contains("error")) throw DaemonError(response["error"]);
-    if (!response.contains("result"))
-        throw std::runtime_error("scarlettd sent a response without result or error");
-    return std::move(response["result"]);
 }
 
 /** Params with the device when -d was given; the daemon picks the only one otherwise. */
@@ -113,13 +106,17 @@ void RunSet(const Options& options, Client& client, std::ostream& out) {
 }
 
 void RunWatch(const Options& options, Client& client, std::ostream& out,
-              const StopPredicate& stop_requested) {
+              const Environment& environment) {
+    if (options.waybar) {
+        RunWaybar(options, client, out, environment);
+        return;
+    }
     json params = {{"snapshot", false}};
     if (options.device) params["devices"] = json::array({*options.device});
     if (!options.args.empty()) params["controls"] = json::array({options.args.front()});
     CallChecked(client, "subscribe", params);
 
-    while (!stop_requested || !stop_requested()) {
+    while (!environment.IsStopRequested()) {
         const auto notification = client.NextNotification(WATCH_POLL_MS);
         if (!notification) continue;
         if (options.json) {
@@ -151,13 +148,27 @@ std::string ErrorHint(const Options& options, const json& error) {
     return "";
 }
 
+/** A status bar shows the control as offline rather than its last state. */
+void PrintWaybarOffline(const Options& options, std::ostream& out) {
+    if (options.waybar)
+        out << Dump(FormatWaybar(nullptr, options.device.value_or(""), *options.waybar)) << "\n";
+}
+
 }  // namespace
 
 DaemonError::DaemonError(json error)
     : std::runtime_error(FormatDaemonError(error)), error_(std::move(error)) {}
 
+json CallChecked(Client& client, const std::string& method, const json& params) {
+    json response = client.Call(method, params);
+    if (response.contains("error")) throw DaemonError(response["error"]);
+    if (!response.contains("result"))
+        throw std::runtime_error("scarlettd sent a response without result or error");
+    return std::move(response["result"]);
+}
+
 void RunCommand(const Options& options, Client& client, std::ostream& out,
-                const StopPredicate& stop_requested) {
+                const Environment& environment) {
     const std::string& command = options.command;
     if (command == "devices")
         RunDevices(options, client, out);
@@ -168,7 +179,9 @@ void RunCommand(const Options& options, Client& client, std::ostream& out,
     else if (command == "set")
         RunSet(options, client, out);
     else if (command == "watch")
-        RunWatch(options, client, out, stop_requested);
+        RunWatch(options, client, out, environment);
+    else if (command == "meters")
+        RunMeters(options, client, out, environment);
     else if (command == "info")
         RunInfo(options, client, out);
     else
@@ -177,6 +190,11 @@ void RunCommand(const Options& options, Client& client, std::ostream& out,
 
 int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
         const StopPredicate& stop_requested) {
+    return Run(args, out, err, Environment{stop_requested, nullptr, nullptr});
+}
+
+int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+        const Environment& environment) {
     Options options;
     try {
         options = ParseArgs(args);
@@ -204,14 +222,17 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
             for (const auto& arg : options.args) ParseControlRef(arg);
         if (options.command == "set")
             for (size_t i = 0; i < options.args.size(); i += 2) ParseControlRef(options.args[i]);
+        if (options.waybar) ParseControlRef(*options.waybar);
     } catch (const UsageError& e) {
         err << "scarlettctl: " << e.what() << "\nTry 'scarlettctl --help'.\n";
         return EXIT_USAGE;
     }
 
+    bool connected = false;
     try {
         Client client = Client::Connect(ResolveSocketDir(options.socket_dir) + "/control.sock");
-        RunCommand(options, client, out, stop_requested);
+        connected = true;
+        RunCommand(options, client, out, environment);
         out.flush();
         return EXIT_OK;
     } catch (const DaemonError& e) {
@@ -224,6 +245,8 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         err << "scarlettctl: " << e.what() << "\nTry 'scarlettctl --help'.\n";
         return EXIT_USAGE;
     } catch (const std::exception& e) {
+        /* Once connected, watch --waybar has said "offline" itself. */
+        if (!connected) PrintWaybarOffline(options, out);
         out.flush();
         err << "scarlettctl: " << e.what() << "\n";
         return EXIT_CONNECT;

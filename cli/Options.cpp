@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cctype>
+#include <charconv>
 #include <string_view>
 
 #include "generated/Version.hpp"
@@ -20,7 +21,7 @@ struct CommandSpec {
 
 constexpr size_t UNLIMITED = static_cast<size_t>(-1);
 
-constexpr std::array<CommandSpec, 7> COMMANDS = {{
+constexpr std::array<CommandSpec, 8> COMMANDS = {{
     {"devices", 0, 0,
      "Usage: scarlettctl [--json] devices\n"
      "List the devices scarlettd knows: id, online, card, model (or ALSA name) and\n"
@@ -39,13 +40,24 @@ constexpr std::array<CommandSpec, 7> COMMANDS = {{
      "Usage: scarlettctl [-d ID] [--json] [-n] set CONTROL VALUE [CONTROL VALUE]...\n"
      "Set controls and print the values read back. All changes are checked before\n"
      "any is written: if one is invalid, nothing changes. -n/--dry-run only checks.\n"
-     "CONTROL and VALUE: see 'scarlettctl --help'. A negative number is a value,\n"
-     "not an option: set 'Mix A Input 01 Playback Volume' -6dB.\n"},
+     "VALUE: -6dB (a level), 50% (of the range), +1dB or 1dB- (relative), +3 or 3-\n"
+     "(steps), on/off/toggle, an item label; see 'scarlettctl --help'. A negative\n"
+     "number is a value, not an option: set 'Mix A Input 01 Playback Volume' -6dB.\n"},
     {"watch", 0, 1,
      "Usage: scarlettctl [-d ID] [--json] watch [PATTERN]\n"
+     "       scarlettctl [-d ID] watch --waybar CONTROL\n"
      "Print one line per changed control, and when devices come and go, until\n"
      "Ctrl-C. PATTERN is a shell glob on the control name. With --json, print each\n"
-     "notification as one JSON line.\n"},
+     "notification as one JSON line (NDJSON), flushed at once.\n"
+     "With --waybar CONTROL, print one waybar custom-module JSON line (text,\n"
+     "tooltip, class, alt, percentage) now and one whenever CONTROL changes; class\n"
+     "is on, off, muted or offline. See scarlettctl(1) for a waybar config.\n"},
+    {"meters", 0, 0,
+     "Usage: scarlettctl [-d ID] [--json] [--rate HZ] meters\n"
+     "Show the device's level meters as live bars (-60..0 dBFS), redrawn in place\n"
+     "and on resize, until Ctrl-C. --rate HZ: readings per second, 1..60\n"
+     "(default 20). With --json, or when stdout is not a terminal, print each\n"
+     "reading as one line instead.\n"},
     {"info", 0, 0,
      "Usage: scarlettctl [--json] info\n"
      "Show the daemon's version, protocol, pid, uptime, devices and clients.\n"},
@@ -112,6 +124,18 @@ Options ParseArgs(const std::vector<std::string>& args) {
         } else if (name == "--socket-dir") {
             options.socket_dir = take_value();
             if (options.socket_dir->empty()) throw UsageError("the socket directory is empty");
+        } else if (name == "--waybar") {
+            options.waybar = take_value();
+            if (options.waybar->empty()) throw UsageError("the --waybar control is empty");
+        } else if (name == "--rate") {
+            const std::string value = take_value();
+            int rate = 0;
+            const auto [end, error] =
+                std::from_chars(value.data(), value.data() + value.size(), rate);
+            if (error != std::errc() || end != value.data() + value.size() || rate < 1 || rate > 60)
+                throw UsageError("--rate must be a whole number of Hz from 1 to 60, not '" + value +
+                                 "'");
+            options.rate_hz = rate;
         } else if (name == "--json") {
             no_value();
             options.json = true;
@@ -145,6 +169,12 @@ Options ParseArgs(const std::vector<std::string>& args) {
         throw UsageError(options.command + ": too many arguments");
     if (options.command == "set" && options.args.size() % 2 != 0)
         throw UsageError("set: every CONTROL needs a VALUE");
+    if (options.waybar && options.command != "watch") throw UsageError("--waybar goes with watch");
+    if (options.waybar && !options.args.empty())
+        throw UsageError("watch: --waybar CONTROL takes no PATTERN");
+    if (options.waybar && options.json)
+        throw UsageError("watch: --waybar and --json do not go together");
+    if (options.rate_hz && options.command != "meters") throw UsageError("--rate goes with meters");
     return options;
 }
 
@@ -158,6 +188,8 @@ Commands:
   get CONTROL...         Show controls in detail.
   set CONTROL VALUE...   Set controls (all or nothing); print the values read back.
   watch [PATTERN]        Print changes and device hotplug until Ctrl-C.
+  watch --waybar CONTROL Print waybar custom-module JSON lines for one control.
+  meters                 Show live level meters until Ctrl-C.
   info                   Show the daemon's version and status.
   help [COMMAND]         Show this help, or a command's help.
 
@@ -166,10 +198,12 @@ Options (before or after the command):
                          omitted when scarlettd knows exactly one device.
       --socket-dir DIR   Directory of scarlettd's sockets. Default:
                          $SCARLETTD_SOCKET_DIR, else $XDG_RUNTIME_DIR/scarlettd.
-      --json             Print the daemon's result as JSON; watch prints one
-                         notification per line. On a daemon error, the error object
-                         is printed to stdout as well.
+      --json             Print the daemon's result as JSON; watch and meters print
+                         one notification per line. On a daemon error, the error
+                         object is printed to stdout as well.
   -n, --dry-run          set: only check the changes, write nothing.
+      --waybar CONTROL   watch: print waybar JSON lines for CONTROL.
+      --rate HZ          meters: readings per second, 1..60 (default 20).
   -h, --help             Show help (with a command: that command's help).
       --version          Show the version.
   --                     End of options.
@@ -183,23 +217,32 @@ CONTROL names a control:
                          amixer style
 
 VALUE, as you would type it (scarlettd checks it):
-  integer                160;  per channel: 160,150;  in dB: -6dB or -6dB,-3dB;
-                         min or max
+  integer                160, min, max;  in dB: -6dB, 6dB;  50% of the range
+                         (min + (max-min)*50/100, rounded)
+    relative             a leading + or, as in amixer, a sign after the number:
+                         +3 or 3+ (3 steps up), 3- (3 steps down), +1dB or 1dB+,
+                         1dB-, +5% or 5%+, 5%-.  A leading - is never relative:
+                         -6dB and -3 are levels.
   boolean                on/off, true/false, yes/no, 1/0; toggle flips it
   enumerated             an item label (case-insensitive) or its index:
                          'Analogue 1' or 3;  per channel: Off,'Analogue 1'
   bytes                  a hex string
-  One value sets every channel; a comma-separated list sets each channel.
+  One value sets every channel; a comma-separated list sets each channel:
+  160,150  -6dB,-3dB  +1dB,1dB-.  An invalid value is reported with the valid
+  range or items.
 
 Examples:
   scarlettctl devices
   scarlettctl controls 'Line In *'
   scarlettctl set 'Line In 1 Air Capture Switch' toggle
   scarlettctl -d ID set 'Mix A Input 01 Playback Volume' -6dB
+  scarlettctl set 'Monitor Playback Volume' 2dB-
   scarlettctl --json watch 'Line In *' | jq .
+  scarlettctl watch --waybar 'Line In 1 Air Capture Switch'
+  scarlettctl meters --rate 30
 
 Exit status:
-  0  success
+  0  success (watch and meters: stopped with Ctrl-C)
   1  scarlettd returned an error (message on stderr)
   2  usage error
   3  cannot connect to scarlettd, or the connection failed

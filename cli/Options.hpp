@@ -24,11 +24,16 @@ class UsageError : public std::runtime_error {
 
 /** The parsed command line. */
 struct Options {
-    /** "devices", "controls", "get", "set", "watch", "info", "help"; empty if none. */
+    /** "devices", "controls", "get", "set", "watch", "meters", "info", "help"; empty if
+     * none. */
     std::string command;
     std::vector<std::string> args;
     std::optional<std::string> device;
     std::optional<std::string> socket_dir;
+    /** watch --waybar CONTROL: status-bar lines for one control. */
+    std::optional<std::string> waybar;
+    /** meters --rate HZ (1..60). */
+    std::optional<int> rate_hz;
     bool json = false;
     bool dry_run = false;
     bool help = false;
@@ -38,7 +43,8 @@ struct Options {
 /**
  * Parses the arguments after argv[0]. Options may come before or after the command;
  * "--" ends them, and a "-" followed by a digit is a value (set X -6dB), not an option.
- * Checks the command's argument count. Throws UsageError.
+ * Checks the command's argument count and that --waybar and --rate go with their
+ * commands. Throws UsageError.
  */
 Options ParseArgs(const std::vector<std::string>& args);
 

@@ -3,9 +3,11 @@
 
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/Options.hpp"
@@ -114,6 +116,86 @@ json Collapse(std::vector<json> values) {
     return json(std::move(values));
 }
 
+/** What one channel's text asks for: the controls.set change kind and its amount. */
+struct Item {
+    std::string kind;  // "value", "db", "step" or "db_step"
+    json amount;
+};
+
+/** "50%" -> 50; nullopt without a % suffix. Throws UsageError for a bad number. */
+std::optional<double> ParsePercent(std::string_view text) {
+    if (!text.ends_with('%')) return std::nullopt;
+    const auto number = ParseNumber(Trim(text.substr(0, text.size() - 1)));
+    if (!number) throw UsageError("value '" + std::string(text) + "' is not a percentage");
+    return *number;
+}
+
+/** min and max of @p control. Throws UsageError naming @p text when they are unknown. */
+std::pair<double, double> GetRange(const json& control, std::string_view text) {
+    if (!control.contains("min") || !control["min"].is_number() || !control.contains("max") ||
+        !control["max"].is_number())
+        throw UsageError("value '" + std::string(text) +
+                         "' needs a range, and this control has none");
+    return {control["min"].get<double>(), control["max"].get<double>()};
+}
+
+/**
+ * A relative change: a leading '+' ("+3", "+1dB", "+5%") or, as in amixer, a sign
+ * after the number ("3-", "1dB+", "5%-"). A leading '-' is never relative: "-6dB" is
+ * a level, and dB levels are mostly negative.
+ */
+std::optional<Item> ParseRelative(std::string_view part, const json& control) {
+    double sign = 1;
+    std::string_view body;
+    if (part.size() >= 2 && part.front() == '+') {
+        body = part.substr(1);
+    } else if (part.size() >= 2 && (part.back() == '+' || part.back() == '-')) {
+        sign = part.back() == '-' ? -1 : 1;
+        body = Trim(part.substr(0, part.size() - 1));
+    } else {
+        return std::nullopt;
+    }
+    if (body.starts_with('+') || body.starts_with('-'))
+        throw UsageError("value '" + std::string(part) +
+                         "': write a relative change as +N or N-, not both signs");
+    if (HasDbSuffix(body)) {
+        const auto db = ParseDb(body);
+        if (!db) throw UsageError("value '" + std::string(part) + "' is not a dB step");
+        return Item{"db_step", sign * *db};
+    }
+    if (const auto percent = ParsePercent(body)) {
+        const auto [min, max] = GetRange(control, part);
+        const double unit = control.contains("step") && control["step"].is_number() &&
+                                    control["step"].get<double>() > 0
+                                ? control["step"].get<double>()
+                                : 1.0;
+        auto steps = static_cast<int64_t>(std::llround((max - min) * *percent / 100.0 / unit));
+        /* A small percentage of a short range still moves. */
+        if (steps == 0 && *percent != 0) steps = 1;
+        return Item{"step", static_cast<int64_t>(sign) * steps};
+    }
+    const auto steps = ParseInteger(body);
+    if (!steps)
+        throw UsageError("value '" + std::string(part) + "' is not a whole number of steps");
+    return Item{"step", static_cast<int64_t>(sign) * *steps};
+}
+
+Item ParseNumericItem(std::string_view part, const json& control, bool is_integer) {
+    if (auto relative = ParseRelative(part, control)) return std::move(*relative);
+    if (HasDbSuffix(part)) {
+        const auto db = ParseDb(part);
+        if (!db) throw UsageError("value '" + std::string(part) + "' is not a dB number");
+        return {"db", *db};
+    }
+    if (const auto percent = ParsePercent(part)) {
+        if (*percent < 0 || *percent > 100)
+            throw UsageError("value '" + std::string(part) + "' is not between 0% and 100%");
+        const auto [min, max] = GetRange(control, part);
+        return {"value", static_cast<int64_t>(std::llround(min + (max - min) * *percent / 100.0))};
+    }
+    return {"value", is_integer ? ParseIntegerItem(part, control) : ParseGeneric(part)};
+}
+
 }  // namespace
 
 json ParseValue(std::string_view text, const json* control) {
@@ -148,26 +230,20 @@ json ParseValue(std::string_view text, const json* control) {
         return {{"value", Collapse(std::move(values))}};
     }
 
-    const auto parts = SplitChannels(text);
-    size_t db_parts = 0;
-    for (const auto part : parts) db_parts += HasDbSuffix(part) ? 1 : 0;
-    if (db_parts != 0) {
-        if (db_parts != parts.size())
-            throw UsageError("value '" + std::string(text) + "' mixes dB and raw values");
-        std::vector<json> values;
-        for (const auto part : parts) {
-            const auto db = ParseDb(part);
-            if (!db) throw UsageError("value '" + std::string(part) + "' is not a dB number");
-            values.push_back(*db);
+    const bool is_integer = type == "integer" || type == "integer64";
+    std::vector<Item> items;
+    for (const auto part : SplitChannels(text))
+        items.push_back(ParseNumericItem(part, info, is_integer));
+    std::vector<json> amounts;
+    for (const auto& item : items) {
+        if (item.kind != items.front().kind) {
+            const bool db_mix = item.kind.starts_with("db") != items.front().kind.starts_with("db");
+            throw UsageError("value '" + std::string(text) + "' mixes " +
+                             (db_mix ? "dB and raw values" : "relative and absolute values"));
         }
-        return {{"db", Collapse(std::move(values))}};
+        amounts.push_back(item.amount);
     }
-
-    std::vector<json> values;
-    for (const auto part : parts)
-        values.push_back(type == "integer" || type == "integer64" ? ParseIntegerItem(part, info)
-                                                                  : ParseGeneric(part));
-    return {{"value", Collapse(std::move(values))}};
+    return {{items.front().kind, Collapse(std::move(amounts))}};
 }
 
 }  // namespace Cli

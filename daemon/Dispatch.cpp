@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <set>
 
@@ -54,7 +55,7 @@ const Alsa::Control& ResolveControl(const Core::Device& device, const Json& ref,
     unsigned index = 0;
     std::optional<Alsa::Iface> iface;
     if (ref.is_number_integer()) {
-        if (ref.get<int64_t>() <= 0) throw not_found();
+        if (ref.get<int64_t>() <= 0 || ref.get<int64_t>() > UINT_MAX) throw not_found();
         numid = ref.get<unsigned>();
     } else if (ref.is_string()) {
         name = ref.get<std::string>();
@@ -63,14 +64,17 @@ const Alsa::Control& ResolveControl(const Core::Device& device, const Json& ref,
             if (key != "numid" && key != "name" && key != "index" && key != "iface")
                 throw Ipc::ParamsInvalid(field, "unknown key '" + key + "' in a control reference");
         if (ref.contains("numid")) {
+            if (ref.size() != 1)
+                throw Ipc::ParamsInvalid(field, "a reference by numid takes no name, index or iface");
             if (!ref["numid"].is_number_integer() || ref["numid"].get<int64_t>() <= 0)
                 throw Ipc::ParamsInvalid(field, "numid must be a positive integer");
+            if (ref["numid"].get<int64_t>() > UINT_MAX) throw not_found();
             numid = ref["numid"].get<unsigned>();
         } else if (ref.contains("name") && ref["name"].is_string()) {
             name = ref["name"].get<std::string>();
             if (ref.contains("index")) {
-                if (!ref["index"].is_number_unsigned())
-                    throw Ipc::ParamsInvalid(field, "index must be a non-negative integer");
+                if (!ref["index"].is_number_unsigned() || ref["index"].get<uint64_t>() > UINT_MAX)
+                    throw Ipc::ParamsInvalid(field, "index must be a non-negative 32-bit integer");
                 index = ref["index"].get<unsigned>();
             }
             if (ref.contains("iface")) {
@@ -281,9 +285,7 @@ Json Instance::ControlsSet(Ipc::Connection&, const Json& params) {
             }
         }
         CheckWritable(control.info);
-        Json rest = change;
-        rest.erase("control");
-        plan.push_back({&control, Codec::ResolveChange(control, rest), change["control"]});
+        plan.push_back({&control, Codec::ResolveChange(control, change), change["control"]});
     }
 
     Json list = Json::array();

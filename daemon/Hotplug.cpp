@@ -20,7 +20,7 @@ namespace {
 constexpr const char* DEV_DIR = "/dev";
 constexpr const char* SND_DIR = "/dev/snd";
 constexpr auto FIRST_RETRY = std::chrono::milliseconds(100);
-constexpr auto LAST_RETRY = std::chrono::milliseconds(3200);
+constexpr auto LAST_RETRY = std::chrono::milliseconds(1600);
 }  // namespace
 
 void Instance::StartHotplug() {
@@ -107,7 +107,10 @@ void Instance::Rescan() noexcept {
             /* udev applies GROUP/MODE/ACLs after devtmpfs created the node. */
             if (e.GetErrno() == EACCES || e.GetErrno() == EPERM || e.GetErrno() == ENOENT) {
                 retry = true;
-                Log::Debug(identity.ctl + ": not accessible yet: " + e.what());
+                /* Said once per card: a user outside group audio must learn why. */
+                if (reported_inaccessible_.insert(identity.id).second)
+                    Log::Notice(identity.ctl + " (" + identity.name + "): cannot open it yet (" +
+                                e.what() + "); waiting for its permissions to change");
             } else {
                 Log::Warning(identity.ctl + ": cannot open: " + e.what());
             }
@@ -121,6 +124,7 @@ void Instance::Rescan() noexcept {
         Log::Notice(id + ": online as " + identity.ctl + " (" + identity.name + ", " +
                     std::to_string(controls.size()) + " controls)");
         cache_.SetOnline(identity, std::move(controls));
+        reported_inaccessible_.erase(id);
         cards_.emplace(id, std::move(card));
         UpdateMeterPoll(id); /* meter subscribers of a replugged device */
     }

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -173,6 +174,7 @@ private:
      * the node appears); backs off and stops, so an idle daemon has no wakeups. */
     Event::Timer retry_;
     std::chrono::milliseconds retry_delay_{0};
+    std::set<std::string> reported_inaccessible_;
 
     Event::UniqueFd inotify_;
     Event::FdWatch inotify_watch_;

@@ -84,8 +84,8 @@ json FirmwareToJson(const Core::Device& device) {
 }
 
 std::string FormatDb(double db) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof(buffer), "%.2f", db);
+    char buffer[64];
+    std::snprintf(buffer, sizeof(buffer), std::fabs(db) < 1e6 ? "%.2f" : "%g", db);
     return buffer;
 }
 
@@ -136,20 +136,24 @@ int64_t ParseScalar(const Alsa::ControlInfo& info, const json& v) {
     }
 }
 
+/* IEC958 values are the whole snd_aes_iec958 struct, as read, whatever `count` says. */
+constexpr size_t IEC958_BYTES = 24 + 147 + 1 + 4;
+
 std::vector<uint8_t> ParseHex(const Alsa::ControlInfo& info, const json& v) {
     if (!v.is_string()) Invalid(info, Quoted(info) + " takes a hex string");
     const auto& s = v.get_ref<const std::string&>();
-    if (s.size() != 2 * info.count)
-        Invalid(info, Quoted(info) + " takes " + std::to_string(info.count) + " bytes (" +
-                          std::to_string(2 * info.count) + " hex digits)");
-    std::vector<uint8_t> out(info.count);
+    const size_t bytes = info.type == Alsa::ElemType::Iec958 ? IEC958_BYTES : info.count;
+    if (s.size() != 2 * bytes)
+        Invalid(info, Quoted(info) + " takes " + std::to_string(bytes) + " bytes (" +
+                          std::to_string(2 * bytes) + " hex digits)");
+    std::vector<uint8_t> out(bytes);
     auto nibble = [&](char c) -> int {
         if (c >= '0' && c <= '9') return c - '0';
         if (c >= 'a' && c <= 'f') return c - 'a' + 10;
         if (c >= 'A' && c <= 'F') return c - 'A' + 10;
         Invalid(info, "'" + s + "' is not a hex string");
     };
-    for (size_t i = 0; i < info.count; ++i)
+    for (size_t i = 0; i < bytes; ++i)
         out[i] = static_cast<uint8_t>(nibble(s[2 * i]) << 4 | nibble(s[2 * i + 1]));
     return out;
 }
@@ -305,13 +309,20 @@ Alsa::Value ResolveChange(const Alsa::Control& control, const json& change) {
     if (kind == "step") {
         if (!IsNumberType(info.type)) Invalid(info, Quoted(info) + " is not an integer control");
         out.numbers = PerChannel(info, v, [&](const json& e) -> int64_t {
-            if (!e.is_number_integer()) throw Ipc::ParamsInvalid("step", "step must be an integer");
+            if (!e.is_number_integer() || (e.is_number_unsigned() && e.get<uint64_t>() > INT64_MAX))
+                throw Ipc::ParamsInvalid("step", "step must be an integer");
             return e.get<int64_t>();
         });
         const int64_t unit = info.step > 0 ? info.step : 1;
-        for (size_t i = 0; i < out.numbers.size() && i < control.value.numbers.size(); ++i)
-            out.numbers[i] =
-                std::clamp(control.value.numbers[i] + out.numbers[i] * unit, info.min, info.max);
+        for (size_t i = 0; i < out.numbers.size() && i < control.value.numbers.size(); ++i) {
+            /* Saturate: a huge step means "all the way", never a wrapped value. */
+            int64_t delta, sum;
+            if (__builtin_mul_overflow(out.numbers[i], unit, &delta))
+                delta = out.numbers[i] < 0 ? INT64_MIN : INT64_MAX;
+            if (__builtin_add_overflow(control.value.numbers[i], delta, &sum))
+                sum = delta < 0 ? INT64_MIN : INT64_MAX;
+            out.numbers[i] = std::clamp(sum, info.min, info.max);
+        }
         return out;
     }
     /* db and db_step go through the control's dB TLV. */

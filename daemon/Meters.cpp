@@ -126,7 +126,11 @@ void Instance::OnMeterTick(const std::string& device_id) noexcept {
             connection.Send({{"jsonrpc", "2.0"},
                              {"method", "meters"},
                              {"params",
-                              {{"subscription", m.id}, {"device", device_id}, {"levels", levels}, {"raw", raw}}}});
+                              {{"subscription", m.id},
+                               {"seq", cache_.GetSeq()},
+                               {"device", device_id},
+                               {"levels", levels},
+                               {"raw", raw}}}});
         }
     });
 }

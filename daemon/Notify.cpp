@@ -24,8 +24,8 @@ void Instance::OnConnect(Ipc::Connection& connection) noexcept {
         auto sub = std::make_unique<Core::Subscription>(0, std::nullopt,
                                                         std::vector<std::string>{}, Core::TOPIC_ALL);
         for (const auto& [id, device] : cache_.GetDevices()) sub->SetAnnounced(id, device.online);
-        Json params = Snapshot(*sub);
-        params["seq"] = cache_.GetSeq();
+        /* protocol-v1 §2: params as in subscribe's result, all topics, all devices. */
+        Json params = {{"seq", cache_.GetSeq()}, {"snapshot", Snapshot(*sub)}};
         connection.Send({{"jsonrpc", "2.0"}, {"method", "snapshot"}, {"params", std::move(params)}});
         state->subscriptions.push_back(std::move(sub));
     }

@@ -50,17 +50,18 @@ const char* DefaultMessage(ErrorCode code) noexcept {
     return Info(code).message;
 }
 
-RpcError::RpcError(ErrorCode _code, std::string message, nlohmann::json _data)
-    : std::runtime_error(message.empty() ? std::string(DefaultMessage(_code)) : std::move(message)),
+RpcError::RpcError(ErrorCode _code, std::string _message, nlohmann::json _data)
+    : std::runtime_error(_message.empty() ? std::string(DefaultMessage(_code)) : _message),
       code(_code),
       data(_data.is_object() ? std::move(_data)
            : _data.is_null() ? nlohmann::json::object()
-                             : nlohmann::json{{"detail", std::move(_data)}}) {}
+                             : nlohmann::json{{"detail", std::move(_data)}}),
+      message(_message.empty() ? std::string(DefaultMessage(_code)) : std::move(_message)) {}
 
 nlohmann::json RpcError::ToJson() const {
     nlohmann::json merged = data;
     merged["code"] = DataCode(code);
-    return {{"code", NumericCode(code)}, {"message", what()}, {"data", std::move(merged)}};
+    return {{"code", NumericCode(code)}, {"message", message}, {"data", std::move(merged)}};
 }
 
 RpcError ParamsInvalid(std::string field, std::string message) {

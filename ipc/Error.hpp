@@ -47,6 +47,8 @@ struct RpcError : std::runtime_error {
 
     ErrorCode code;
     nlohmann::json data;
+    /** The whole message; what() stops at an embedded NUL, which names may hold. */
+    std::string message;
 
     /** {"code": n, "message": "...", "data": {"code": "<data code>", ...data}}; the
      *  table's data.code always wins over a "code" member of data. */

@@ -82,17 +82,32 @@ std::optional<std::string> ProcessRequest(const json& request, const CallFunctio
 
 }  // namespace
 
+namespace {
+constexpr int MAX_DEPTH = 64;
+}
+
 bool IsBlankLine(std::string_view line) noexcept {
     return line.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
 std::optional<std::string> ProcessMessage(std::string_view line, const CallFunction& call) {
     json message;
+    /* Nothing in the protocol nests deeply; refusing deep documents while parsing keeps
+     * every later recursive walk (copies, comparisons, dumps) shallow. */
+    bool too_deep = false;
     try {
-        message = json::parse(line);
+        message = json::parse(line, [&](int depth, json::parse_event_t, json&) {
+            if (depth > MAX_DEPTH) too_deep = true;
+            return !too_deep;
+        });
     } catch (const json::parse_error& e) {
         return EncodeErrorResponse(nullptr, MakeParseError(e));
     }
+    if (too_deep)
+        return EncodeErrorResponse(
+            nullptr, RpcError(ErrorCode::InvalidRequest,
+                              "JSON nested deeper than " + std::to_string(MAX_DEPTH) + " levels",
+                              {{"limit", MAX_DEPTH}}));
 
     if (!message.is_array()) return ProcessRequest(message, call);
 

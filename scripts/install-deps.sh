@@ -3,11 +3,15 @@
 # Idempotent: packages already present are left alone.
 set -eu
 PKGS="build-essential cmake pkg-config libasound2-dev libsystemd-dev nlohmann-json3-dev doctest-dev
-alsa-utils strace qemu-system-x86 busybox-static cpio kmod udev"
+alsa-utils strace qemu-system-x86 busybox-static cpio kmod udev util-linux
+socat jq clang libclang-rt-14-dev groff-base man-db"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
+# The Node client test needs node and npm; the machines ship a newer Node than
+# Debian's, so Debian's is only a fallback.
+command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
 if [ -n "$missing" ]; then
 	SUDO=""
 	[ "$(id -u)" -eq 0 ] || SUDO=sudo

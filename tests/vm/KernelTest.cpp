@@ -4,11 +4,19 @@
 // serves it; every check compares the daemon with what the kernel and alsactl see.
 #include <alsa/asoundlib.h>
 #include <doctest/doctest.h>
+#include <grp.h>
+#include <signal.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
+#include <future>
 #include <iostream>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -26,6 +34,9 @@ using Vm::DummyCard;
 namespace {
 
 constexpr const char* kDeviceId = "card-Dummy";
+constexpr const char* kControlNode = "/dev/snd/controlC0";
+constexpr const char* kDriverDir = "/sys/bus/platform/drivers/snd_dummy";
+constexpr uid_t kNobody = 65534;
 
 std::vector<std::string>& SummaryLines() {
     static std::vector<std::string> lines;
@@ -147,6 +158,56 @@ std::optional<json> WaitDeviceEvent(Cli::Client& client, const std::string& meth
         if (!message) return std::nullopt;
         if (message->value("method", "") == method) return (*message)["params"];
     }
+}
+
+int OnlineDevices(Cli::Client& client) {
+    auto devices = Result(client.Call("devices.list"))["devices"];
+    return static_cast<int>(std::count_if(devices.begin(), devices.end(), [](const json& device) {
+        return device.value("online", false);
+    }));
+}
+
+std::string ReadFile(const std::string& path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+/** The real uid of a process, from /proc/PID/status. */
+long ProcessUid(pid_t pid) {
+    std::istringstream status(ReadFile("/proc/" + std::to_string(pid) + "/status"));
+    for (std::string line; std::getline(status, line);)
+        if (line.starts_with("Uid:")) return std::stol(line.substr(4));
+    return -1;
+}
+
+/** CLOCK_MONOTONIC, the clock of udevadm monitor's timestamps. */
+double MonotonicSeconds() {
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
+}
+
+struct UdevEvent {
+    double seconds = 0;
+    std::string action;
+    std::string devpath;
+    bool sound_initialized = false;
+};
+
+/** `udevadm monitor --udev --property` output: "UDEV  [12.345678] add  /devices/... (sound)". */
+std::vector<UdevEvent> UdevEvents(const std::string& text) {
+    std::vector<UdevEvent> events;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        double seconds = 0;
+        char action[32] = {}, devpath[512] = {};
+        if (std::sscanf(line.c_str(), "UDEV [%lf] %31s %511s", &seconds, action, devpath) == 3) {
+            events.push_back({seconds, action, devpath, false});
+        } else if (!events.empty() && line == "SOUND_INITIALIZED=1") {
+            events.back().sound_initialized = true;
+        }
+    }
+    return events;
 }
 
 bool IsUserControl(const json& control) {
@@ -677,6 +738,191 @@ TEST_CASE("a lock released silently by the kernel does not stay cached") {
     CHECK_MESSAGE(!still_locked, "controls.get still reports 'locked'");
     Note(std::string("silent unlock: controls.set after the creator closed: ") +
          (accepted ? "accepted" : "REFUSED") + ", access " + access_now.dump());
+}
+
+TEST_CASE("permissions: an inaccessible card costs nothing; chmod brings it online") {
+    if (!RequireVm()) return;
+    {
+        // "never armed" below is only worth something if the sampler sees an armed timer.
+        int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+        REQUIRE(fd >= 0);
+        itimerspec spec{};
+        spec.it_value.tv_sec = 60;
+        REQUIRE(timerfd_settime(fd, 0, &spec, nullptr) == 0);
+        CHECK(Vm::ArmedTimerfds(getpid()) == 1);
+        close(fd);
+    }
+    DummyCard card;
+    Vm::SetNodeAccess(kControlNode, 0, 0, 0600);
+    // Another user than the node's owner, in no group: the card cannot be opened.
+    Daemon daemon({.user = Vm::User{kNobody, kNobody, {}}, .extra_args = {"-vv"}});
+    INFO(daemon.Log());
+    CHECK(ProcessUid(daemon.Pid()) == static_cast<long>(kNobody));
+    auto client = Cli::Client::Connect(daemon.ControlSocket());
+    Subscribe(client);
+    int online = OnlineDevices(client);
+    CHECK(online == 0);
+
+    // The retry timer backs off from 0.1 to 3.2 s (6.3 s in all), then must stop for
+    // good. The daemon's timerfd is sampled from outside: this costs the daemon nothing.
+    auto start = std::chrono::steady_clock::now();
+    long long ticks_before = Vm::CpuTicks(daemon.Pid());
+    double last_armed = -1;
+    while (Vm::SecondsSince(start) < 7.0) {
+        if (Vm::ArmedTimerfds(daemon.Pid()) > 0) last_armed = Vm::SecondsSince(start);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    long long wait_ticks = Vm::CpuTicks(daemon.Pid()) - ticks_before;
+    int armed = Vm::ArmedTimerfds(daemon.Pid());
+    CHECK_MESSAGE(armed == 0, "a timer is still armed 7 s after start");
+    CHECK_MESSAGE(wait_ticks <= 1, "CPU used while waiting for an inaccessible card");
+
+    // No CPU ticks here: strace's attach and detach are charged to the tracee.
+    auto idle = Vm::CountSyscalls(daemon.Pid(), 3);
+    if (idle.calls != 0) std::cout << idle.table << "\n";
+    CHECK_MESSAGE(idle.calls == 0, "the daemon polls for the inaccessible card");
+
+    // chmod is an attribute change (IN_ATTRIB): no timer needs to be running for it.
+    start = std::chrono::steady_clock::now();
+    Vm::SetNodeAccess(kControlNode, 0, 0, 0666);
+    auto added = WaitDeviceEvent(client, "device.added", 10000);
+    double added_seconds = Vm::SecondsSince(start);
+    REQUIRE_MESSAGE(added.has_value(), "no device.added after chmod 0666");
+    CHECK((*added)["device"]["id"] == kDeviceId);
+    CHECK(added_seconds <= 2.0);
+    CHECK(OnlineDevices(client) == 1);
+    Note("permissions: daemon as uid 65534 (no groups), controlC0 root:root 0600: " +
+         std::to_string(online) + " devices online; timerfd last seen armed " +
+         (last_armed < 0 ? std::string("never") : Seconds(last_armed)) + " after ready, " +
+         (armed ? "STILL ARMED" : "disarmed") + " at 7 s; CPU " + std::to_string(wait_ticks) +
+         " ticks in those 7 s; then strace -f -c 3 s: " + std::to_string(idle.calls) +
+         " syscalls; chmod 0666 -> device.added in " + Seconds(added_seconds));
+    CheckMirror(daemon, "permissions after chmod", 10);
+    CHECK(daemon.Alive());
+}
+
+// Runs last but the summary: udevd is stopped at its end, yet the other tests need no
+// udev at all (devtmpfs nodes, root:root 0600).
+TEST_CASE("hotplug with systemd-udevd: replug reaches a root and an audio-group daemon") {
+    if (!RequireVm()) return;
+    const group* audio = getgrnam("audio");
+    REQUIRE_MESSAGE(audio, "no group 'audio' in /etc/group");
+    const gid_t audio_gid = audio->gr_gid;
+    DummyCard card;
+    Vm::Udevd udevd;
+    Vm::Udevd::TriggerSound();
+    std::string access = Vm::NodeAccess(kControlNode);
+    CHECK_MESSAGE(access == "root:audio 0660", "udev's rules did not apply: " << access);
+
+    struct Watched {
+        std::string who;
+        std::unique_ptr<Daemon> daemon;
+        std::optional<Cli::Client> client;
+    };
+    std::vector<Watched> watched;
+    watched.push_back({"root", std::make_unique<Daemon>(), std::nullopt});
+    // Only udev's GROUP="audio" gives this one access: devtmpfs creates the node root:root 0600.
+    watched.push_back({"uid 65534 in group audio",
+                       std::make_unique<Daemon>(Vm::DaemonOptions{
+                           .user = Vm::User{kNobody, kNobody, {audio_gid}}, .extra_args = {"-vv"}}),
+                       std::nullopt});
+    for (auto& w : watched) {
+        w.client.emplace(Cli::Client::Connect(w.daemon->ControlSocket()));
+        INFO(w.who << ": " << w.daemon->Log());
+        CHECK(OnlineDevices(*w.client) == 1);
+        Subscribe(*w.client);
+    }
+
+    Vm::TempDir dir;
+    std::string monitor_log = dir.Path() + "/monitor.log";
+    pid_t monitor = Vm::Spawn(
+        {"udevadm", "monitor", "--udev", "--property", "--subsystem-match=sound"}, monitor_log);
+    for (int i = 0; i < 500 && ReadFile(monitor_log).find("UDEV - ") == std::string::npos; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+
+    pid_t unbind =
+        Vm::Spawn({"sh", "-c", std::string("echo snd_dummy.0 >") + kDriverDir + "/unbind"});
+    auto unbind_status = Vm::WaitFor(unbind, 20000);
+    REQUIRE_MESSAGE(unbind_status.has_value(), "card removal blocked: a daemon keeps the card");
+    CHECK(*unbind_status == 0);
+    for (auto& w : watched) {
+        auto removed = WaitDeviceEvent(*w.client, "device.removed", 5000);
+        CHECK_MESSAGE(removed.has_value(), w.who << ": no device.removed");
+    }
+    Vm::Udevd::Settle();
+
+    // The replug: bind returns once the driver has registered the card; udev then
+    // applies its rules, runs alsactl restore and sends "change" with SOUND_INITIALIZED.
+    double bind_at = MonotonicSeconds();
+    auto start = std::chrono::steady_clock::now();
+    std::vector<std::future<std::optional<double>>> waits;
+    for (auto& w : watched)
+        waits.push_back(std::async(std::launch::async, [&client = *w.client, start] {
+            std::optional<double> seconds;
+            auto added = WaitDeviceEvent(client, "device.added", 10000);
+            if (added && (*added)["device"].value("id", "") == kDeviceId)
+                seconds = Vm::SecondsSince(start);
+            return seconds;
+        }));
+    pid_t binder =
+        Vm::Spawn({"sh", "-c", std::string("echo snd_dummy.0 >") + kDriverDir + "/bind"});
+    // Whether a daemon's retry timer ran (card seen still registering, or not openable).
+    std::vector<bool> retried(watched.size(), false);
+    std::optional<int> bind_status;
+    double bind_seconds = 0;
+    auto pending = [&] {
+        return !bind_status || std::any_of(waits.begin(), waits.end(), [](const auto& wait) {
+            return wait.wait_for(std::chrono::seconds(0)) != std::future_status::ready;
+        });
+    };
+    while (pending() && Vm::SecondsSince(start) < 15) {
+        for (size_t i = 0; i < watched.size(); ++i)
+            if (Vm::ArmedTimerfds(watched[i].daemon->Pid()) > 0) retried[i] = true;
+        if (!bind_status && (bind_status = Vm::WaitFor(binder, 0)))
+            bind_seconds = Vm::SecondsSince(start);
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    REQUIRE_MESSAGE(bind_status.has_value(), "the driver bind did not return within 15 s");
+    CHECK(*bind_status == 0);
+    std::vector<std::optional<double>> added;
+    for (auto& wait : waits) added.push_back(wait.get());
+    Vm::Udevd::Settle();
+    std::string access_after = Vm::NodeAccess(kControlNode);
+    CHECK(access_after == "root:audio 0660");
+    kill(monitor, SIGTERM);
+    Vm::WaitFor(monitor, 5000);
+
+    auto events = UdevEvents(ReadFile(monitor_log));
+    std::string udev_times;
+    for (const auto& event : events) {
+        if (event.seconds < bind_at) continue;
+        bool control_added = event.action == "add" && event.devpath.ends_with("/controlC0");
+        bool card_changed = event.action == "change" && event.devpath.ends_with("/card0") &&
+                            event.sound_initialized;
+        if (control_added)
+            udev_times += ", udev done with controlC0 (add) at " + Seconds(event.seconds - bind_at);
+        if (card_changed)
+            udev_times +=
+                ", card0 change SOUND_INITIALIZED=1 at " + Seconds(event.seconds - bind_at);
+    }
+    CHECK_MESSAGE(udev_times.find("SOUND_INITIALIZED") != std::string::npos,
+                  "udev sent no change event for the card:\n"
+                      << ReadFile(monitor_log));
+
+    std::string results;
+    for (size_t i = 0; i < watched.size(); ++i) {
+        INFO(watched[i].who << ": " << watched[i].daemon->Log());
+        CHECK_MESSAGE(added[i].has_value(),
+                      watched[i].who << ": no device.added for " << kDeviceId << " within 10 s");
+        if (added[i]) CHECK(*added[i] <= 2.0);
+        results += "; " + watched[i].who + ": device.added " +
+                   (added[i] ? Seconds(*added[i]) : std::string("MISSING")) +
+                   (retried[i] ? " (retry timer ran)" : " (no retry timer)");
+    }
+    Note("udevd: systemd-udevd running (nodes " + access_after +
+         "), unbind + bind of snd_dummy.0 with two daemons running: bind took " +
+         Seconds(bind_seconds) + udev_times + results + " (all after the bind write)");
+    for (auto& w : watched) CheckMirror(*w.daemon, "udevd, " + w.who + ", after replug", 10);
 }
 
 TEST_CASE("summary") {

@@ -2,7 +2,9 @@
 #include "VmSupport.hpp"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -214,11 +216,27 @@ std::string LoadStateTool(const std::string& file, const std::string& block) {
     return result.output;
 }
 
-Daemon::Daemon() {
+Daemon::Daemon(const DaemonOptions& options) {
     log_path_ = dir_.Path() + "/../" + fs::path(dir_.Path()).filename().string() + ".log";
+    std::vector<std::string> argv;
+    if (options.user) {
+        const User& user = *options.user;
+        // The daemon refuses a socket directory that another uid owns.
+        if (chown(dir_.Path().c_str(), user.uid, user.gid) != 0)
+            throw std::runtime_error("chown " + dir_.Path() + ": " + strerror(errno));
+        std::string groups;
+        for (gid_t group : user.groups)
+            groups += (groups.empty() ? "" : ",") + std::to_string(group);
+        argv = {"setpriv", "--reuid=" + std::to_string(user.uid),
+                "--regid=" + std::to_string(user.gid),
+                groups.empty() ? std::string("--clear-groups") : "--groups=" + groups, "--"};
+    }
+    for (const auto& arg : {BinaryPath("daemon/scarlettd"), std::string("--card"),
+                            std::string("hw:0"), std::string("--socket-dir"), dir_.Path()})
+        argv.push_back(arg);
+    argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
     auto start = std::chrono::steady_clock::now();
-    pid_ = Spawn({BinaryPath("daemon/scarlettd"), "--card", "hw:0", "--socket-dir", dir_.Path()},
-                 log_path_);
+    pid_ = Spawn(argv, log_path_);
     // Ready once the control socket accepts a connection.
     std::string path = ControlSocket();
     while (SecondsSince(start) < 30) {
@@ -302,6 +320,84 @@ StraceCount CountSyscalls(pid_t pid, int seconds) {
         result.output.find("Operation not permitted") != std::string::npos)
         throw std::runtime_error("strace cannot attach: " + result.output);
     return count;
+}
+
+int ArmedTimerfds(pid_t pid) {
+    const fs::path proc = "/proc/" + std::to_string(pid);
+    int armed = 0;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(proc / "fd", ec)) {
+        std::error_code link_ec;
+        if (fs::read_symlink(entry.path(), link_ec).string() != "anon_inode:[timerfd]") continue;
+        std::ifstream info(proc / "fdinfo" / entry.path().filename());
+        for (std::string line; std::getline(info, line);) {
+            long long seconds = 0, nanoseconds = 0;
+            if (std::sscanf(line.c_str(), "it_value: (%lld, %lld)", &seconds, &nanoseconds) == 2 &&
+                (seconds != 0 || nanoseconds != 0))
+                ++armed;
+        }
+    }
+    if (ec) throw std::runtime_error("cannot list " + (proc / "fd").string() + ": " + ec.message());
+    return armed;
+}
+
+void SetNodeAccess(const std::string& path, uid_t uid, gid_t gid, mode_t mode) {
+    if (chown(path.c_str(), uid, gid) != 0 || chmod(path.c_str(), mode) != 0)
+        throw std::runtime_error("chown/chmod " + path + ": " + strerror(errno));
+}
+
+std::string NodeAccess(const std::string& path) {
+    struct stat st {};
+    if (stat(path.c_str(), &st) != 0) return std::string("(") + strerror(errno) + ")";
+    const passwd* user = getpwuid(st.st_uid);
+    const group* grp = getgrgid(st.st_gid);
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", st.st_mode & 07777);
+    return (user ? std::string(user->pw_name) : std::to_string(st.st_uid)) + ":" +
+           (grp ? std::string(grp->gr_name) : std::to_string(st.st_gid)) + " " + mode;
+}
+
+Udevd::Udevd() {
+    if (!Processes().empty()) throw std::runtime_error("a udevd is already running");
+    auto started = Run({"/lib/systemd/systemd-udevd", "--daemon"}, 30000);
+    if (started.status != 0) throw std::runtime_error("systemd-udevd --daemon: " + started.output);
+    // --daemon returns once it forked; ping waits until it answers on its control socket.
+    auto ping = Run({"udevadm", "control", "--ping", "--timeout=20"}, 30000);
+    if (ping.status != 0) throw std::runtime_error("udevadm control --ping: " + ping.output);
+}
+
+Udevd::~Udevd() {
+    Run({"udevadm", "control", "--exit", "--timeout=20"}, 30000);
+    for (int i = 0; i < 500 && !Processes().empty(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (pid_t pid : Processes()) kill(pid, SIGKILL);
+}
+
+void Udevd::TriggerSound() {
+    auto trigger = Run({"udevadm", "trigger", "--action=add", "--subsystem-match=sound"}, 30000);
+    if (trigger.status != 0) throw std::runtime_error("udevadm trigger: " + trigger.output);
+    Settle();
+}
+
+void Udevd::Settle(int timeout_s) {
+    auto settle = Run({"udevadm", "settle", "--timeout=" + std::to_string(timeout_s)},
+                      (timeout_s + 10) * 1000);
+    if (settle.status != 0) throw std::runtime_error("udevadm settle: " + settle.output);
+}
+
+std::vector<pid_t> Udevd::Processes() {
+    std::vector<pid_t> pids;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::ifstream in(entry.path() / "comm");
+        std::string comm;
+        std::getline(in, comm);
+        // Workers are forked from udevd and renamed "(udev-worker)" in systemd 252.
+        if (comm == "systemd-udevd" || comm == "(udev-worker)") pids.push_back(std::stoi(name));
+    }
+    return pids;
 }
 
 Sim::StateBlock BlockFromControls(const json& controls) {

@@ -80,10 +80,23 @@ Sim::StateBlock StoreCard();
 /** Runs scarlett-load-state; returns its summary line. Throws on failure. */
 std::string LoadStateTool(const std::string& file, const std::string& block = "");
 
+/** A uid/gid/supplementary groups for setpriv(1). */
+struct User {
+    uid_t uid = 0;
+    gid_t gid = 0;
+    std::vector<gid_t> groups;
+};
+
+struct DaemonOptions {
+    /** Runs the daemon as this user (setpriv execs it: same pid); root if empty. */
+    std::optional<User> user;
+    std::vector<std::string> extra_args;
+};
+
 /** scarlettd --card hw:0 --socket-dir <tmp>, stopped by the destructor. */
 class Daemon {
   public:
-    Daemon();
+    explicit Daemon(const DaemonOptions& options = {});
     ~Daemon();
     Daemon(const Daemon&) = delete;
     Daemon& operator=(const Daemon&) = delete;
@@ -113,6 +126,34 @@ struct StraceCount {
 };
 /** `strace -f -c -p pid` for @p seconds. */
 StraceCount CountSyscalls(pid_t pid, int seconds);
+
+/** How many of the process's timerfds are armed (it_value in /proc/PID/fdinfo not zero). */
+int ArmedTimerfds(pid_t pid);
+
+/** chown + chmod of a device node; throws on failure. */
+void SetNodeAccess(const std::string& path, uid_t uid, gid_t gid, mode_t mode);
+/** "root:audio 0660" (names where known, else numbers). */
+std::string NodeAccess(const std::string& path);
+
+/**
+ * Debian's systemd-udevd, started with --daemon (udevd refuses to run in a chroot;
+ * run.sh switches root onto a real overlay and /run is a tmpfs). The destructor stops
+ * it and waits until no udevd process is left, so later tests see no udev at all.
+ */
+class Udevd {
+  public:
+    Udevd();
+    ~Udevd();
+    Udevd(const Udevd&) = delete;
+    Udevd& operator=(const Udevd&) = delete;
+
+    /** udevadm trigger --action=add for the sound subsystem, then settle. */
+    static void TriggerSound();
+    /** udevadm settle; throws if the queue does not drain within @p timeout_s. */
+    static void Settle(int timeout_s = 20);
+    /** Pids of udevd and its workers. */
+    static std::vector<pid_t> Processes();
+};
 
 /** controls (full-form Control objects) as a state block, for Sim::CompareBlocks. */
 Sim::StateBlock BlockFromControls(const json& controls);

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli/Commands.hpp"
+#include "cli/Output.hpp"
+#include "cli/Waybar.hpp"
 #include "tests/unit/cli/FakeServer.hpp"
 
 using CliTest::FakeConnection;
@@ -333,4 +336,275 @@ TEST_CASE("scarlettctl exit statuses for connection and usage errors, help and v
         CHECK(outcome.status == Cli::EXIT_OK);
         CHECK(outcome.out == Cli::GetVersionText() + "\n");
     }
+}
+
+TEST_CASE("scarlettctl set sends relative steps and percentages as the user typed them") {
+    std::vector<json> requests;
+    Outcome outcome;
+    {
+        FakeServer server(Answering(requests, [](FakeConnection& c, const json& request) {
+            c.Reply(request, {{"device", "dev"}, {"seq", 2}, {"controls", {GAIN, GAIN}}});
+        }));
+        outcome = RunCli({"--socket-dir", server.GetDir(), "set", "20", "+1dB", "20", "50%,3-"});
+    }
+    CHECK(outcome.status == Cli::EXIT_USAGE);
+    CHECK(outcome.err ==
+          "scarlettctl: value '50%,3-' mixes relative and absolute values\n"
+          "Try 'scarlettctl --help'.\n");
+    requests.clear();
+    {
+        FakeServer server(Answering(requests, [](FakeConnection& c, const json& request) {
+            c.Reply(request, {{"device", "dev"}, {"seq", 2}, {"controls", {GAIN, GAIN}}});
+        }));
+        outcome = RunCli({"--socket-dir", server.GetDir(), "set", "20", "+1dB", "20", "50%,10%"});
+    }
+    CHECK(outcome.status == Cli::EXIT_OK);
+    REQUIRE(requests.size() == 2);
+    CHECK(requests[1]["params"]["changes"] ==
+          json{{{"control", 20}, {"db_step", 1.0}}, {{"control", 20}, {"value", {35, 7}}}});
+}
+
+namespace {
+
+/** The last frame drawn on the alternate screen, one string per line, escapes removed. */
+std::vector<std::string> LastFrame(const std::string& out) {
+    const auto start = out.rfind("\x1b[H");
+    std::string frame = out.substr(start + 3, out.find("\x1b[J", start) - start - 3);
+    std::vector<std::string> lines;
+    for (size_t pos = 0;;) {
+        const auto end = frame.find("\r\n", pos);
+        std::string line = frame.substr(pos, end - pos);
+        if (line.ends_with("\x1b[K")) line.resize(line.size() - 3);
+        lines.push_back(line);
+        if (end == std::string::npos) return lines;
+        pos = end + 2;
+    }
+}
+
+json MetersNotification(int subscription, json levels) {
+    return {{"jsonrpc", "2.0"},
+            {"method", "meters"},
+            {"params",
+             {{"subscription", subscription},
+              {"device", "dev"},
+              {"levels", levels},
+              {"raw", json::array()}}}};
+}
+
+}  // namespace
+
+TEST_CASE("scarlettctl meters draws bars in place, redraws on resize and restores the screen") {
+    std::vector<json> requests;
+    std::ostringstream out;
+    std::ostringstream err;
+    int status = -1;
+    bool resized = false;
+    Cli::TerminalSize size{40, 10};
+    {
+        FakeServer server(Answering(requests, [](FakeConnection& c, const json& request) {
+            c.Reply(request, {{"subscription", 3}, {"labels", {"In 1", "In 2"}}});
+            c.WriteMessage(MetersNotification(9, {0.0, 0.0}));
+            c.WriteMessage(MetersNotification(3, {-6.0, nullptr}));
+        }));
+        Cli::Environment environment;
+        environment.terminal_size = [&] { return std::optional(size); };
+        /* Resize once the reading is on screen; stop once the resized frame is. */
+        environment.take_resize = [&] {
+            if (resized || out.str().find("-6.0") == std::string::npos) return false;
+            resized = true;
+            size = {30, 6};
+            return true;
+        };
+        environment.stop_requested = [&] {
+            return resized && LastFrame(out.str()).front().size() <= 30;
+        };
+        status = Cli::Run({"--socket-dir", server.GetDir(), "-d", "dev", "meters", "--rate", "30"},
+                          out, err, environment);
+    }
+    CHECK(status == Cli::EXIT_OK);
+    CHECK(err.str().empty());
+    REQUIRE(requests.size() == 1);
+    CHECK(requests[0]["method"] == "meters.subscribe");
+    CHECK(requests[0]["params"] == json{{"device", "dev"}, {"rate_hz", 30}});
+    const std::string text = out.str();
+    CHECK(text.starts_with("\x1b[?1049h\x1b[?25l"));
+    CHECK(text.ends_with("\x1b[?25h\x1b[?1049l"));
+    /* Subscription 9 is someone else's: its full-scale reading never shows. */
+    CHECK(text.find("  0.0") == std::string::npos);
+    const auto lines = LastFrame(text.substr(0, text.rfind("\x1b[?25h")));
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[0].starts_with("scarlettctl meters: dev  30 Hz"));
+    CHECK(lines[1].starts_with("In 1 "));
+    CHECK(lines[1].ends_with(" -6.0"));
+    CHECK(lines[2].ends_with(" -inf"));
+    for (const auto& line : lines) CHECK(Cli::DisplayWidth(line) <= 30);
+}
+
+TEST_CASE("scarlettctl meters prints one line per reading when stdout is not a terminal") {
+    bool json_output = false;
+    SUBCASE("text") {}
+    SUBCASE("json") {
+        json_output = true;
+    }
+    std::vector<json> requests;
+    std::ostringstream out;
+    std::ostringstream err;
+    const json first = MetersNotification(1, {-6.0, nullptr});
+    const json second = MetersNotification(1, {-12.5, -3.0});
+    int status = -1;
+    {
+        FakeServer server(Answering(requests, [&](FakeConnection& c, const json& request) {
+            c.Reply(request, {{"subscription", 1}});
+            c.WriteMessage(first);
+            c.WriteMessage(second);
+        }));
+        std::vector<std::string> args = {"--socket-dir", server.GetDir(), "meters"};
+        if (json_output) args.push_back("--json");
+        status = Cli::Run(args, out, err, [&] {
+            const std::string text = out.str();
+            return std::count(text.begin(), text.end(), '\n') >= 2;
+        });
+    }
+    CHECK(status == Cli::EXIT_OK);
+    CHECK(requests[0]["params"] == json{{"rate_hz", 20}});
+    if (json_output)
+        CHECK(out.str() == first.dump() + "\n" + second.dump() + "\n");
+    else
+        CHECK(out.str() == "dev: meters -6 -inf\ndev: meters -12.5 -3\n");
+}
+
+TEST_CASE(
+    "scarlettctl watch --waybar prints a line at start and per change, offline when unplugged") {
+    std::vector<json> requests;
+    std::ostringstream out;
+    std::ostringstream err;
+    int status = -1;
+    {
+        FakeServer server(Answering(requests, [&](FakeConnection& c, const json& request) {
+            if (request["method"] == "subscribe") {
+                c.Reply(request, {{"subscription", 1}, {"seq", 5}});
+                return;
+            }
+            const size_t gets = static_cast<size_t>(
+                std::count_if(requests.begin(), requests.end(),
+                              [](const json& r) { return r["method"] == "controls.get"; }));
+            c.Reply(request, {{"device", "dev"}, {"seq", gets < 3 ? 5 : 9}, {"controls", {AIR}}});
+            if (gets != 2) return;
+            json on = AIR;
+            on["value"] = {true};
+            /* Queued before the last read (seq 4): stale, ignored. */
+            c.Notify("controls.changed",
+                     {{"subscription", 1}, {"seq", 4}, {"device", "dev"}, {"controls", {on}}});
+            c.Notify("controls.changed",
+                     {{"subscription", 1}, {"seq", 6}, {"device", "dev"}, {"controls", {on}}});
+            c.Notify("controls.changed",
+                     {{"subscription", 1}, {"seq", 6}, {"device", "other"}, {"controls", {AIR}}});
+            c.Notify("device.removed",
+                     {{"subscription", 1}, {"seq", 7}, {"device", {{"id", "dev"}}}});
+            c.Notify("device.added",
+                     {{"subscription", 1}, {"seq", 8}, {"device", {{"id", "dev"}}}});
+        }));
+        status = Cli::Run(
+            {"--socket-dir", server.GetDir(), "watch", "--waybar", "Line In 1 Air Capture Switch"},
+            out, err, [&] {
+                const std::string text = out.str();
+                return std::count(text.begin(), text.end(), '\n') >= 4;
+            });
+    }
+    CHECK(status == Cli::EXIT_OK);
+    CHECK(err.str().empty());
+    REQUIRE(requests.size() == 4);
+    CHECK(requests[0]["params"] == json{{"controls", {"Line In 1 Air Capture Switch"}}});
+    CHECK(requests[1]["params"] == json{{"snapshot", false},
+                                        {"devices", {"dev"}},
+                                        {"controls", {"Line In 1 Air Capture Switch"}}});
+    CHECK(requests[3]["params"] ==
+          json{{"device", "dev"}, {"controls", {"Line In 1 Air Capture Switch"}}});
+    std::vector<json> lines;
+    std::istringstream in(out.str());
+    for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line));
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[0]["class"] == "off");
+    CHECK(lines[1]["class"] == "on");
+    CHECK(lines[1]["tooltip"] == "'Line In 1 Air Capture Switch' = on\ndev");
+    CHECK(lines[2]["class"] == "offline");
+    CHECK(lines[3]["class"] == "off");
+}
+
+TEST_CASE("scarlettctl watch --waybar shows offline when scarlettd is not running") {
+    const Outcome outcome =
+        RunCli({"--socket-dir", "/nonexistent-scarlettd", "watch", "--waybar", "12"});
+    CHECK(outcome.status == Cli::EXIT_CONNECT);
+    CHECK(json::parse(outcome.out)["class"] == "offline");
+}
+
+TEST_CASE("scarlettctl watch --waybar says offline once when it cannot go on") {
+    std::vector<json> requests;
+    SUBCASE("scarlettd goes away") {
+        Outcome outcome;
+        {
+            FakeServer server([&](FakeConnection& c) {
+                for (int i = 0; i < 3; ++i) {
+                    const json request = c.ReadRequest();
+                    if (request["method"] == "subscribe")
+                        c.Reply(request, {{"subscription", 1}, {"seq", 1}});
+                    else
+                        c.Reply(request, {{"device", "dev"}, {"seq", 1}, {"controls", {AIR}}});
+                }
+                c.Close();
+            });
+            outcome = RunCli({"--socket-dir", server.GetDir(), "watch", "--waybar", "12"});
+        }
+        CHECK(outcome.status == Cli::EXIT_CONNECT);
+        CHECK(outcome.err == "scarlettctl: scarlettd closed the connection\n");
+        std::istringstream in(outcome.out);
+        std::string first;
+        std::string second;
+        std::string rest;
+        std::getline(in, first);
+        std::getline(in, second);
+        std::getline(in, rest);
+        CHECK(json::parse(first)["class"] == "off");
+        CHECK(json::parse(second) == Cli::FormatWaybar(nullptr, "dev", "12"));
+        CHECK(rest.empty());
+    }
+    SUBCASE("no such control") {
+        Outcome outcome;
+        {
+            FakeServer server(Answering(requests, [](FakeConnection& c, const json& request) {
+                c.ReplyError(request, {{"code", -32003},
+                                       {"message", "no control 'Nope'"},
+                                       {"data", {{"code", "control.not_found"}}}});
+            }));
+            outcome = RunCli({"--socket-dir", server.GetDir(), "watch", "--waybar", "Nope"});
+        }
+        CHECK(outcome.status == Cli::EXIT_DAEMON_ERROR);
+        CHECK(outcome.out == Cli::FormatWaybar(nullptr, "", "Nope").dump() + "\n");
+        CHECK(outcome.err == "scarlettctl: control.not_found: no control 'Nope'\n");
+    }
+}
+
+TEST_CASE("scarlettctl meters says so when the readings stop") {
+    std::vector<json> requests;
+    std::ostringstream out;
+    std::ostringstream err;
+    int status = -1;
+    {
+        FakeServer server(Answering(requests, [](FakeConnection& c, const json& request) {
+            c.Reply(request, {{"subscription", 1}});
+            c.WriteMessage(MetersNotification(1, {-20.0}));
+        }));
+        Cli::Environment environment;
+        environment.terminal_size = [] { return std::optional(Cli::TerminalSize{80, 5}); };
+        environment.stop_requested = [&] {
+            return out.str().find("no readings") != std::string::npos;
+        };
+        status = Cli::Run({"--socket-dir", server.GetDir(), "meters", "--rate", "60"}, out, err,
+                          environment);
+    }
+    CHECK(status == Cli::EXIT_OK);
+    const auto lines = LastFrame(out.str().substr(0, out.str().rfind("\x1b[?25h")));
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0].starts_with("scarlettctl meters: dev  no readings  60 Hz"));
+    CHECK(lines[1].ends_with("-20.0"));
 }

@@ -88,3 +88,33 @@ TEST_CASE("The help documents every command, the CONTROL syntax and the exit cod
     CHECK(Cli::GetCommandUsage("nope") == usage);
     CHECK(Cli::GetVersionText().starts_with("scarlettctl "));
 }
+
+TEST_CASE("ParseArgs: meters --rate, watch --waybar, and the commands they go with") {
+    CHECK(ParseArgs({"meters"}).command == "meters");
+    CHECK(ParseArgs({"meters", "--rate", "30"}).rate_hz == 30);
+    CHECK(ParseArgs({"--rate=1", "meters"}).rate_hz == 1);
+    CHECK(ParseArgs({"watch", "--waybar", "Line In 1 Air Capture Switch"}).waybar ==
+          "Line In 1 Air Capture Switch");
+    CHECK(ParseArgs({"set", "Volume", "3-"}).args.back() == "3-");
+    CHECK(ParseArgs({"set", "Volume", "+1dB"}).args.back() == "+1dB");
+    CHECK_THROWS_WITH_AS(ParseArgs({"meters", "--rate", "0"}),
+                         "--rate must be a whole number of Hz from 1 to 60, not '0'", UsageError);
+    CHECK_THROWS_WITH_AS(ParseArgs({"meters", "--rate", "61"}),
+                         "--rate must be a whole number of Hz from 1 to 60, not '61'", UsageError);
+    CHECK_THROWS_WITH_AS(ParseArgs({"meters", "--rate", "2x"}),
+                         "--rate must be a whole number of Hz from 1 to 60, not '2x'", UsageError);
+    CHECK_THROWS_WITH_AS(ParseArgs({"devices", "--rate", "2"}), "--rate goes with meters",
+                         UsageError);
+    CHECK_THROWS_WITH_AS(ParseArgs({"get", "x", "--waybar", "y"}), "--waybar goes with watch",
+                         UsageError);
+    CHECK_THROWS_WITH_AS(ParseArgs({"watch", "P*", "--waybar", "y"}),
+                         "watch: --waybar CONTROL takes no PATTERN", UsageError);
+    CHECK_THROWS_WITH_AS(ParseArgs({"watch", "--json", "--waybar", "y"}),
+                         "watch: --waybar and --json do not go together", UsageError);
+    CHECK_THROWS_WITH_AS(ParseArgs({"meters", "x"}), "meters: too many arguments", UsageError);
+    CHECK(Cli::GetCommandUsage("meters").starts_with("Usage: scarlettctl"));
+    const std::string usage = Cli::GetUsage();
+    for (const char* word : {"meters", "--rate HZ", "--waybar CONTROL", "+1dB", "1dB-", "50%", "3-",
+                             "A leading - is never relative"})
+        CHECK_MESSAGE(usage.find(word) != std::string::npos, word);
+}

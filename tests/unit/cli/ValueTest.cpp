@@ -123,8 +123,8 @@ TEST_CASE("ParseValue: relative changes are a leading + or a sign after the numb
     CHECK_THROWS_WITH_AS(ParseValue("+-1dB", &volume),
                          "value '+-1dB': write a relative change as +N or N-, not both signs",
                          UsageError);
-    CHECK_THROWS_WITH_AS(ParseValue("+1.5", &volume),
-                         "value '+1.5' is not a whole number of steps", UsageError);
+    CHECK_THROWS_WITH_AS(ParseValue("+1.5", &volume), "value '+1.5' is not a whole number of steps",
+                         UsageError);
     CHECK_THROWS_WITH_AS(ParseValue("+xdB", &volume), "value '+xdB' is not a dB step", UsageError);
     CHECK_THROWS_WITH_AS(ParseValue("+1dB,-6dB", &volume),
                          "value '+1dB,-6dB' mixes relative and absolute values", UsageError);

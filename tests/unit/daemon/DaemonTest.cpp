@@ -229,6 +229,10 @@ TEST_CASE("every request error gets its protocol code and changes nothing") {
           "params.invalid");
     Error(c.Call("controls.list", {{"device", "usb-0000-0000-nope"}}), -32001, "device.not_found");
     Error(Set(c, {{"control", "No Such Control"}, {"value", 1}}), -32003, "control.not_found");
+    /* 2^32 + 3 must not wrap to numid 3 (a fuzzer finding). */
+    Error(Set(c, {{"control", 4294967299u}, {"toggle", true}}), -32003, "control.not_found");
+    Error(c.Call("controls.get", {{"device", DEV}, {"controls", {json{{"numid", 1}, {"name", "x"}}}}}),
+          -32602, "params.invalid");
     e = Error(Set(c, {{"control", "Sync Status"}, {"value", "Locked"}}), -32004,
               "control.read_only");
     CHECK(e["data"]["reason"] == "read-only");
@@ -298,8 +302,9 @@ TEST_CASE("unplug: device.removed, offline errors; replug: device.added under th
     auto snapshot = events.NextNotification(2000);
     REQUIRE(snapshot);
     CHECK((*snapshot)["method"] == "snapshot");
-    CHECK((*snapshot)["params"]["devices"][0]["id"] == DEV);
-    CHECK((*snapshot)["params"]["controls"][DEV].size() == 6);
+    CHECK((*snapshot)["params"]["snapshot"]["devices"][0]["id"] == DEV);
+    CHECK((*snapshot)["params"]["snapshot"]["controls"][DEV].size() == 6);
+    CHECK((*snapshot)["params"]["seq"].is_number_unsigned());
     CHECK_FALSE((*snapshot)["params"].contains("subscription"));
     Result(c.Call("subscribe", {{"snapshot", false}}));
 

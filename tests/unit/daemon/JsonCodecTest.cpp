@@ -66,6 +66,11 @@ TEST_CASE("values decode per type, and bad ones name the valid range or items") 
         c.value.numbers = {170, 2};
         CHECK(Codec::ResolveChange(c, {{"step", 2}}).numbers == std::vector<int64_t>{172, 6});
         CHECK(Codec::ResolveChange(c, {{"step", {-100, -100}}}).numbers == std::vector<int64_t>{0, 0});
+        /* Saturates instead of overflowing (a fuzzer finding). */
+        CHECK(Codec::ResolveChange(c, {{"step", INT64_MAX}}).numbers == std::vector<int64_t>{172, 172});
+        CHECK(Codec::ResolveChange(c, {{"step", INT64_MIN}}).numbers == std::vector<int64_t>{0, 0});
+        CHECK(DataCodeOf([&] { Codec::ResolveChange(c, {{"step", 18446744073709551615u}}); }) ==
+              "params.invalid");
         try {
             Codec::ResolveChange(c, {{"value", 999}});
             FAIL("no error");

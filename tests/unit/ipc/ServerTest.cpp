@@ -322,10 +322,10 @@ TEST_CASE("Deeply nested input is rejected without recursion trouble") {
     const auto lines = h.Exchange(client, std::string(depth, '[') + std::string(depth, ']') + "\n" +
                                               std::string(depth, '[') + "\n" + Request(1));
     REQUIRE(lines.size() == 3);
-    /* A batch whose one entry is an array: one invalid_request in an array. */
-    const json batch = json::parse(lines[0]);
-    REQUIRE(batch.size() == 1);
-    CHECK(DataCodeOf(batch[0]) == "invalid_request");
+    /* Nothing in the protocol nests deeply: refused while parsing, with the limit. */
+    const json deep = json::parse(lines[0]);
+    CHECK(DataCodeOf(deep) == "invalid_request");
+    CHECK(deep["error"]["data"]["limit"] == 64);
     CHECK(DataCodeOf(json::parse(lines[1])) == "parse_error");
     CHECK(json::parse(lines[2])["id"] == 1);
 }

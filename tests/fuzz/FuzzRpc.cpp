@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * libFuzzer target: arbitrary bytes on a daemon's control socket. One whole Instance
+ * on in-memory cards, driven with EventLoop::RunOnce in this thread, so every input
+ * goes through the real path: recv, newline framing and the line limit, the
+ * JSON-RPC envelope and batches, every method's params, controls.set value
+ * resolution, subscriptions, coalesced notifications and the output cap.
+ *
+ * Lines starting with "#!" are not sent; they drive the harness between chunks:
+ *   #!ext NUMID VALUE   the device changes a control by itself (front panel)
+ *   #!info NUMID        the device flips a control's write access
+ *   #!unplug / #!replug the device goes away / comes back
+ *   #!events            opens an events-socket client
+ *   #!crowd             connects until the client limit rejects one, then leaves
+ *   #!eof               half-closes the control client (rest of the input is dropped)
+ *
+ * Oracles besides the sanitizers: every line the daemon writes is a JSON-RPC 2.0
+ * object (or a batch of them), and no call ends in -32603 `internal`, which the
+ * daemon reserves for bugs.
+ */
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "FakeCard.hpp"
+#include "alsa/Tlv.hpp"
+#include "daemon/Instance.hpp"
+#include "daemon/Log.hpp"
+#include "ipc/Log.hpp"
+
+namespace {
+
+using nlohmann::json;
+using Alsa::ElemType;
+
+const std::string DEVICE_ID = "usb-1235-8215-P9ABCDEF";
+constexpr size_t MAX_CLIENTS = 4;
+
+[[noreturn]] void Fail(const std::string& what, std::string_view line) {
+    std::fprintf(stderr, "fuzz_rpc: %s\n  line: %.*s\n", what.c_str(), static_cast<int>(line.size()),
+                 line.data());
+    std::abort();
+}
+
+Alsa::Control MakeControl(unsigned numid, const std::string& name, ElemType type, unsigned count,
+                          int64_t min, int64_t max, std::vector<int64_t> value) {
+    Alsa::Control c;
+    c.info.id = {numid, Alsa::Iface::Mixer, name, 0, 0, 0};
+    c.info.type = type;
+    c.info.count = count;
+    c.info.access.read = c.info.access.write = true;
+    c.info.min = min;
+    c.info.max = max;
+    c.info.step = type == ElemType::Integer || type == ElemType::Integer64 ? 1 : 0;
+    c.value.numbers = std::move(value);
+    return c;
+}
+
+uint32_t Centi(int db100) { return static_cast<uint32_t>(db100); }
+
+/** One of each type, access state and dB TLV kind the codec distinguishes. */
+std::vector<Alsa::Control> FuzzControls() {
+    std::vector<Alsa::Control> out;
+    auto master = MakeControl(1, "Master Playback Volume", ElemType::Integer, 2, 0, 127, {100, 90});
+    master.info.db_tlv = {Alsa::TLV_DB_SCALE, 8, Centi(-6350), 50 | Alsa::TLV_DB_SCALE_MUTE};
+    out.push_back(master);
+    auto mix = MakeControl(2, "Mix A Input 01 Playback Volume", ElemType::Integer, 1, 0, 172, {160});
+    mix.info.db_tlv = {Alsa::TLV_DB_MINMAX, 8, Centi(-8000), Centi(600)};
+    out.push_back(mix);
+    out.push_back(MakeControl(3, "Line In 1 Air Capture Switch", ElemType::Boolean, 1, 0, 1, {0}));
+    auto mux = MakeControl(4, "PCM 01 Capture Enum", ElemType::Enumerated, 1, 0, 0, {1});
+    mux.info.items = {"Off", "Analogue 1", "Analogue 2", "S/PDIF 1"};
+    out.push_back(mux);
+    auto sync = MakeControl(5, "Sync Status", ElemType::Enumerated, 1, 0, 0, {0});
+    sync.info.items = {"Unlocked", "Locked"};
+    sync.info.access.write = false;
+    out.push_back(sync);
+    auto firmware = MakeControl(6, "Firmware Version", ElemType::Integer, 1, 0, 1 << 30, {1644});
+    firmware.info.id.iface = Alsa::Iface::Card;
+    firmware.info.access.write = false;
+    out.push_back(firmware);
+    auto phantom = MakeControl(7, "Phantom Power Capture Switch", ElemType::Boolean, 2, 0, 1, {0, 1});
+    phantom.info.access.locked = true;
+    out.push_back(phantom);
+    auto mute = MakeControl(8, "Line 02 Mute Playback Switch", ElemType::Boolean, 1, 0, 1, {1});
+    mute.info.access.inactive = true;
+    out.push_back(mute);
+    /* As ALSA reports one: count 1, the value a whole snd_aes_iec958_t (176 bytes). */
+    auto iec = MakeControl(9, "IEC958 Playback Default", ElemType::Iec958, 1, 0, 0, {});
+    iec.value.bytes.assign(176, 0);
+    out.push_back(iec);
+    auto bytes = MakeControl(10, "Custom Bytes", ElemType::Bytes, 4, 0, 0, {});
+    bytes.value.bytes = {0xde, 0xad, 0xbe, 0xef};
+    out.push_back(bytes);
+    /* Near the int64 limits, where step arithmetic can overflow. */
+    out.push_back(MakeControl(11, "Big Value", ElemType::Integer64, 1,
+                              std::numeric_limits<int64_t>::min() + 2,
+                              std::numeric_limits<int64_t>::max() - 2, {0}));
+    auto meter = MakeControl(12, "Level Meter", ElemType::Integer, 4, 0, 4095, {0, 10, 4095, 1});
+    meter.info.id.iface = Alsa::Iface::Pcm;
+    meter.info.access.write = false;
+    meter.info.access.is_volatile = true;
+    out.push_back(meter);
+    auto mix1 = MakeControl(13, "Mix A Input 01 Playback Volume", ElemType::Integer, 1, 0, 172, {0});
+    mix1.info.id.index = 1;
+    mix1.info.db_tlv = {Alsa::TLV_DB_MINMAX_MUTE, 8, Centi(-8000), Centi(600)};
+    out.push_back(mix1);
+    /* DB_RANGE: two DB_SCALE items of 6 words each. */
+    auto line = MakeControl(14, "Line Out 01 Volume", ElemType::Integer, 1, 0, 100, {50});
+    line.info.db_tlv = {Alsa::TLV_DB_RANGE, 48,
+                        0, 50, Alsa::TLV_DB_SCALE, 8, Centi(-7000), 100,
+                        51, 100, Alsa::TLV_DB_SCALE, 8, Centi(-2000), 40};
+    out.push_back(line);
+    auto gain = MakeControl(15, "Line In 1 Gain Capture Volume", ElemType::Integer, 1, 0, 70, {0});
+    gain.info.db_tlv = {Alsa::TLV_DB_LINEAR, 8, Centi(-4800), 0};
+    gain.info.step = 7;
+    out.push_back(gain);
+    auto pcm_master = MakeControl(16, "Master Playback Volume", ElemType::Integer, 1, -10, 10, {0});
+    pcm_master.info.id.iface = Alsa::Iface::Pcm;
+    out.push_back(pcm_master);
+    return out;
+}
+
+/** A non-blocking client socket with line reassembly and the output oracle. */
+struct Peer {
+    /* SCARLETTD_FUZZ_VERBOSE=1 prints what the daemon writes (when reproducing). */
+    static inline const bool verbose = std::getenv("SCARLETTD_FUZZ_VERBOSE") != nullptr;
+    int fd = -1;
+    bool closed_by_daemon = false;
+    bool control = true;
+    std::string buffer;
+    /** The last response read, for the harness's own requests. */
+    json last_response;
+
+    void Close() {
+        if (fd >= 0) ::close(fd);
+        fd = -1;
+        buffer.clear();
+        closed_by_daemon = false;
+    }
+
+    /** Reads what is there and checks every complete line. @return bytes read. */
+    size_t Drain() {
+        if (fd < 0 || closed_by_daemon) return 0;
+        size_t total = 0;
+        char chunk[16384];
+        for (;;) {
+            const ssize_t n = recv(fd, chunk, sizeof(chunk), MSG_DONTWAIT);
+            if (n > 0) {
+                buffer.append(chunk, static_cast<size_t>(n));
+                total += static_cast<size_t>(n);
+                continue;
+            }
+            if (n == 0 || (errno != EAGAIN && errno != EINTR)) closed_by_daemon = true;
+            break;
+        }
+        size_t start = 0;
+        for (size_t nl; (nl = buffer.find('\n', start)) != std::string::npos; start = nl + 1)
+            CheckLine(std::string_view(buffer).substr(start, nl - start));
+        buffer.erase(0, start);
+        if (closed_by_daemon && !buffer.empty()) Fail("the daemon closed mid-line", buffer);
+        return total;
+    }
+
+    void CheckLine(std::string_view line) {
+        if (verbose)
+            std::fprintf(stderr, "%s< %.*s\n", control ? "" : "events ", static_cast<int>(line.size()),
+                         line.data());
+        const json message = json::parse(line, nullptr, false);
+        if (message.is_discarded()) Fail("the daemon wrote a line that is not JSON", line);
+        if (message.is_array()) {
+            if (!control || message.empty()) Fail("unexpected array", line);
+            for (const auto& m : message) CheckMessage(m, line);
+        } else {
+            CheckMessage(message, line);
+            if (message.contains("id")) last_response = message;
+        }
+    }
+
+    static void CheckMessage(const json& m, std::string_view line) {
+        if (!m.is_object() || m.value("jsonrpc", json()) != "2.0")
+            Fail("not a JSON-RPC 2.0 object", line);
+        if (m.contains("method")) return;
+        if (!m.contains("id")) Fail("a response without id", line);
+        if (m.contains("result") == m.contains("error")) Fail("needs one of result, error", line);
+        if (!m.contains("error")) return;
+        const json& e = m["error"];
+        if (!e.is_object() || !e.value("code", json()).is_number_integer() ||
+            !e.value("message", json()).is_string())
+            Fail("malformed error", line);
+        if (e["code"] == -32603) Fail("internal error: a daemon bug", line);
+        if (!e.contains("data") || !e["data"].value("code", json()).is_string())
+            Fail("error without data.code", line);
+    }
+};
+
+class Harness {
+  public:
+    Harness() {
+        const char* base = std::getenv("SCARLETTD_FUZZ_TMP");
+        std::string tmpl = std::string(base && *base ? base : "/tmp") + "/scarlettd-fuzz-XXXXXX";
+        if (!mkdtemp(tmpl.data())) {
+            std::perror("mkdtemp");
+            std::abort();
+        }
+        dir_ = tmpl;
+        initial_ = FuzzControls();
+        device_ = std::make_shared<TestData::FakeDevice>(initial_);
+
+        Options options;
+        options.socket_dir = dir_ + "/sock";
+        options.watch_dev_snd = false;
+        /* Small limits so that short inputs reach every limit path. */
+        options.limits.max_line = 2048;
+        options.limits.max_output = 8192;
+        options.limits.max_subscriptions = 4;
+        options.limits.max_clients = MAX_CLIENTS;
+        options.discover = [this] {
+            std::vector<Alsa::CardIdentity> out;
+            if (!device_->IsPresent()) return out;
+            Alsa::CardIdentity identity;
+            identity.id = DEVICE_ID;
+            identity.card = 1;
+            identity.ctl = DEVICE_ID;
+            identity.card_id = "USB";
+            identity.name = "Scarlett 18i20 USB";
+            identity.longname = "Focusrite Scarlett 18i20 USB at usb-0000:00:14.0-2";
+            identity.model = "Scarlett 18i20 3rd Gen";
+            identity.family = Alsa::Family::Scarlett2;
+            identity.usb = Alsa::UsbIdentity{"1235", "8215", "P9ABCDEF", "1-2"};
+            out.push_back(identity);
+            return out;
+        };
+        options.open_card = [this](const std::string&, Alsa::CardListener& listener) {
+            return std::unique_ptr<Alsa::Card>(new TestData::FakeCard(device_, listener));
+        };
+        Log::SetMaxLevel(Log::Level::Error);
+        /* Internal errors of notifications are never answered; the log is where they show. */
+        Ipc::SetLogSink([](std::string_view line) {
+            if (line.find(": method ") != std::string_view::npos) Fail("a method threw", line);
+        });
+        instance_ = std::make_unique<Instance>(std::move(options));
+        instance_->Start();
+        Pump();
+    }
+
+    ~Harness() {
+        control_.Close();
+        events_.Close();
+        instance_.reset();
+        std::error_code ignored;
+        std::filesystem::remove_all(dir_, ignored);
+    }
+
+    void Run(std::string_view input) {
+        control_.fd = Connect("control.sock");
+        control_.control = true;
+        Pump();
+        bool eof = false;
+        std::string chunk;
+        size_t pos = 0;
+        while (pos < input.size() && !eof) {
+            size_t end = input.find('\n', pos);
+            end = end == std::string_view::npos ? input.size() : end + 1;
+            const std::string_view line = input.substr(pos, end - pos);
+            pos = end;
+            if (line.starts_with("#!")) {
+                Send(chunk);
+                chunk.clear();
+                eof = Command(line.substr(2));
+            } else {
+                chunk.append(line);
+            }
+        }
+        if (!eof) Send(chunk);
+        /* Half-close: an unterminated last line is still processed. */
+        if (control_.fd >= 0) shutdown(control_.fd, SHUT_WR);
+        Pump();
+        control_.Close();
+        events_.Close();
+        Pump();
+        Reset();
+    }
+
+  private:
+    int Connect(const char* name) {
+        const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        const std::string path = dir_ + "/sock/" + name;
+        std::snprintf(address.sun_path, sizeof(address.sun_path), "%s", path.c_str());
+        if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) < 0) {
+            std::perror("connect");
+            std::abort();
+        }
+        return fd;
+    }
+
+    /** Runs the loop until neither client has received anything for a few rounds. */
+    void Pump() {
+        int quiet = 0;
+        for (int round = 0; round < 100000 && quiet < 3; ++round) {
+            instance_->GetLoop().RunOnce(0);
+            quiet = control_.Drain() + events_.Drain() > 0 ? 0 : quiet + 1;
+        }
+    }
+
+    void Send(std::string_view bytes) {
+        while (!bytes.empty() && control_.fd >= 0 && !control_.closed_by_daemon) {
+            const ssize_t n = send(control_.fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n > 0) {
+                bytes.remove_prefix(static_cast<size_t>(n));
+            } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+                break;
+            }
+            Pump();
+        }
+        Pump();
+    }
+
+    /** @return true when the rest of the input is to be dropped. */
+    bool Command(std::string_view text) {
+        while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+        unsigned numid = 0;
+        long long value = 0;
+        const std::string command(text);
+        if (std::sscanf(command.c_str(), "ext %u %lld", &numid, &value) == 2) {
+            for (const auto& c : initial_) {
+                if (c.info.id.numid != numid) continue;
+                Alsa::Value v = c.value;
+                for (auto& n : v.numbers) n = value;
+                for (auto& b : v.bytes) b = static_cast<uint8_t>(value);
+                device_->ExternalSet(numid, v);
+            }
+        } else if (std::sscanf(command.c_str(), "info %u", &numid) == 1) {
+            for (const auto& c : initial_) {
+                if (c.info.id.numid != numid) continue;
+                const bool flipped = toggled_.erase(numid) == 0;
+                if (flipped) toggled_.insert(numid);
+                device_->SetWritable(numid, flipped != c.info.access.write);
+            }
+        } else if (command == "unplug") {
+            device_->Unplug();
+        } else if (command == "replug") {
+            device_->Replug();
+            instance_->RescanNow();
+        } else if (command == "events" && events_.fd < 0) {
+            events_.fd = Connect("events.sock");
+            events_.control = false;
+        } else if (command == "crowd") {
+            Crowd();
+        } else if (command == "eof") {
+            if (control_.fd >= 0) shutdown(control_.fd, SHUT_WR);
+            Pump();
+            return true;
+        }
+        Pump();
+        return false;
+    }
+
+    /** Fills the client limit: the one over it gets one limit.exceeded line and EOF. */
+    void Crowd() {
+        std::vector<Peer> crowd(MAX_CLIENTS);
+        for (auto& peer : crowd) {
+            peer.fd = Connect("control.sock");
+            Pump();
+            peer.Drain();
+        }
+        size_t rejected = 0;
+        for (auto& peer : crowd) {
+            Pump();
+            peer.Drain();
+            if (peer.closed_by_daemon) ++rejected;
+            peer.Close();
+        }
+        if (rejected == 0) Fail("no connection was rejected over the client limit", "");
+        Pump();
+    }
+
+    /** Back to the initial device state, so that inputs reproduce on their own. */
+    void Reset() {
+        if (!device_->IsPresent()) {
+            device_->Replug();
+            instance_->RescanNow();
+            Pump();
+        }
+        for (unsigned numid : toggled_)
+            for (const auto& c : initial_)
+                if (c.info.id.numid == numid) device_->SetWritable(numid, c.info.access.write);
+        toggled_.clear();
+        for (const auto& c : initial_) device_->ExternalSet(c.info.id.numid, c.value);
+        Pump();
+
+        /* Every connection of this input is gone: the count is back to just the probe. */
+        Peer probe;
+        probe.fd = Connect("control.sock");
+        const std::string request = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"daemon.info\"}\n";
+        if (send(probe.fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size()))
+            Fail("cannot send to the daemon", request);
+        for (int round = 0; round < 100 && probe.last_response.is_null(); ++round) {
+            instance_->GetLoop().RunOnce(0);
+            probe.Drain();
+        }
+        const json clients = probe.last_response.value("result", json::object()).value("clients", json());
+        if (clients != 1) Fail("connections left over after an input", probe.last_response.dump());
+        probe.Close();
+        Pump();
+    }
+
+    std::string dir_;
+    std::vector<Alsa::Control> initial_;
+    std::shared_ptr<TestData::FakeDevice> device_;
+    std::unique_ptr<Instance> instance_;
+    std::set<unsigned> toggled_;
+    Peer control_;
+    Peer events_;
+};
+
+Harness* harness = nullptr;
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+    harness = new Harness();
+    std::atexit([] {
+        delete harness;
+        harness = nullptr;
+    });
+    return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    harness->Run(std::string_view(reinterpret_cast<const char*>(data), size));
+    return 0;
+}

@@ -1,0 +1,158 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Sources the bash completion ($1) and checks COMPREPLY for a few command lines, with
+# a stub scarlettctl on PATH that prints what 'scarlettctl --json' would.
+set -u
+completion=$1
+stub_dir=$(mktemp -d)
+trap 'rm -rf "$stub_dir"' EXIT
+export STUB_LOG=$stub_dir/calls
+
+cat >"$stub_dir/scarlettctl" <<'STUB'
+#!/bin/bash
+printf '%s\n' "$*" >>"$STUB_LOG"
+if [[ -n ${STUB_FAIL:-} ]]; then
+    echo "scarlettctl: cannot connect" >&2
+    exit 3
+fi
+case " $* " in
+*" devices "*)
+    cat <<'JSON'
+{
+  "devices": [
+    {
+      "card": 1,
+      "controls": 3,
+      "id": "usb-1235-8215-P9AB",
+      "name": "Scarlett 18i20 USB",
+      "usb": {
+        "product": "8215",
+        "serial": "P9AB",
+        "vendor": "1235"
+      }
+    },
+    {
+      "card": 2,
+      "id": "usb-1235-8210-X1",
+      "name": "Scarlett 2i2 USB"
+    }
+  ],
+  "seq": 4
+}
+JSON
+    ;;
+*" controls "*)
+    cat <<'JSON'
+{
+  "controls": [
+    {
+      "index": 0,
+      "items": [
+        "Off",
+        "Line In 9"
+      ],
+      "name": "Line In 1 Air Capture Switch",
+      "numid": 12
+    },
+    {
+      "index": 1,
+      "name": "Line In 1 Gain Capture Volume",
+      "numid": 20
+    },
+    {
+      "index": 0,
+      "name": "Mix A Input 01 Playback Volume",
+      "numid": 125
+    },
+    {
+      "index": 0,
+      "name": "Say \"hi\" \\ Switch",
+      "numid": 126
+    }
+  ],
+  "device": "usb-1235-8215-P9AB",
+  "seq": 4
+}
+JSON
+    ;;
+esac
+STUB
+chmod +x "$stub_dir/scarlettctl"
+PATH=$stub_dir:$PATH
+
+# shellcheck source=/dev/null
+source "$completion" || exit 1
+
+failures=0
+
+# complete WORD... -- EXPECTED...: completes the last WORD and compares COMPREPLY
+# (sorted, one per line) with EXPECTED.
+complete_and_check() {
+    local -a words=() expected=()
+    while (($#)) && [[ $1 != -- ]]; do
+        words+=("$1")
+        shift
+    done
+    shift
+    expected=("$@")
+    COMP_WORDS=("${words[@]}")
+    COMP_CWORD=$((${#words[@]} - 1))
+    COMP_LINE="${words[*]}"
+    COMP_POINT=${#COMP_LINE}
+    COMPREPLY=()
+    local errors
+    errors=$(_scarlettctl 2>&1 >/dev/null)
+    _scarlettctl 2>/dev/null
+    local got want
+    got=$(printf '%s\n' "${COMPREPLY[@]}" | sort)
+    want=$(printf '%s\n' "${expected[@]}" | sort)
+    if [[ $got != "$want" || -n $errors ]]; then
+        echo "FAIL: ${words[*]@Q}"
+        echo "  expected: ${expected[*]@Q}"
+        echo "  got:      ${COMPREPLY[*]@Q}"
+        [[ -n $errors ]] && echo "  stderr:   $errors"
+        ((failures++))
+    fi
+}
+
+# last_call EXPECTED: the arguments of the stub's last run.
+check_last_call() {
+    local got
+    got=$(tail -n 1 "$STUB_LOG")
+    if [[ $got != "$1" ]]; then
+        echo "FAIL: scarlettctl ran with '$got', expected '$1'"
+        ((failures++))
+    fi
+}
+
+complete_and_check scarlettctl '' -- devices controls get set watch meters info help
+complete_and_check scarlettctl me -- meters
+complete_and_check scarlettctl --j -- --json
+complete_and_check scarlettctl --d -- --device --dry-run
+complete_and_check scarlettctl help w -- watch
+complete_and_check scarlettctl -d '' -- usb-1235-8215-P9AB usb-1235-8210-X1
+complete_and_check scarlettctl --device = usb-1235-82 -- usb-1235-8215-P9AB usb-1235-8210-X1
+complete_and_check scarlettctl --socket-dir /run/sd -d usb-1235-8210 -- usb-1235-8210-X1
+check_last_call '--socket-dir /run/sd --json devices'
+complete_and_check scarlettctl -d usb-1235-8215-P9AB get Line -- \
+    'Line In 1 Air Capture Switch' 'Line In 1 Gain Capture Volume'
+check_last_call '-d usb-1235-8215-P9AB --json controls'
+complete_and_check scarlettctl get "'Line In 1 A" -- 'Line In 1 Air Capture Switch'
+complete_and_check scarlettctl get 'Line\ In\ 1\ G' -- 'Line In 1 Gain Capture Volume'
+complete_and_check scarlettctl get Say -- 'Say "hi" \ Switch'
+complete_and_check scarlettctl set 'Line In 1 Air Capture Switch' t -- toggle
+complete_and_check scarlettctl set 'Line In 1 Air Capture Switch' on Mi -- \
+    'Mix A Input 01 Playback Volume'
+complete_and_check scarlettctl set Mix -6dB Mi -- 'Mix A Input 01 Playback Volume'
+complete_and_check scarlettctl watch --waybar Mix -- 'Mix A Input 01 Playback Volume'
+complete_and_check scarlettctl watch 'Line*' '' --
+complete_and_check scarlettctl meters --rate 2 -- 20
+complete_and_check scarlettctl devices '' --
+STUB_FAIL=1 complete_and_check scarlettctl get '' --
+STUB_FAIL=1 complete_and_check scarlettctl -d '' --
+
+if ((failures)); then
+    echo "$failures completion check(s) failed"
+    exit 1
+fi
+echo "all completion checks passed"
