@@ -173,6 +173,13 @@ const Core::Device& Instance::ResolveDevice(const Json& params) const {
     return *device;
 }
 
+void Instance::CheckSubscriptionLimit(const ClientState& state) const {
+    const size_t limit = options_.limits.max_subscriptions;
+    if (state.SubscriptionCount() >= limit)
+        throw RpcError(ErrorCode::LimitExceeded, "too many subscriptions on this connection",
+                       {{"limit", limit}, {"resource", "subscriptions"}});
+}
+
 OpenCard& Instance::OnlineCard(const Core::Device& device) {
     auto it = cards_.find(device.identity.id);
     if (it == cards_.end())
@@ -350,11 +357,8 @@ Json Instance::Subscribe(Ipc::Connection& connection, const Json& params) {
     if (params.contains("snapshot") && !params["snapshot"].is_boolean())
         throw Ipc::ParamsInvalid("snapshot", "snapshot must be true or false");
 
-    auto& state = *std::any_cast<std::shared_ptr<ClientState>&>(connection.user);
-    const size_t limit = options_.limits.max_subscriptions;
-    if (state.SubscriptionCount() >= limit)
-        throw RpcError(ErrorCode::LimitExceeded, "too many subscriptions on this connection",
-                       {{"limit", limit}, {"resource", "subscriptions"}});
+    ClientState& state = *ClientState::Of(connection);
+    CheckSubscriptionLimit(state);
     auto sub = std::make_unique<Core::Subscription>(state.next_subscription++, std::move(devices),
                                                     globs, topics);
     for (const auto& [id, device] : cache_.GetDevices()) sub->SetAnnounced(id, device.online);
@@ -368,7 +372,7 @@ Json Instance::Unsubscribe(Ipc::Connection& connection, const Json& params) {
     if (!params["subscription"].is_number_unsigned())
         throw Ipc::ParamsInvalid("subscription", "subscription must be a subscription id");
     const auto id = params["subscription"].get<uint64_t>();
-    auto& state = *std::any_cast<std::shared_ptr<ClientState>&>(connection.user);
+    ClientState& state = *ClientState::Of(connection);
     if (std::erase_if(state.subscriptions, [&](const auto& s) { return s->GetId() == id; }))
         return Json::object();
     for (auto it = state.meters.begin(); it != state.meters.end(); ++it) {

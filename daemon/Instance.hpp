@@ -83,6 +83,12 @@ struct ClientState {
     bool closing = false;
 
     size_t SubscriptionCount() const noexcept { return subscriptions.size() + meters.size(); }
+
+    /** The state the daemon attached in OnConnect; null before that. */
+    static ClientState* Of(Ipc::Connection& connection) noexcept {
+        auto* state = std::any_cast<std::shared_ptr<ClientState>>(&connection.user);
+        return state ? state->get() : nullptr;
+    }
 };
 
 /**
@@ -146,6 +152,8 @@ private:
     /* Dispatch.cpp */
     const Core::Device& ResolveDevice(const Json& params) const;
     OpenCard& OnlineCard(const Core::Device& device);
+    /** Throws limit.exceeded when @p state holds max_subscriptions (meters included). */
+    void CheckSubscriptionLimit(const ClientState& state) const;
     void RefreshVolatile(const Core::Device& device, const Alsa::Control& control);
 
     /* Meters.cpp: the Level Meter is polled only while someone subscribes to it */

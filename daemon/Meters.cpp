@@ -26,11 +26,6 @@ const Alsa::Control* FindMeter(const Core::Device& device) {
     return nullptr;
 }
 
-ClientState* StateOf(Ipc::Connection& connection) {
-    if (!connection.user.has_value()) return nullptr;
-    return std::any_cast<std::shared_ptr<ClientState>&>(connection.user).get();
-}
-
 }  // namespace
 
 Json Instance::MetersSubscribe(Ipc::Connection& connection, const Json& params) {
@@ -49,11 +44,8 @@ Json Instance::MetersSubscribe(Ipc::Connection& connection, const Json& params) 
         throw Ipc::RpcError(Ipc::ErrorCode::ControlNotFound,
                             "device '" + device.identity.id + "' has no Level Meter",
                             {{"control", "Level Meter"}});
-    ClientState& state = *StateOf(connection);
-    const size_t limit = options_.limits.max_subscriptions;
-    if (state.SubscriptionCount() >= limit)
-        throw Ipc::RpcError(Ipc::ErrorCode::LimitExceeded, "too many subscriptions on this connection",
-                            {{"limit", limit}, {"resource", "subscriptions"}});
+    ClientState& state = *ClientState::Of(connection);
+    CheckSubscriptionLimit(state);
 
     const uint64_t id = state.next_subscription++;
     state.meters.push_back({id, device.identity.id, rate});
@@ -71,7 +63,7 @@ Json Instance::MetersSubscribe(Ipc::Connection& connection, const Json& params) 
 void Instance::UpdateMeterPoll(const std::string& device_id) {
     unsigned rate = 0;
     server_.ForEach([&](Ipc::Connection& connection) {
-        const ClientState* state = StateOf(connection);
+        const ClientState* state = ClientState::Of(connection);
         if (!state || state->closing) return;
         for (const auto& m : state->meters)
             if (m.device == device_id) rate = std::max(rate, m.rate_hz);
@@ -116,7 +108,7 @@ void Instance::OnMeterTick(const std::string& device_id) noexcept {
                                : Json(nullptr));
     }
     server_.ForEach([&](Ipc::Connection& connection) {
-        ClientState* state = StateOf(connection);
+        ClientState* state = ClientState::Of(connection);
         if (!state || state->closing) return;
         for (const auto& m : state->meters) {
             if (m.device != device_id) continue;

@@ -9,14 +9,6 @@
 #include "daemon/JsonCodec.hpp"
 #include "daemon/Log.hpp"
 
-namespace {
-
-ClientState& StateOf(Ipc::Connection& connection) {
-    return *std::any_cast<std::shared_ptr<ClientState>&>(connection.user);
-}
-
-}  // namespace
-
 void Instance::OnConnect(Ipc::Connection& connection) noexcept {
     auto state = std::make_shared<ClientState>();
     if (connection.GetKind() == Ipc::SocketKind::Events) {
@@ -35,10 +27,9 @@ void Instance::OnConnect(Ipc::Connection& connection) noexcept {
 }
 
 void Instance::OnDisconnect(Ipc::Connection& connection) noexcept {
-    if (connection.user.has_value()) {
-        ClientState& state = StateOf(connection);
-        state.closing = true;
-        for (const auto& m : state.meters) UpdateMeterPoll(m.device);
+    if (ClientState* state = ClientState::Of(connection)) {
+        state->closing = true;
+        for (const auto& m : state->meters) UpdateMeterPoll(m.device);
     }
     Log::Debug("client " + std::to_string(connection.GetId()) + " disconnected");
 }
@@ -53,8 +44,8 @@ void Instance::OnDrained(Ipc::Connection& connection) noexcept {
 
 void Instance::OnCacheChange(const Core::Change& change) {
     server_.ForEach([&](Ipc::Connection& connection) {
-        if (!connection.user.has_value()) return;
-        for (auto& sub : StateOf(connection).subscriptions) sub->Mark(change);
+        if (ClientState* state = ClientState::Of(connection))
+            for (auto& sub : state->subscriptions) sub->Mark(change);
     });
     flush_.Schedule();
 }
@@ -68,9 +59,10 @@ void Instance::Flush() noexcept {
 }
 
 void Instance::FlushConnection(Ipc::Connection& connection) {
-    if (!connection.user.has_value()) return;
+    ClientState* state = ClientState::Of(connection);
+    if (!state) return;
     const bool with_id = connection.GetKind() == Ipc::SocketKind::Control;
-    for (auto& sub : StateOf(connection).subscriptions) {
+    for (auto& sub : state->subscriptions) {
         /* Over the output cap: keep only the dirty set until the socket drains. */
         if (!connection.HasRoom()) return;
         if (sub->HasPending()) EncodeSubscription(connection, *sub, with_id);
