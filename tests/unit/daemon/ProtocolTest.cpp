@@ -101,6 +101,7 @@ TEST_CASE("meters: no subscription, no reads and no wakeups; 20 Hz, about 20 rea
     const auto& p = notes.back()["params"];
     CHECK(notes.back()["method"] == "meters");
     CHECK(p["subscription"] == sub);
+    CHECK(p["seq"].is_number_unsigned()); /* §5: every notification carries seq */
     CHECK(p["device"] == DEV);
     CHECK(p["raw"] == json::array({0, 4095, 2048, 1}));
     CHECK(p["levels"][0].is_null());
