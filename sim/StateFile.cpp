@@ -709,7 +709,8 @@ std::vector<std::string> CompareBlocks(const StateBlock& expected, const StateBl
         if (compare_tlv && want.tlv != got.tlv)
             diffs.push_back(where + "tlv " + join_numbers(want.tlv) +
                             " != " + join_numbers(got.tlv));
-        bool check_values = !(options.ignore_read_only_values && !want.HasAccess("write"));
+        bool check_values = !options.ignore_values &&
+                            !(options.ignore_read_only_values && !want.HasAccess("write"));
         if (check_values && want.values != got.values)
             diffs.push_back(where + "values " + join(want.values) + " != " + join(got.values));
         if (check_values && !options.ignore_dbvalues && want.dbvalues != got.dbvalues)
@@ -719,6 +720,21 @@ std::vector<std::string> CompareBlocks(const StateBlock& expected, const StateBl
     if (!options.allow_extra)
         for (const auto& control : actual.controls)
             if (!seen.count(key_of(control))) diffs.push_back(control.Describe() + ": unexpected");
+    if (options.compare_order) {
+        // The first control both blocks have whose position among the common ones differs.
+        std::vector<const StateControl*> want_common, got_common;
+        for (const auto& control : expected.controls)
+            if (actual_by_key.count(key_of(control))) want_common.push_back(&control);
+        for (const auto& control : actual.controls)
+            if (seen.count(key_of(control))) got_common.push_back(&control);
+        for (size_t i = 0; i < want_common.size() && i < got_common.size(); ++i) {
+            if (key_of(*want_common[i]) == key_of(*got_common[i])) continue;
+            diffs.push_back(want_common[i]->Describe() + ": order: numid " +
+                            std::to_string(want_common[i]->numid) + " comes where the other has " +
+                            got_common[i]->Describe());
+            break;
+        }
+    }
     return diffs;
 }
 

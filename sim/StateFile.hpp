@@ -95,6 +95,10 @@ struct CompareOptions {
     bool ignore_tlv = false;
     /** Compare TLVs only where @p expected has one (alsactl before 1.2.x wrote none). */
     bool ignore_missing_tlv = false;
+    /** Skip values (and dB values) entirely, e.g. when they are a user's settings. */
+    bool ignore_values = false;
+    /** Also report when the controls both have appear in a different order (numids). */
+    bool compare_order = false;
 };
 
 /**

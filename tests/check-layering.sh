@@ -21,5 +21,6 @@ check daemon/event 'alsa|nlohmann/|ipc/|daemon/core|daemon/[A-Z]|cli/|systemd/'
 check daemon/core 'alsa/asoundlib|alsa/Card|alsa/Discovery|alsa/Identity|nlohmann/|ipc/|daemon/event|daemon/[A-Z]|systemd/'
 check cli 'alsa|ipc/|daemon/|sim/|systemd/'
 check systemd 'alsa|nlohmann/|ipc/|daemon/|cli/'
+check sim 'nlohmann/|ipc/|daemon/core|daemon/[A-Z]|cli/|systemd/|alsa/[A-Z]'
 [ $status -eq 0 ] && echo "layering: ok"
 exit $status

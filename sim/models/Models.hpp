@@ -54,4 +54,23 @@ const KernelEra& FindKernelEra(std::string_view id);
  */
 StateBlock GenerateControls(const Model& model, std::string_view era = {});
 
+/** Choices a user makes that change which controls exist, beyond the kernel era. */
+struct GenerateOptions {
+    /* "MSD Mode Switch" also with MSD off, as with snd_usb_audio device_setup=0x02. */
+    bool msd_switch = false;
+};
+StateBlock GenerateControls(const Model& model, std::string_view era,
+                            const GenerateOptions& options);
+
+/**
+ * Takes the values of @p source's controls that @p block also has (matched by identity
+ * and type) and re-derives the access that depends on them, as the driver would: line
+ * volume/mute read-only in HW mode, SW/HW switches read-only while speaker switching is
+ * on. Lets a model be compared with a dump whatever the user had set.
+ */
+void AdoptValues(StateBlock& block, const StateBlock& source);
+
+/** Re-derives the value-dependent access words of @p block (see AdoptValues()). */
+void DeriveAccess(StateBlock& block);
+
 }  // namespace Sim

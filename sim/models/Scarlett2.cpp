@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * The scarlett2 driver's controls (Gen 2, Gen 3, Gen 4 Solo/2i2/4i4, Clarett USB,
+ * Clarett+, Vocaster), built from per-model parameters in the driver's creation order.
+ */
+#include <stdexcept>
+
+#include "sim/models/Builder.hpp"
+
+namespace Sim::ModelsDetail {
+
+namespace {
+
+enum class DigitalMode { None, SpdifMode, DigitalIoMode, SpdifSource };
+enum class Autogain { None, Gen4, Vocaster };
+
+struct Ports {
+    unsigned analogue_in = 0, analogue_out = 0;
+    unsigned spdif_in = 0, spdif_out = 0;
+    unsigned adat_in = 0, adat_out = 0;
+    unsigned mix_src = 0, mix_dst = 0;  // DSP ports included
+    unsigned pcm_in = 0, pcm_out = 0;   // playback (sources) / capture (destinations)
+    unsigned dsp = 0;
+};
+
+struct Params {
+    std::string card_id = "USB";
+    std::string single_clock = "USB Internal";  // the name of the only clock source
+    Ports ports;
+    bool has_mixer = true;
+    /* Outputs */
+    std::vector<std::string> lines;  // descriptions of the line outputs; "" for none
+    bool line_volumes = false;       // per-line volume and mute
+    bool hw_sw = false;              // master HW volume, SW/HW enums, dim/mute
+    bool ro_master_headphone = false;  // Gen 4 4i4
+    unsigned vocaster_headphones = 0;  // speaker + headphone mutes (Vocaster)
+    /* Inputs */
+    std::vector<unsigned> level;  // input numbers
+    unsigned pad = 0;
+    unsigned air = 0;
+    unsigned air_first = 1;
+    bool air_enum = false;
+    std::vector<std::string> phantom;  // "1", "1-2", ...
+    bool phantom_persistence = false;
+    unsigned dsp_inputs = 0;           // Vocaster DSP switch and compressor/filters
+    unsigned input_mute = 0;
+    bool input_select = false;
+    unsigned link = 0;
+    unsigned gain = 0;
+    Autogain autogain = Autogain::None;
+    unsigned safe = 0;
+    bool pcm_input_switch = false;
+    bool msd = false;  // the model has an MSD mode
+    /* Other */
+    unsigned direct_monitor = 0;  // 1 switch, 2 enum
+    bool monitor_mix = false;     // Gen 4 Solo/2i2 direct monitor gains
+    bool speaker_switching = false;
+    bool talkback = false;
+    bool standalone = false;
+    bool power_status = false;
+    bool bluetooth = false;
+    DigitalMode digital = DigitalMode::None;
+};
+
+Params ParamsFor(const std::string& id) {
+    Params p;
+    auto lines = [](std::initializer_list<const char*> names) {
+        return std::vector<std::string>(names.begin(), names.end());
+    };
+    if (id == "scarlett-gen2-6i6") {
+        p.ports = {4, 4, 2, 2, 0, 0, 10, 18, 6, 6, 0};
+        p.lines = lines({"Headphones 1 L", "Headphones 1 R", "Headphones 2 L", "Headphones 2 R"});
+        p.line_volumes = true;
+        p.level = {1, 2};
+        p.pad = 2;
+        p.standalone = true;
+    } else if (id == "scarlett-gen2-18i8") {
+        p.ports = {8, 6, 2, 2, 8, 0, 10, 18, 8, 18, 0};
+        p.lines = lines({"Monitor L", "Monitor R", "Headphones 1 L", "Headphones 1 R",
+                         "Headphones 2 L", "Headphones 2 R"});
+        p.line_volumes = true;
+        p.level = {1, 2};
+        p.pad = 4;
+        p.standalone = true;
+    } else if (id == "scarlett-gen2-18i20") {
+        p.ports = {8, 10, 2, 2, 8, 8, 10, 18, 20, 18, 0};
+        p.lines = lines({"Monitor L", "Monitor R", "", "", "", "", "Headphones 1 L",
+                         "Headphones 1 R", "Headphones 2 L", "Headphones 2 R"});
+        p.line_volumes = p.hw_sw = true;
+        p.standalone = true;
+    } else if (id == "scarlett-gen3-solo") {
+        p.has_mixer = false;
+        p.ports.pcm_in = p.ports.pcm_out = 2;
+        p.level = {2};
+        p.air = 1;
+        p.phantom = {"1"};
+        p.phantom_persistence = p.msd = true;
+        p.direct_monitor = 1;
+    } else if (id == "scarlett-gen3-2i2") {
+        p.has_mixer = false;
+        p.ports.pcm_in = p.ports.pcm_out = 2;
+        p.level = {1, 2};
+        p.air = 2;
+        p.phantom = {"1-2"};
+        p.phantom_persistence = p.msd = true;
+        p.direct_monitor = 2;
+    } else if (id == "scarlett-gen3-4i4") {
+        p.single_clock = "Internal";
+        p.ports = {4, 4, 0, 0, 0, 0, 6, 8, 4, 6, 0};
+        p.lines = lines({"Monitor L", "Monitor R", "Headphones L", "Headphones R"});
+        p.line_volumes = true;
+        p.level = {1, 2};
+        p.pad = p.air = 2;
+        p.phantom = {"1-2"};
+        p.phantom_persistence = p.msd = p.standalone = true;
+    } else if (id == "scarlett-gen3-8i6") {
+        p.ports = {6, 4, 2, 2, 0, 0, 8, 8, 6, 10, 0};
+        p.lines = lines({"Headphones 1 L", "Headphones 1 R", "Headphones 2 L", "Headphones 2 R"});
+        p.line_volumes = true;
+        p.level = {1, 2};
+        p.pad = p.air = 2;
+        p.phantom = {"1-2"};
+        p.phantom_persistence = p.msd = p.standalone = true;
+    } else if (id == "scarlett-gen3-18i8") {
+        p.ports = {8, 8, 2, 2, 8, 0, 10, 20, 8, 20, 0};
+        p.lines = lines({"Monitor L", "Monitor R", "Alt Monitor L", "Alt Monitor R",
+                         "Headphones 1 L", "Headphones 1 R", "Headphones 2 L", "Headphones 2 R"});
+        p.line_volumes = p.hw_sw = true;
+        p.level = {1, 2};
+        p.pad = p.air = 4;
+        p.phantom = {"1-2", "3-4"};
+        p.phantom_persistence = p.msd = p.standalone = true;
+        p.speaker_switching = true;
+        p.digital = DigitalMode::SpdifMode;
+    } else if (id == "scarlett-gen3-18i20") {
+        p.ports = {9, 10, 2, 2, 8, 8, 12, 25, 20, 20, 0};
+        p.lines = lines({"Monitor 1 L", "Monitor 1 R", "Monitor 2 L", "Monitor 2 R", "", "",
+                         "Headphones 1 L", "Headphones 1 R", "Headphones 2 L", "Headphones 2 R"});
+        p.line_volumes = p.hw_sw = true;
+        p.level = {1, 2};
+        p.pad = p.air = 8;
+        p.phantom = {"1-4", "5-8"};
+        p.phantom_persistence = p.msd = p.standalone = true;
+        p.speaker_switching = p.talkback = true;
+        p.digital = DigitalMode::DigitalIoMode;
+    } else if (id == "scarlett-gen4-solo") {
+        p.card_id = "Gen";
+        p.ports = {2, 2, 0, 0, 0, 0, 8, 6, 2, 4, 2};
+        p.level = {1};
+        p.air = 1;
+        p.air_first = 2;
+        p.air_enum = true;
+        p.phantom = {"2"};
+        p.pcm_input_switch = p.msd = true;
+        p.direct_monitor = 1;
+        p.monitor_mix = true;
+    } else if (id == "scarlett-gen4-2i2") {
+        p.card_id = "Gen";
+        p.ports = {2, 2, 0, 0, 0, 0, 6, 6, 2, 4, 2};
+        p.level = {1, 2};
+        p.air = 2;
+        p.air_enum = true;
+        p.phantom = {"1-2"};
+        p.input_select = true;
+        p.link = p.gain = p.safe = 2;
+        p.autogain = Autogain::Gen4;
+        p.msd = true;
+        p.direct_monitor = 2;
+        p.monitor_mix = true;
+    } else if (id == "scarlett-gen4-4i4") {
+        p.card_id = "Gen";
+        p.ports = {4, 6, 0, 0, 0, 0, 8, 12, 6, 6, 2};
+        p.ro_master_headphone = true;
+        p.level = {1, 2};
+        p.air = 2;
+        p.air_enum = true;
+        p.phantom = {"1", "2"};
+        p.input_select = true;
+        p.link = p.gain = p.safe = 2;
+        p.autogain = Autogain::Gen4;
+        p.msd = p.power_status = true;
+    } else if (id == "clarett-2pre" || id == "clarett-plus-2pre") {
+        p.card_id = id == "clarett-plus-2pre" ? "C2Pre" : "USB";
+        p.ports = {2, 4, 2, 0, 8, 0, 10, 18, 4, 12, 0};
+        p.lines = lines({"Monitor L", "Monitor R", "Headphones L", "Headphones R"});
+        p.line_volumes = p.hw_sw = true;
+        p.level = {1, 2};
+        p.air = 2;
+        p.standalone = true;
+    } else if (id == "clarett-4pre" || id == "clarett-plus-4pre") {
+        p.card_id = id == "clarett-plus-4pre" ? "C4Pre" : "USB";
+        p.ports = {8, 6, 2, 2, 8, 0, 10, 18, 8, 18, 0};
+        p.lines = lines({"Monitor L", "Monitor R", "Headphones 1 L", "Headphones 1 R",
+                         "Headphones 2 L", "Headphones 2 R"});
+        p.line_volumes = p.hw_sw = true;
+        p.level = {1, 2};
+        p.air = 4;
+        p.standalone = true;
+        p.digital = DigitalMode::SpdifSource;
+    } else if (id == "clarett-8pre" || id == "clarett-plus-8pre") {
+        p.ports = {8, 10, 2, 2, 8, 8, 10, 18, 20, 18, 0};
+        p.lines = lines({"Monitor L", "Monitor R", "", "", "", "", "Headphones 1 L",
+                         "Headphones 1 R", "Headphones 2 L", "Headphones 2 R"});
+        p.line_volumes = p.hw_sw = true;
+        p.level = {1, 2};
+        p.air = 8;
+        p.standalone = true;
+        p.digital = DigitalMode::SpdifSource;
+    } else if (id == "vocaster-one") {
+        p.ports = {2, 4, 0, 0, 0, 0, 9, 9, 4, 10, 1};
+        p.vocaster_headphones = 1;
+        p.dsp_inputs = p.input_mute = 1;
+        p.phantom = {"1"};
+        p.gain = 1;
+        p.autogain = Autogain::Vocaster;
+    } else if (id == "vocaster-two") {
+        p.ports = {6, 6, 0, 0, 0, 0, 12, 14, 4, 14, 2};
+        p.vocaster_headphones = 2;
+        p.dsp_inputs = p.input_mute = 2;
+        p.phantom = {"1", "2"};
+        p.gain = 2;
+        p.autogain = Autogain::Vocaster;
+        p.bluetooth = true;
+    } else {
+        throw std::invalid_argument("no scarlett2 parameters for model " + id);
+    }
+    return p;
+}
+
+const std::vector<std::string> kRW = {"read", "write"};
+const std::vector<std::string> kRO = {"read"};
+
+void AddOutputs(Builder& b, const Params& p) {
+    constexpr long long kVolumeMax = 127;
+    auto volume = [&](const std::string& name, long long value, std::vector<std::string> access) {
+        auto& control = b.Int(name, 0, kVolumeMax, value, std::move(access));
+        Builder::DbMinMax(control, -kVolumeMax * 100, 0);
+    };
+    if (p.hw_sw) volume("Master HW Playback Volume", kVolumeMax, kRO);
+    if (p.ro_master_headphone) {
+        volume("Master HW Playback Volume", kVolumeMax, kRO);
+        volume("Headphone Playback Volume", kVolumeMax, kRO);
+    }
+    if (p.line_volumes) {
+        for (unsigned i = 0; i < p.lines.size(); ++i) {
+            unsigned line = i + 1;
+            // The monitor pair follows the front-panel knob from the factory.
+            bool hw = p.hw_sw && line <= 2;
+            std::string name = p.lines[i].empty()
+                                   ? Format("Line %02u Playback Volume", line)
+                                   : Format("Line %02u (%s) Playback Volume", line, p.lines[i].c_str());
+            volume(name, kVolumeMax, kRW);
+            b.Bool(Format("Line %02u Mute Playback Switch", line));
+            if (p.hw_sw)
+                b.Enum(Format("Line Out %02u Volume Control Playback Enum", line), {"SW", "HW"},
+                       hw ? "HW" : "SW");
+        }
+    }
+    if (p.hw_sw) {
+        b.Bool("Mute Playback Switch");
+        b.Bool("Dim Playback Switch");
+    }
+    if (p.vocaster_headphones) {
+        b.Bool("Speaker Mute Playback Switch");
+        if (p.vocaster_headphones == 1)
+            b.Bool("Headphones Mute Playback Switch");
+        else
+            for (unsigned i = 1; i <= p.vocaster_headphones; ++i)
+                b.Bool(Format("Headphones %u Mute Playback Switch", i));
+    }
+}
+
+void AddVocasterDsp(Builder& b, unsigned input) {
+    auto name = [&](const char* what) { return Format("Line In %u %s", input, what); };
+    b.Bool(name("DSP Capture Switch"));
+    b.Bool(name("Compressor Enable"), false, kRW, "CARD");
+    b.Int(name("Compressor Threshold"), -40, 0, -20, kRW, "CARD");
+    b.Int(name("Compressor Ratio"), 2, 100, 4, kRW, "CARD");
+    b.Int(name("Compressor Knee Width"), 0, 10, 3, kRW, "CARD");
+    b.Int(name("Compressor Attack"), 30, 127, 30, kRW, "CARD");
+    b.Int(name("Compressor Release"), 30, 127, 100, kRW, "CARD");
+    b.Int(name("Compressor Makeup Gain"), 0, 24, 0, kRW, "CARD");
+    b.Bool(name("Pre-Comp Filter Enable"), false, kRW, "CARD");
+    b.Bool(name("PEQ Filter Enable"), false, kRW, "CARD");
+    // A pass-through biquad: b0 = 1.0 in the device's 2.30 fixed point, the rest 0.
+    auto coefficients = [&](const std::string& what) {
+        auto& control = b.Int(name(what.c_str()), -2147483648LL, 2147483647LL, 0, kRW, "CARD", 5);
+        control.values[0] = "268435456";
+    };
+    coefficients("Pre-Comp Coefficients 1");
+    coefficients("Pre-Comp Coefficients 2");
+    coefficients("PEQ Coefficients 1");
+    coefficients("PEQ Coefficients 2");
+    coefficients("PEQ Coefficients 3");
+}
+
+void AddGainBlock(Builder& b, const Params& p, const EraFeatures& era, unsigned input) {
+    auto& gain = b.Int(Format("Line In %u Gain Capture Volume", input), 0, 70, 0);
+    if (era.gen4_preview)
+        Builder::DbMinMax(gain, -7000, 0);
+    else
+        Builder::DbMinMax(gain, 0, p.autogain == Autogain::Vocaster ? 7000 : 6900);
+    b.Bool(Format("Line In %u Autogain Capture Switch", input));
+    std::vector<std::string> status;
+    if (era.gen4_preview)
+        status = {"Stopped", "Running", "Failed", "Cancelled", "Unknown"};
+    else if (p.autogain == Autogain::Vocaster)
+        status = {"Running", "Success", "FailPG", "FailRange", "WarnMaxCap", "WarnMinCap",
+                  "Cancelled", "Invalid"};
+    else
+        status = {"Running", "Success", "SuccessDRover", "WarnMinGainLimit", "FailDRunder",
+                  "FailMaxGainLimit", "FailClipped", "Cancelled", "Invalid"};
+    b.Enum(Format("Line In %u Autogain Status Capture Enum", input), status, status[1], kRO);
+    if (era.gen4_preview && p.safe) b.Bool(Format("Line In %u Safe Capture Switch", input));
+}
+
+void AddInputs(Builder& b, const Params& p, const EraFeatures& era) {
+    for (unsigned input : p.level)
+        b.Enum(Format("Line In %u Level Capture Enum", input), {"Line", "Inst"}, "Line");
+    for (unsigned i = 1; i <= p.pad; ++i) b.Bool(Format("Line In %u Pad Capture Switch", i));
+    for (unsigned i = 0; i < p.air; ++i) {
+        unsigned input = p.air_first + i;
+        if (p.air_enum)
+            b.Enum(Format("Line In %u Air Capture Enum", input),
+                   {"Off", "Presence", "Presence + Drive"}, "Off");
+        else
+            b.Bool(Format("Line In %u Air Capture Switch", input));
+    }
+    for (unsigned i = 1; i <= p.dsp_inputs; ++i) AddVocasterDsp(b, i);
+    for (unsigned i = 1; i <= p.input_mute; ++i) b.Bool(Format("Line In %u Mute Capture Switch", i));
+    for (const auto& inputs : p.phantom)
+        b.Bool("Line In " + inputs + " Phantom Power Capture Switch");
+    if (p.phantom_persistence) b.Bool("Phantom Power Persistence Capture Switch");
+    if (p.input_select) {
+        std::vector<std::string> items;
+        for (unsigned i = 1; i <= p.gain; ++i) items.push_back(Format("Input %u", i));
+        b.Enum("Input Select Capture Enum", items, items.front());
+    }
+    if (era.gen4_preview && p.autogain == Autogain::Gen4) {
+        // The preview driver grouped gain, autogain and safe per input, then one link switch.
+        AddGainBlock(b, p, era, 1);
+        if (p.link) b.Bool("Line In 1-2 Link Capture Switch");
+        for (unsigned i = 2; i <= p.gain; ++i) AddGainBlock(b, p, era, i);
+        return;
+    }
+    for (unsigned i = 1; i <= p.link; ++i) b.Bool(Format("Line In %u Link Capture Switch", i));
+    for (unsigned i = 1; i <= p.gain; ++i) AddGainBlock(b, p, era, i);
+    auto target = [&](const char* name) {
+        auto& control = b.Int(name, -30, 0, -18, kRW, "CARD");
+        Builder::DbMinMax(control, -3000, 0);
+    };
+    if (p.autogain == Autogain::Vocaster) target("Autogain Hot Target");
+    if (p.autogain == Autogain::Gen4) {
+        target("Autogain Mean Target");
+        target("Autogain Peak Target");
+    }
+    for (unsigned i = 1; i <= p.safe; ++i) b.Bool(Format("Line In %u Safe Capture Switch", i));
+    if (p.pcm_input_switch) b.Enum("PCM Input Capture Switch", {"Direct", "Mixer"}, "Direct");
+}
+
+std::vector<std::string> MuxSources(const Ports& ports) {
+    std::vector<std::string> items = {"Off"};
+    for (unsigned i = 1; i <= ports.analogue_in; ++i) items.push_back(Format("Analogue %u", i));
+    for (unsigned i = 1; i <= ports.spdif_in; ++i) items.push_back(Format("S/PDIF %u", i));
+    for (unsigned i = 1; i <= ports.adat_in; ++i) items.push_back(Format("ADAT %u", i));
+    for (unsigned i = 0; i < ports.mix_src - ports.dsp; ++i) items.push_back("Mix " + MixLetter(i));
+    for (unsigned i = 1; i <= ports.dsp; ++i) items.push_back(Format("DSP %u", i));
+    for (unsigned i = 1; i <= ports.pcm_in; ++i) items.push_back(Format("PCM %u", i));
+    return items;
+}
+
+void AddRouting(Builder& b, const Params& p) {
+    const Ports& ports = p.ports;
+    auto items = MuxSources(ports);
+    // Factory routing: outputs from PCM playback, capture from inputs, mixer unused.
+    auto source = [&](const std::string& wanted) {
+        for (const auto& item : items)
+            if (item == wanted) return item;
+        return items.front();
+    };
+    for (unsigned i = 1; i <= ports.analogue_out; ++i)
+        b.Enum(Format("Analogue Output %02u Playback Enum", i), items, source(Format("PCM %u", i)));
+    for (unsigned i = 1; i <= ports.spdif_out; ++i)
+        b.Enum(Format("S/PDIF Output %u Playback Enum", i), items,
+               source(Format("PCM %u", ports.analogue_out + i)));
+    for (unsigned i = 1; i <= ports.adat_out; ++i)
+        b.Enum(Format("ADAT Output %u Playback Enum", i), items,
+               source(Format("PCM %u", ports.analogue_out + ports.spdif_out + i)));
+    for (unsigned i = 1; i <= ports.mix_dst - ports.dsp; ++i)
+        b.Enum(Format("Mixer Input %02u Capture Enum", i), items, "Off");
+    for (unsigned i = 1; i <= ports.dsp; ++i)
+        b.Enum(Format("DSP Input %u Capture Enum", i), items, source(Format("Analogue %u", i)));
+    for (unsigned i = 1; i <= ports.pcm_out; ++i)
+        b.Enum(Format("PCM %02u Capture Enum", i), items, source(Format("Analogue %u", i)));
+}
+
+void AddMixVolume(Builder& b, const std::string& name, const EraFeatures& era) {
+    auto& control = b.Int(name, 0, era.mixer_max, 0);
+    Builder::DbMinMax(control, -8000, era.mixer_max == 172 ? 600 : 1200);
+}
+
+}  // namespace
+
+StateBlock GenerateScarlett2(const Model& model, const EraFeatures& era, bool msd_switch) {
+    Params p = ParamsFor(model.id);
+    const Ports& ports = p.ports;
+    Builder b(p.card_id);
+
+    UsbAudioParams usb;
+    usb.playback_channels = ports.pcm_in;
+    usb.capture_channels = ports.pcm_out;
+    usb.clocks = {ports.spdif_in || ports.adat_in ? "Internal" : p.single_clock};
+    if (model.id == "scarlett-gen3-4i4" && era.old_era) usb.clocks = {"USB Internal"};
+    if (ports.spdif_in) usb.clocks.push_back("S/PDIF");
+    if (ports.adat_in) usb.clocks.push_back("ADAT");
+    AddUsbAudioControls(b, usb, era);
+
+    if (era.firmware_controls) {
+        b.Int("Firmware Version", 0, 0, 0, kRO, "CARD", 1, 0);
+        b.Int("Minimum Firmware Version", 0, 0, 0, kRO, "CARD", 1, 0);
+    }
+    if (p.msd && (msd_switch || era.msd_always)) b.Bool("MSD Mode Switch");
+    AddOutputs(b, p);
+    AddInputs(b, p, era);
+    if (p.has_mixer) {
+        AddRouting(b, p);
+        unsigned mix_out = ports.mix_src - ports.dsp;
+        unsigned mix_in = ports.mix_dst - ports.dsp;
+        for (unsigned mix = 0; mix < mix_out; ++mix)
+            for (unsigned input = 1; input <= mix_in; ++input)
+                AddMixVolume(b, Format("Mix %s Input %02u Playback Volume", MixLetter(mix).c_str(), input),
+                             era);
+        unsigned meters = ports.analogue_out + ports.spdif_out + ports.adat_out + ports.mix_dst +
+                          ports.pcm_out;
+        auto& meter = b.Int("Level Meter", 0, 4095, 0, {"read", "volatile"}, "PCM", meters);
+        (void)meter;
+        b.Enum("Sync Status", {"Unlocked", "Locked"}, "Locked", kRO);
+    }
+    if (p.direct_monitor == 1) b.Bool("Direct Monitor Playback Switch");
+    if (p.direct_monitor == 2) b.Enum("Direct Monitor Playback Enum", {"Off", "Mono", "Stereo"}, "Off");
+    if (p.monitor_mix) {
+        unsigned mix_in = ports.mix_dst - ports.dsp;
+        std::vector<std::string> prefixes =
+            p.direct_monitor == 1 ? std::vector<std::string>{"Monitor "}
+                                  : std::vector<std::string>{"Monitor 1 ", "Monitor 2 "};
+        for (const auto& prefix : prefixes)
+            for (unsigned mix = 0; mix < 2; ++mix)
+                for (unsigned input = 1; input <= mix_in; ++input)
+                    AddMixVolume(b, prefix + Format("Mix %s Input %02u Playback Volume",
+                                                    MixLetter(mix).c_str(), input),
+                                 era);
+    }
+    if (p.speaker_switching) b.Enum("Speaker Switching Playback Enum", {"Off", "Main", "Alt"}, "Off");
+    if (p.talkback) {
+        b.Enum("Talkback Playback Enum", {"Disabled", "Off", "On"}, "Disabled");
+        for (unsigned mix = 0; mix < ports.mix_src - ports.dsp; ++mix)
+            b.Bool("Talkback Mix " + MixLetter(mix) + " Playback Switch");
+    }
+    if (p.standalone && era.standalone) b.Bool("Standalone Switch");
+    if (p.power_status)
+        b.Enum("Power Status Card Enum", {"External", "Bus", "Fail"}, "Bus", kRO, "CARD");
+    if (p.bluetooth) b.Int("Bluetooth Capture Volume", 0, 30, 0);
+    switch (era.digital_mode ? p.digital : DigitalMode::None) {
+    case DigitalMode::None: break;
+    case DigitalMode::SpdifMode: b.Enum("S/PDIF Mode Capture Enum", {"RCA", "Optical"}, "RCA"); break;
+    case DigitalMode::DigitalIoMode:
+        b.Enum("Digital I/O Mode Capture Enum", {"S/PDIF RCA", "S/PDIF Optical", "Dual ADAT"},
+               "S/PDIF RCA");
+        break;
+    case DigitalMode::SpdifSource:
+        b.Enum("S/PDIF Source Capture Enum", {"None", "Optical", "RCA"}, "None");
+        break;
+    }
+    return b.Take();
+}
+
+}  // namespace Sim::ModelsDetail
