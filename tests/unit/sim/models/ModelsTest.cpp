@@ -114,7 +114,13 @@ TEST_CASE("every model generates, without duplicates, numbered 1..N") {
                 CAPTURE(control.Describe());
                 CHECK(control.numid == i + 1);
                 CHECK(keys.insert({control.iface, control.name, control.index}).second);
-                CHECK(control.values.size() == control.count);
+                // BYTES values are one hex string, two digits a byte.
+                if (control.type == "BYTES") {
+                    REQUIRE(control.values.size() == 1);
+                    CHECK(control.values[0].size() == 2 * control.count);
+                } else {
+                    CHECK(control.values.size() == control.count);
+                }
                 CHECK(control.name.size() <= 43);
                 if (control.type == "ENUMERATED") {
                     REQUIRE(control.values.size() == 1);
@@ -133,9 +139,62 @@ TEST_CASE("every model generates, without duplicates, numbered 1..N") {
 
 TEST_CASE("every scarlett2 and 1st Gen dump matches its model in one era") { CheckDumps(false); }
 
-// fcp-server's user controls are not generated yet (see the report): a known gap.
-TEST_CASE("the big 4th Gen (fcp-server) dumps match their models" * doctest::may_fail()) {
-    CheckDumps(true);
+TEST_CASE("the big 4th Gen (fcp-server) dumps match their models") { CheckDumps(true); }
+
+TEST_CASE("fcp-server's user controls follow the map's rules") {
+    StateBlock block = GenerateControls(*FindModel("scarlett-gen4-18i20"));
+    auto count = [&](std::string_view prefix, std::string_view suffix) {
+        return std::count_if(block.controls.begin(), block.controls.end(), [&](const auto& c) {
+            return c.name.starts_with(prefix) && c.name.ends_with(suffix);
+        });
+    };
+    CHECK(count("Mix ", " Playback Volume") == 12 * 53);
+    CHECK(count("Mixer ", " Capture Enum") == 53);
+    CHECK(count("Line In ", " Gain Capture Volume") == 8);
+    CHECK(count("Line In ", " Level Capture Enum") == 2);
+    CHECK(count("Talkback Mix ", " Playback Switch") == 12);
+
+    // Sync first, then the kernel's meter once fcp-server sets the meter map.
+    const auto* sync = block.Find("MIXER", "Sync Status", 0);
+    const auto* meter = block.Find("PCM", "Level Meter", 0);
+    REQUIRE(sync);
+    REQUIRE(meter);
+    CHECK(meter->numid == sync->numid + 1);
+    CHECK(meter->count == 79);
+
+    const auto* mix = block.Find("MIXER", "Mix A Input 01 Playback Volume", 0);
+    REQUIRE(mix);
+    CHECK(mix->range->max == 32613);
+    CHECK(mix->HasAccess("user"));
+    CHECK(!mix->HasAccess("locked"));
+    REQUIRE(mix->tlv.size() == 4);
+    CHECK(mix->tlv[0] == 2);  // DB_LINEAR, mute .. +12 dB
+    CHECK(mix->dbmax == 1200);
+
+    // Unpadded routing names; the mixer inputs are locked, the rest writable.
+    const auto* pcm = block.Find("MIXER", "PCM 1 Capture Enum", 0);
+    REQUIRE(pcm);
+    CHECK(!pcm->HasAccess("locked"));
+    CHECK(pcm->items.size() == 1 + 9 + 2 + 16 + 26 + 12);
+    CHECK(block.Find("MIXER", "Mixer 1 Capture Enum", 0)->HasAccess("locked"));
+
+    // The talkback mic is a routing source but no output-group source.
+    const auto* group = block.Find("MIXER", "Main Group Output 1 Source Playback Enum", 0);
+    REQUIRE(group);
+    CHECK(std::find(group->items.begin(), group->items.end(), "Analogue 9") == group->items.end());
+    CHECK(std::find(pcm->items.begin(), pcm->items.end(), "Analogue 9") != pcm->items.end());
+
+    // "Firmware Version" carries fcp-server's socket path as a "SCKT" TLV.
+    const auto* firmware = block.Find("CARD", "Firmware Version", 0);
+    REQUIRE(firmware);
+    REQUIRE(firmware->tlv.size() >= 3);
+    CHECK(firmware->tlv[0] == 0x53434b54);
+    std::string path;
+    for (size_t i = 2; i < firmware->tlv.size(); ++i)
+        for (int byte = 0; byte < 4; ++byte)
+            if (char c = static_cast<char>(firmware->tlv[i] >> (8 * byte) & 0xff)) path += c;
+    CHECK(path == "/run/user/0/fcp-0.sock");
+    CHECK(firmware->tlv[1] == 24);
 }
 
 TEST_CASE("driver control counts agree with kernel-facts §3.1") {
