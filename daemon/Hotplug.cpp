@@ -31,6 +31,13 @@ void Instance::StartHotplug() {
     }
     inotify_watch_.Open(inotify_.Get(), EPOLLIN);
     WatchDevSnd();
+    if (options_.simulator_dir) {
+        /* A simulator creates its socket when "plugged in" and removes it on unplug. */
+        sim_wd_ = inotify_add_watch(inotify_.Get(), options_.simulator_dir->c_str(),
+                                    IN_CREATE | IN_MOVED_TO);
+        if (sim_wd_ < 0)
+            Log::Warning("inotify on " + *options_.simulator_dir + ": " + strerror(errno));
+    }
 }
 
 void Instance::WatchDevSnd() noexcept {
@@ -65,6 +72,8 @@ void Instance::OnInotify() noexcept {
                 } else if (Alsa::ParseControlNode(name)) {
                     rescan = true;
                 }
+            } else if (ev->wd == sim_wd_ && name.ends_with(".sock")) {
+                rescan = true;
             } else if (ev->wd == dev_wd_ && name == "snd") {
                 rewatch = true;
                 rescan = true;
@@ -94,6 +103,8 @@ void Instance::Rescan() noexcept {
         Log::Warning(std::string("card discovery: ") + e.what());
         return;
     }
+    for (const auto& sim : options_.simulated)
+        if (access(sim.socket_path.c_str(), F_OK) == 0) found.push_back(sim.identity);
     std::set<int> open_indexes;
     for (const auto& [id, card] : cards_) open_indexes.insert(card->GetIdentity().card);
 

@@ -20,8 +20,17 @@
 #include "daemon/event/EventLoop.hpp"
 #include "ipc/Server.hpp"
 
+/** A virtual device (--simulate): served while its simulator's socket exists. */
+struct SimulatedCard {
+    Alsa::CardIdentity identity;  // ctl "scarlett_sim:NAME", id "sim-NAME"
+    std::string socket_path;      // the simulator listens here while "plugged in"
+};
+
 struct Options {
     std::vector<std::string> cards;  // --card NAME, repeatable
+    std::vector<SimulatedCard> simulated;
+    /* Where simulators' sockets appear and vanish (watched like /dev/snd). */
+    std::optional<std::string> simulator_dir;
     bool all_cards = false;
     std::optional<std::string> socket_dir;
     Ipc::Limits limits;
@@ -188,6 +197,7 @@ private:
     Event::FdWatch inotify_watch_;
     int snd_wd_ = -1;
     int dev_wd_ = -1;
+    int sim_wd_ = -1;
 
     Event::UniqueFd signal_fd_;
     Event::FdWatch signal_watch_;

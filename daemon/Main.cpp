@@ -11,6 +11,7 @@
 
 #include "daemon/Instance.hpp"
 #include "daemon/Log.hpp"
+#include "daemon/Simulate.hpp"
 #include "generated/Version.hpp"
 #include "systemd/Notify.hpp"
 
@@ -29,6 +30,9 @@ Options:
   -a, --all-cards        serve every sound card, Focusrite or not
   -s, --socket-dir DIR   put control.sock and events.sock in DIR
                          (default: $XDG_RUNTIME_DIR/scarlettd)
+  -S, --simulate MODEL   also serve a virtual MODEL (see --list-models),
+                         started with scarlett-sim(1) unless one runs; repeatable
+      --list-models      list the models --simulate knows and exit
 Limits (protocol-v1 §6):
       --max-clients N        connections served at once (default 1024)
       --max-line BYTES       longest request line (default 65536)
@@ -60,18 +64,21 @@ size_t Positive(const char* option) {
     return static_cast<size_t>(n);
 }
 
-Options ParseArgs(int argc, char** argv) {
+Options ParseArgs(int argc, char** argv, std::vector<std::string>& simulate) {
     enum {
         OPT_MAX_CLIENTS = 256,
         OPT_MAX_LINE,
         OPT_MAX_OUTPUT,
         OPT_WRITE_STALL,
         OPT_MAX_SUBSCRIPTIONS,
+        OPT_LIST_MODELS,
     };
     static const option LONG[] = {
         {"card", required_argument, nullptr, 'c'},
         {"all-cards", no_argument, nullptr, 'a'},
         {"socket-dir", required_argument, nullptr, 's'},
+        {"simulate", required_argument, nullptr, 'S'},
+        {"list-models", no_argument, nullptr, OPT_LIST_MODELS},
         {"max-clients", required_argument, nullptr, OPT_MAX_CLIENTS},
         {"max-line", required_argument, nullptr, OPT_MAX_LINE},
         {"max-output", required_argument, nullptr, OPT_MAX_OUTPUT},
@@ -86,11 +93,13 @@ Options ParseArgs(int argc, char** argv) {
     Options options;
     int verbosity = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "c:as:vqhV", LONG, nullptr)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:as:S:vqhV", LONG, nullptr)) != -1) {
         switch (c) {
             case 'c': options.cards.emplace_back(optarg); break;
             case 'a': options.all_cards = true; break;
             case 's': options.socket_dir = optarg; break;
+            case 'S': simulate.emplace_back(optarg); break;
+            case OPT_LIST_MODELS: std::fputs(Simulate::ListModels().c_str(), stdout); std::exit(0);
             case OPT_MAX_CLIENTS: options.limits.max_clients = Positive("max-clients"); break;
             case OPT_MAX_LINE: options.limits.max_line = Positive("max-line"); break;
             case OPT_MAX_OUTPUT: options.limits.max_output = Positive("max-output"); break;
@@ -118,7 +127,14 @@ Options ParseArgs(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) try {
-    Instance instance(ParseArgs(argc, argv));
+    std::vector<std::string> simulate;
+    Options options = ParseArgs(argc, argv, simulate);
+    if (!simulate.empty()) {
+        Simulate::ConfigureAlsa();
+        options.simulator_dir = Simulate::Directory();
+        for (const auto& model : simulate) options.simulated.push_back(Simulate::Prepare(model));
+    }
+    Instance instance(std::move(options));
     instance.Run();
     return EXIT_SUCCESS;
 } catch (const std::exception& e) {

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * Host-level integration: the real scarlettd, with --simulate, serving every model of
+ * the database through the scarlett_sim ALSA plugin, one scarlett-sim process per
+ * model; amixer and scarlett-sim act on the same virtual devices from other processes.
+ * No VM and no sleeps: readiness from sd_notify, changes awaited as notifications.
+ */
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <functional>
+#include <memory>
+#include <set>
+
+#include "Process.hpp"
+#include "cli/Client.hpp"
+#include "sim/models/Models.hpp"
+
+using nlohmann::json;
+using namespace SimTest;
+
+namespace {
+
+const std::string SCARLETTD = SCARLETTD_BINARY_DIR "/daemon/scarlettd";
+const std::string SCARLETT_SIM = SCARLETTD_BINARY_DIR "/sim/server/scarlett-sim";
+const std::string ALSA_CONF =
+    "/usr/share/alsa/alsa.conf:" SCARLETTD_BINARY_DIR "/sim/plugin/scarlett-sim.conf";
+
+/** One daemon serving the given models, each on its own simulator. */
+class Bench {
+public:
+    explicit Bench(const std::vector<std::string>& models)
+        : notify_(dir_.Path() + "/notify") {
+        std::filesystem::create_directory(dir_.Path() + "/sim");
+        env_ = {{"SCARLETT_SIM_DIR", dir_.Path() + "/sim"},
+                {"SCARLETT_SIM", SCARLETT_SIM},
+                {"ALSA_CONFIG_PATH", ALSA_CONF},
+                {"NOTIFY_SOCKET", notify_.Path()}};
+        std::vector<std::string> argv = {SCARLETTD, "-q", "--socket-dir", dir_.Path() + "/d"};
+        for (const auto& m : models) {
+            argv.push_back("--simulate");
+            argv.push_back(m);
+        }
+        daemon_ = std::make_unique<Process>(argv, env_);
+        REQUIRE_MESSAGE(notify_.Await("READY=1"), "scarlettd did not get ready");
+        env_.erase("NOTIFY_SOCKET");
+    }
+
+    Cli::Client Connect() { return Cli::Client::Connect(dir_.Path() + "/d/control.sock"); }
+
+    /** scarlett-sim or amixer in another process; @return exit code and output. */
+    std::pair<int, std::string> Sim(std::vector<std::string> args) {
+        args.insert(args.begin(), SCARLETT_SIM);
+        return Run(args, env_);
+    }
+    std::pair<int, std::string> Amixer(const std::string& model, std::vector<std::string> args) {
+        args.insert(args.begin(), {"amixer", "-q", "-D", "scarlett_sim:" + model});
+        return Run(args, env_);
+    }
+
+private:
+    TempDir dir_;
+    NotifySocket notify_;
+    std::map<std::string, std::string> env_;
+    std::unique_ptr<Process> daemon_;
+};
+
+json Result(const json& response) {
+    INFO(response.dump().substr(0, 2000));
+    REQUIRE(response.contains("result"));
+    return response["result"];
+}
+
+/** Waits for a notification satisfying @p pred; @return it, or null on timeout. */
+template <typename Pred>
+json Await(Cli::Client& client, Pred pred, int timeout_ms = 10000) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (std::chrono::steady_clock::now() < deadline) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        auto n = client.NextNotification(static_cast<int>(left.count()) + 1);
+        if (!n) break;
+        if (pred(*n)) return *n;
+    }
+    return nullptr;
+}
+
+/** The control @p numid in a controls.changed of @p device, or null. */
+json Changed(const json& n, const std::string& device, long long numid) {
+    if (n.value("method", "") != "controls.changed" || n["params"]["device"] != device) return nullptr;
+    for (const auto& c : n["params"]["controls"])
+        if (c["numid"] == numid) return c;
+    return nullptr;
+}
+
+json ControlNamed(const json& controls, const std::string& name) {
+    for (const auto& c : controls)
+        if (c["name"] == name) return c;
+    return nullptr;
+}
+
+std::string DeviceId(const std::string& model) { return "sim-" + model; }
+
+}  // namespace
+
+TEST_CASE("every model: scarlettd serves it, clients and amixer change it, everyone hears") {
+    std::vector<std::string> ids;
+    for (const auto& m : Sim::Models()) ids.push_back(m.id);
+    Bench bench(ids);
+    auto writer = bench.Connect();
+    auto watcher = bench.Connect();
+    Result(watcher.Call("subscribe", {{"snapshot", false}}));
+
+    const json devices = Result(writer.Call("devices.list"))["devices"];
+    CHECK(devices.size() == ids.size());
+
+    for (const auto& model : Sim::Models()) {
+        CAPTURE(model.id);
+        const std::string device = DeviceId(model.id);
+        const auto expected = Sim::GenerateControls(model);
+        const json controls =
+            Result(writer.Call("controls.list", {{"device", device}}))["controls"];
+        REQUIRE(controls.size() == expected.controls.size());
+        std::set<std::string> names;
+        for (const auto& c : controls) names.insert(c["name"].get<std::string>());
+        for (const auto& c : expected.controls) CHECK(names.count(c.name) == 1);
+
+        /* A writable, non-volatile integer with room to move, else a switch. */
+        json target = nullptr;
+        for (const auto& c : controls) {
+            const bool is_volatile =
+                std::find(c["access"].begin(), c["access"].end(), "volatile") != c["access"].end();
+            if (c["writable"] != true || is_volatile) continue;
+            if (c["type"] == "integer" && c["max"] > c["min"]) {
+                target = c;
+                break;
+            }
+            if (c["type"] == "boolean" && target.is_null()) target = c;
+        }
+        REQUIRE_MESSAGE(!target.is_null(), "no writable integer or boolean control");
+        const long long numid = target["numid"];
+        json by_client, by_amixer;
+        std::string amixer_value;
+        if (target["type"] == "integer") {
+            const long long min = target["min"], max = target["max"];
+            const long long current = target["value"][0];
+            by_client = current == min ? min + 1 : min;
+            by_amixer = by_client == max ? max - 1 : max;
+            amixer_value = std::to_string(by_amixer.get<long long>());
+        } else {
+            by_client = !target["value"][0].get<bool>();
+            by_amixer = !by_client.get<bool>();
+            amixer_value = by_amixer.get<bool>() ? "on" : "off";
+        }
+
+        /* Client write: the other client hears it. */
+        Result(writer.Call("controls.set",
+                           {{"device", device},
+                            {"changes", {{{"control", numid}, {"value", by_client}}}}}));
+        json seen = Await(watcher, [&](const json& n) {
+            const json c = Changed(n, device, numid);
+            return !c.is_null() && c["value"][0] == by_client;
+        });
+        CHECK_MESSAGE(!seen.is_null(), "no notification for a client's write");
+        /* amixer in another process reads what the daemon wrote... */
+        auto [code, out] = bench.Amixer(model.id, {"cget", "numid=" + std::to_string(numid)});
+        CHECK(code == 0);
+        /* ...and writes: every subscriber hears it. */
+        auto [set_code, set_out] = bench.Amixer(
+            model.id, {"cset", "numid=" + std::to_string(numid), amixer_value});
+        CHECK(set_code == 0);
+        seen = Await(watcher, [&](const json& n) {
+            const json c = Changed(n, device, numid);
+            return !c.is_null() && c["value"][0] == by_amixer;
+        });
+        CHECK_MESSAGE(!seen.is_null(), "no notification for amixer's write");
+    }
+}
+
+namespace {
+
+/** The control named @p name in a controls.changed of @p device, or null. */
+json ChangedNamed(const json& n, const std::string& device, const std::string& name) {
+    if (n.value("method", "") != "controls.changed" || n["params"]["device"] != device) return nullptr;
+    return ControlNamed(n["params"]["controls"], name);
+}
+
+json AwaitNamed(Cli::Client& client, const std::string& device, const std::string& name,
+                const std::function<bool(const json&)>& pred, int timeout_ms = 10000) {
+    const json n = Await(
+        client,
+        [&](const json& m) {
+            const json c = ChangedNamed(m, device, name);
+            return !c.is_null() && pred(c);
+        },
+        timeout_ms);
+    return n.is_null() ? n : ChangedNamed(n, device, name);
+}
+
+}  // namespace
+
+TEST_CASE("acting as the hardware: knob, buttons, HW/SW switch, autogain, unplug, meters") {
+    const std::string gen3 = "scarlett-gen3-18i20", gen4 = "scarlett-gen4-2i2";
+    const std::string dev3 = DeviceId(gen3), dev4 = DeviceId(gen4);
+    Bench bench({gen3, gen4});
+    auto watcher = bench.Connect();
+    Result(watcher.Call("subscribe", {{"snapshot", false}, {"topics", {"values", "info", "devices"}}}));
+
+    SUBCASE("the monitor knob moves the master volume and the HW-controlled outputs") {
+        auto [code, out] = bench.Sim({"-d", gen3, "knob", "25"});
+        REQUIRE_MESSAGE(code == 0, out);
+        /* The knob's changes may come in one notification or several: keep the latest. */
+        std::map<std::string, json> seen;
+        const json n = Await(watcher, [&](const json& m) {
+            if (m.value("method", "") == "controls.changed" && m["params"]["device"] == dev3)
+                for (const auto& c : m["params"]["controls"]) seen[c["name"]] = c["value"];
+            return seen.count("Master HW Playback Volume") &&
+                   seen.count("Line 01 (Monitor 1 L) Playback Volume") &&
+                   seen["Master HW Playback Volume"] == seen["Line 01 (Monitor 1 L) Playback Volume"];
+        });
+        CHECK_MESSAGE(!n.is_null(), "line 1 (HW-controlled from the factory) did not follow the knob");
+        CHECK(seen.count("Line 03 (Monitor 2 L) Playback Volume") == 0);
+    }
+
+    SUBCASE("dim and mute buttons") {
+        for (const auto& [button, control] : {std::pair{"dim", "Dim Playback Switch"},
+                                              std::pair{"mute", "Mute Playback Switch"}}) {
+            auto [code, out] = bench.Sim({"-d", gen3, "press", button});
+            REQUIRE_MESSAGE(code == 0, out);
+            const json c = AwaitNamed(watcher, dev3, control,
+                                      [](const json& x) { return x["value"][0] == true; });
+            CHECK_MESSAGE(!c.is_null(), control);
+        }
+    }
+
+    SUBCASE("the HW/SW switch, written by amixer, changes a line volume's writability (INFO)") {
+        auto [code, out] = bench.Amixer(gen3, {"cset", "name=Line Out 03 Volume Control Playback Enum", "HW"});
+        REQUIRE(code == 0);
+        const json vol = AwaitNamed(watcher, dev3, "Line 03 (Monitor 2 L) Playback Volume",
+                                    [](const json& c) { return c.value("writable", true) == false; });
+        REQUIRE_MESSAGE(!vol.is_null(), "no info change for the line's volume");
+        CHECK(vol["info_changed"] == true);
+        /* ...and scarlettd's own write back to SW restores it. */
+        auto writer = bench.Connect();
+        Result(writer.Call("controls.set",
+                           {{"device", dev3},
+                            {"changes", {{{"control", "Line Out 03 Volume Control Playback Enum"},
+                                          {"value", "SW"}}}}}));
+        CHECK(!AwaitNamed(watcher, dev3, "Line 03 (Monitor 2 L) Playback Volume",
+                          [](const json& c) { return c.value("writable", false) == true; })
+                   .is_null());
+    }
+
+    SUBCASE("autogain makes the gain read-only while it runs, then finishes with a status") {
+        auto [code, out] = bench.Sim({"-d", gen4, "autogain", "1"});
+        REQUIRE_MESSAGE(code == 0, out);
+        const std::string gain = "Line In 1 Gain Capture Volume";
+        CHECK(!AwaitNamed(watcher, dev4, gain, [](const json& c) { return c["writable"] == false; })
+                   .is_null());
+        /* A client's write is refused meanwhile, and changes nothing. */
+        auto writer = bench.Connect();
+        const json refused = writer.Call(
+            "controls.set", {{"device", dev4}, {"changes", {{{"control", gain}, {"value", 10}}}}});
+        CHECK(refused.contains("error"));
+        const json done = AwaitNamed(watcher, dev4, gain,
+                                     [](const json& c) { return c["writable"] == true; }, 15000);
+        REQUIRE_MESSAGE(!done.is_null(), "autogain did not finish");
+        const json controls = Result(writer.Call("controls.get",
+            {{"device", dev4}, {"controls", {"Line In 1 Autogain Status Capture Enum"}}}))["controls"];
+        CHECK(controls[0]["value"][0] != "Running");
+    }
+
+    SUBCASE("unplug and replug: device.removed, then device.added with the same id and state") {
+        auto writer = bench.Connect();
+        Result(writer.Call("controls.set",
+                           {{"device", dev3}, {"changes", {{{"control", "Dim Playback Switch"}, {"value", true}}}}}));
+        auto [code, out] = bench.Sim({"-d", gen3, "unplug"});
+        REQUIRE_MESSAGE(code == 0, out);
+        CHECK(!Await(watcher, [&](const json& n) {
+                   return n.value("method", "") == "device.removed" && n.dump().find(dev3) != std::string::npos;
+               }).is_null());
+        std::tie(code, out) = bench.Sim({"-d", gen3, "replug"});
+        REQUIRE_MESSAGE(code == 0, out);
+        CHECK(!Await(watcher, [&](const json& n) {
+                   return n.value("method", "") == "device.added" && n.dump().find(dev3) != std::string::npos;
+               }).is_null());
+        const json dim = Result(writer.Call("controls.get",
+            {{"device", dev3}, {"controls", {"Dim Playback Switch"}}}))["controls"][0];
+        CHECK(dim["value"][0] == true);
+    }
+
+    SUBCASE("a signal on input 1 moves the meters") {
+        auto [code, out] = bench.Sim({"-d", gen3, "signal", "1", "-12"});
+        REQUIRE_MESSAGE(code == 0, out);
+        auto meters = bench.Connect();
+        Result(meters.Call("meters.subscribe", {{"device", dev3}, {"rate_hz", 20}}));
+        const json n = Await(meters, [](const json& m) { return m.value("method", "") == "meters"; });
+        REQUIRE(!n.is_null());
+        double loudest = -1000;
+        for (const auto& level : n["params"]["levels"])
+            if (level.is_number()) loudest = std::max(loudest, level.get<double>());
+        CHECK(loudest > -20.0);
+        CHECK(loudest < -6.0);
+    }
+}
