@@ -1,11 +1,40 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Installs what scarlettd needs, builds it, and runs it in the foreground on every
-# Focusrite card it finds (now or plugged in later). Extra arguments go to scarlettd.
+# Focusrite card it finds (now or plugged in later). Without Focusrite hardware it
+# also serves a simulated Scarlett 18i20 3rd Gen (SCARLETTD_SIMULATE=MODEL picks
+# another, "none" none). Extra arguments go to scarlettd.
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)"
-echo "scarlettd: built. Starting it; try './build/cli/scarlettctl devices' in another terminal." >&2
-exec ./build/daemon/scarlettd -v "$@"
+
+has_focusrite() {
+	grep -qiE 'Scarlett|Clarett|Vocaster' /proc/asound/cards 2>/dev/null && return 0
+	grep -qs '^1235:' /proc/asound/card*/usbid
+}
+
+model=${SCARLETTD_SIMULATE:-}
+if [ -z "$model" ]; then
+	if has_focusrite; then model=none; else model=scarlett-gen3-18i20; fi
+fi
+
+if [ "$model" = none ]; then
+	echo "scarlettd: built. Starting it; try './build/cli/scarlettctl devices' in another terminal." >&2
+	exec ./build/daemon/scarlettd -v "$@"
+fi
+
+conf="/usr/share/alsa/alsa.conf:$PWD/build/sim/plugin/scarlett-sim.conf"
+cat >&2 <<HINT
+scarlettd: built. No Focusrite hardware here, so it serves a simulated $model.
+In another terminal, try:
+  ./build/cli/scarlettctl devices                 # the virtual device (and any real one)
+  ./build/cli/scarlettctl watch                   # every change, as it happens
+  ./build/cli/scarlettctl meters                  # live level meters
+  ./build/sim/server/scarlett-sim actions         # what you can do as the hardware:
+  ./build/sim/server/scarlett-sim knob 40         #   turn the monitor knob
+  ./build/sim/server/scarlett-sim signal 1 -12    #   sing into input 1
+  ALSA_CONFIG_PATH=$conf alsamixer -D scarlett_sim:$model
+HINT
+exec ./build/daemon/scarlettd -v --simulate "$model" "$@"
