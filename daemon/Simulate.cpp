@@ -76,8 +76,12 @@ void Spawn(const Sim::Model& model) {
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, nullptr);
-        dup2(pipe_fds[1], 3);
+        /* The read end may be fd 3 itself: close it before putting the write end there. */
         close(pipe_fds[0]);
+        if (pipe_fds[1] == 3)
+            fcntl(3, F_SETFD, 0);
+        else
+            dup2(pipe_fds[1], 3);
         const char* argv[] = {simulator.c_str(), "serve", model.id.c_str(), "--ready-fd", "3", nullptr};
         execvp(argv[0], const_cast<char* const*>(argv));
         std::fprintf(stderr, "scarlettd: cannot run %s: %s\n", simulator.c_str(), strerror(errno));

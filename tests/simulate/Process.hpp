@@ -119,6 +119,7 @@ inline std::pair<int, std::string> Run(std::vector<std::string> argv,
     REQUIRE(pid >= 0);
     if (pid == 0) {
         dup2(out[1], 1);
+        dup2(out[1], 2);
         for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
         std::vector<char*> args;
         for (auto& a : argv) args.push_back(a.data());
