@@ -4,6 +4,7 @@
 #include <poll.h>
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -15,16 +16,30 @@
 #include <nlohmann/json.hpp>
 
 #include "alsa/Card.hpp"
+#include "alsa/RestoreCheck.hpp"
 #include "daemon/core/StateCache.hpp"
 #include "daemon/core/Subscription.hpp"
 #include "daemon/event/EventLoop.hpp"
 #include "ipc/Server.hpp"
+
+/** A listening socket handed over by the service manager (socket activation). */
+struct ListenSocket {
+    int fd;
+    std::string name;  // FileDescriptorName=: "control", "events", or anything else
+};
 
 struct Options {
     std::vector<std::string> cards;  // --card NAME, repeatable
     bool all_cards = false;
     std::optional<std::string> socket_dir;
     Ipc::Limits limits;
+    /* Adopted instead of binding; a kind missing here is bound as without them. */
+    std::vector<ListenSocket> listen_fds;
+    /* --system: sockets 0660 in /run/scarlettd, group members may connect. */
+    bool system = false;
+    std::optional<std::string> socket_group;  // --socket-group; "audio" under --system
+    /* Where /etc, /lib and /var are looked up for the alsa-restore check (tests). */
+    std::filesystem::path root = "/";
 
     /* Seams for in-process tests; empty means the real ALSA discovery and backend. */
     std::function<std::vector<Alsa::CardIdentity>()> discover;
@@ -107,6 +122,8 @@ public:
     void Run();
     /** Re-scans for cards now (tests; hotplug does this by itself). */
     void RescanNow() noexcept { Rescan(); }
+    /** The service manager's one-line status: "N devices online, M clients". */
+    static std::string StatusText(size_t devices_online, size_t clients);
 
     /* Called by OpenCard. */
     Event::EventLoop& GetLoop() noexcept { return loop_; }
@@ -135,6 +152,17 @@ public:
     Json MetersSubscribe(Ipc::Connection&, const Json& params);
 
 private:
+    /* Listen.cpp: sockets (adopted or bound) and who may connect */
+    void SetUpSockets();
+    void SetUpPeerPolicy(const std::string& control_path);
+
+    /* Service.cpp: what the service manager and the journal see */
+    void StartWatchdog();
+    void ScheduleStatus() noexcept { status_.Schedule(); }
+    void SendStatus() noexcept;
+    size_t OnlineDevices() const noexcept;
+    void CheckAlsaRestore(const Alsa::CardIdentity& identity) noexcept;
+    Json Warnings() const;
 
     /* Hotplug.cpp */
     void StartHotplug();
@@ -191,4 +219,12 @@ private:
 
     Event::UniqueFd signal_fd_;
     Event::FdWatch signal_watch_;
+
+    /* Under WatchdogSec= only: the one timer that runs while idle (half the interval). */
+    Event::Timer watchdog_;
+    std::chrono::microseconds watchdog_period_{0};
+    Event::Deferred status_;
+    std::string last_status_;
+    /* alsa-utils will overwrite these devices' own settings on plug (by device id). */
+    std::map<std::string, Alsa::RestoreConflict> restore_conflicts_;
 };

@@ -12,6 +12,7 @@
 #include "daemon/Instance.hpp"
 #include "daemon/Log.hpp"
 #include "generated/Version.hpp"
+#include "systemd/Listen.hpp"
 #include "systemd/Notify.hpp"
 
 namespace {
@@ -29,6 +30,12 @@ Options:
   -a, --all-cards        serve every sound card, Focusrite or not
   -s, --socket-dir DIR   put control.sock and events.sock in DIR
                          (default: $XDG_RUNTIME_DIR/scarlettd)
+      --system           system-wide service: sockets 0660 (default directory
+                         /run/scarlettd); root, our uid and members of the
+                         sockets' group may connect
+      --socket-group NAME  group of the sockets we bind (default audio with
+                         --system); ignored for sockets systemd passes in
+Under socket activation (scarlettd.socket) the sockets systemd passes are used.
 Limits (protocol-v1 §6):
       --max-clients N        connections served at once (default 1024)
       --max-line BYTES       longest request line (default 65536)
@@ -67,6 +74,8 @@ Options ParseArgs(int argc, char** argv) {
         OPT_MAX_OUTPUT,
         OPT_WRITE_STALL,
         OPT_MAX_SUBSCRIPTIONS,
+        OPT_SYSTEM,
+        OPT_SOCKET_GROUP,
     };
     static const option LONG[] = {
         {"card", required_argument, nullptr, 'c'},
@@ -77,6 +86,8 @@ Options ParseArgs(int argc, char** argv) {
         {"max-output", required_argument, nullptr, OPT_MAX_OUTPUT},
         {"write-stall", required_argument, nullptr, OPT_WRITE_STALL},
         {"max-subscriptions", required_argument, nullptr, OPT_MAX_SUBSCRIPTIONS},
+        {"system", no_argument, nullptr, OPT_SYSTEM},
+        {"socket-group", required_argument, nullptr, OPT_SOCKET_GROUP},
         {"verbose", no_argument, nullptr, 'v'},
         {"quiet", no_argument, nullptr, 'q'},
         {"help", no_argument, nullptr, 'h'},
@@ -100,6 +111,8 @@ Options ParseArgs(int argc, char** argv) {
             case OPT_MAX_SUBSCRIPTIONS:
                 options.limits.max_subscriptions = Positive("max-subscriptions");
                 break;
+            case OPT_SYSTEM: options.system = true; break;
+            case OPT_SOCKET_GROUP: options.socket_group = optarg; break;
             case 'v': ++verbosity; break;
             case 'q': verbosity = -1; break;
             case 'h': std::fputs(USAGE, stdout); std::exit(0);
@@ -118,7 +131,9 @@ Options ParseArgs(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) try {
-    Instance instance(ParseArgs(argc, argv));
+    Options options = ParseArgs(argc, argv);
+    for (auto& socket : Systemd::TakeListenFds()) options.listen_fds.push_back({socket.fd, socket.name});
+    Instance instance(std::move(options));
     instance.Run();
     return EXIT_SUCCESS;
 } catch (const std::exception& e) {
