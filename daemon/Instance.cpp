@@ -68,6 +68,7 @@ void OpenCard::OnControlRemoved(const Alsa::ControlId& id) noexcept {
 Instance::Instance(Options options)
     : options_(std::move(options)),
       started_(std::chrono::steady_clock::now()),
+      status_(loop_, [this] { SendStatus(); }),
       cache_([this](const Core::Change& change) { OnCacheChange(change); }),
       server_(loop_, *this, options_.limits),
       reap_(loop_, [this] { closed_cards_.clear(); }),
@@ -86,8 +87,7 @@ Instance::Instance(Options options)
                 [this] {
                     Systemd::Notify("WATCHDOG=1");
                     watchdog_.Schedule(watchdog_period_);
-                }),
-      status_(loop_, [this] { SendStatus(); }) {
+                }) {
     /* A client that goes away mid-write must not kill us: Restart=on-failure would
      * not even restart a daemon killed by SIGPIPE. */
     signal(SIGPIPE, SIG_IGN);

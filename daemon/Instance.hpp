@@ -196,6 +196,9 @@ private:
     Options options_;
     std::chrono::steady_clock::time_point started_;
     Event::EventLoop loop_;
+    /* Before server_: its destructor still reports disconnections, which schedule it. */
+    Event::Deferred status_;
+    std::string last_status_;
     Core::StateCache cache_;
     Ipc::Server server_;
     std::map<std::string, std::unique_ptr<OpenCard>> cards_;  // by device id
@@ -223,8 +226,6 @@ private:
     /* Under WatchdogSec= only: the one timer that runs while idle (half the interval). */
     Event::Timer watchdog_;
     std::chrono::microseconds watchdog_period_{0};
-    Event::Deferred status_;
-    std::string last_status_;
     /* alsa-utils will overwrite these devices' own settings on plug (by device id). */
     std::map<std::string, Alsa::RestoreConflict> restore_conflicts_;
 };
