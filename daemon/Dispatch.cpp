@@ -208,7 +208,8 @@ Json Instance::DaemonInfo(Ipc::Connection&, const Json&) {
             {"uptime_ms", uptime.count()},
             {"devices", cache_.GetDevices().size()},
             {"clients", server_.GetClientCount()},
-            {"capabilities", {"controls", "subscribe", "events-socket", "batch", "meters", "rpc.discover"}}};
+            {"capabilities", {"controls", "subscribe", "events-socket", "batch", "meters", "rpc.discover"}},
+            {"warnings", Warnings()}};
 }
 
 Json Instance::Discover(Ipc::Connection&, const Json&) { return MakeOpenRpcDocument(SCARLETTD_VERSION); }
@@ -327,7 +328,11 @@ Json Instance::ControlsSet(Ipc::Connection&, const Json& params) {
         try {
             cache_.ApplyValue(device_id, numid, card.GetCard().Read(numid));
         } catch (const Alsa::Error& e) {
-            Log::Warning(device_id + ": read back of numid " + std::to_string(numid) + ": " + e.what());
+            const auto* c = cache_.FindDevice(device_id)->Find(numid);
+            Log::Warning(device_id + ": read back of numid " + std::to_string(numid) + ": " + e.what(),
+                         {.device = device_id,
+                          .control = c ? std::string_view(c->info.id.name) : std::string_view(),
+                          .client_pid = 0});
         }
     }
     const Core::Device* now = cache_.FindDevice(device_id);

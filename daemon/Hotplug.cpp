@@ -121,23 +121,27 @@ void Instance::Rescan() noexcept {
                 /* Said once per card: a user outside group audio must learn why. */
                 if (reported_inaccessible_.insert(identity.id).second)
                     Log::Notice(identity.ctl + " (" + identity.name + "): cannot open it yet (" +
-                                e.what() + "); waiting for its permissions to change");
+                                    e.what() + "); waiting for its permissions to change",
+                                {.device = identity.id});
             } else {
-                Log::Warning(identity.ctl + ": cannot open: " + e.what());
+                Log::Warning(identity.ctl + ": cannot open: " + e.what(), {.device = identity.id});
             }
             continue;
         } catch (const std::exception& e) {
-            Log::Warning(identity.ctl + ": cannot open: " + e.what());
+            Log::Warning(identity.ctl + ": cannot open: " + e.what(), {.device = identity.id});
             continue;
         }
         const std::string id = identity.id;
         auto controls = card->GetCard().GetControls();
         Log::Notice(id + ": online as " + identity.ctl + " (" + identity.name + ", " +
-                    std::to_string(controls.size()) + " controls)");
+                        std::to_string(controls.size()) + " controls)",
+                    {.device = id});
         cache_.SetOnline(identity, std::move(controls));
         reported_inaccessible_.erase(id);
         cards_.emplace(id, std::move(card));
         UpdateMeterPoll(id); /* meter subscribers of a replugged device */
+        CheckAlsaRestore(identity);
+        ScheduleStatus();
     }
 
     if (retry) {

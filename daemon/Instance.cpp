@@ -9,7 +9,6 @@
 #include <system_error>
 
 #include "daemon/Log.hpp"
-#include "ipc/SocketDir.hpp"
 #include "systemd/Notify.hpp"
 
 OpenCard::OpenCard(Instance& instance, Alsa::CardIdentity identity)
@@ -43,7 +42,7 @@ void OpenCard::OnReady(size_t index, uint32_t events) noexcept {
     try {
         alive = card_->HandleEvents(fds_);
     } catch (const std::exception& e) {
-        Log::Warning(identity_.id + ": " + e.what());
+        Log::Warning(identity_.id + ": " + e.what(), {.device = identity_.id});
     }
     /* Gone: leave the epoll set at once, or a dead fd reporting EPOLLERR would spin
      * the loop (PipeWire b904c3ee1), and close it so the kernel can free the card. */
@@ -69,6 +68,7 @@ void OpenCard::OnControlRemoved(const Alsa::ControlId& id) noexcept {
 Instance::Instance(Options options)
     : options_(std::move(options)),
       started_(std::chrono::steady_clock::now()),
+      status_(loop_, [this] { SendStatus(); }),
       cache_([this](const Core::Change& change) { OnCacheChange(change); }),
       server_(loop_, *this, options_.limits),
       reap_(loop_, [this] { closed_cards_.clear(); }),
@@ -82,7 +82,12 @@ Instance::Instance(Options options)
               Log::Info("signal " + std::to_string(info.ssi_signo) + ": stopping");
               loop_.Break();
           }
-      }) {
+      }),
+      watchdog_(loop_,
+                [this] {
+                    Systemd::Notify("WATCHDOG=1");
+                    watchdog_.Schedule(watchdog_period_);
+                }) {
     /* A client that goes away mid-write must not kill us: Restart=on-failure would
      * not even restart a daemon killed by SIGPIPE. */
     signal(SIGPIPE, SIG_IGN);
@@ -95,13 +100,7 @@ Instance::Instance(Options options)
     if (!signal_fd_) throw std::system_error(errno, std::system_category(), "signalfd");
     signal_watch_.Open(signal_fd_.Get(), EPOLLIN);
 
-    const std::string dir = Ipc::ResolveSocketDir(options_.socket_dir);
-    for (auto [kind, name] : {std::pair{Ipc::SocketKind::Control, "control.sock"},
-                              std::pair{Ipc::SocketKind::Events, "events.sock"}}) {
-        const std::string path = dir + "/" + name;
-        server_.Listen(kind, path);
-    }
-    Log::Info("listening on " + dir);
+    SetUpSockets();
 }
 
 Instance::~Instance() {
@@ -113,7 +112,11 @@ void Instance::Start() {
     /* Watch before scanning, so a card appearing in between is not missed. */
     if (options_.watch_dev_snd) StartHotplug();
     Rescan();
-    Systemd::Notify("READY=1");
+    /* Sockets listen (constructor) and every present card is enumerated: ready, even
+     * with zero cards. The status goes in the same message, so it is never stale. */
+    last_status_ = StatusText(OnlineDevices(), server_.GetClientCount());
+    Systemd::Notify(("READY=1\nSTATUS=" + last_status_).c_str());
+    StartWatchdog();
 }
 
 void Instance::Run() {
@@ -131,8 +134,9 @@ void Instance::CloseCard(const std::string& id, const char* reason) noexcept {
     closed_cards_.push_back(std::move(it->second));
     cards_.erase(it);
     reap_.Schedule();
-    Log::Notice(id + ": " + reason);
+    Log::Notice(id + ": " + reason, {.device = id});
     cache_.SetOffline(id);
     UpdateMeterPoll(id);
+    ScheduleStatus();
     /* A vanished card may come back under a new number: let hotplug find it. */
 }

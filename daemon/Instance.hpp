@@ -4,6 +4,7 @@
 #include <poll.h>
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -15,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "alsa/Card.hpp"
+#include "alsa/RestoreCheck.hpp"
 #include "daemon/core/StateCache.hpp"
 #include "daemon/core/Subscription.hpp"
 #include "daemon/event/EventLoop.hpp"
@@ -26,6 +28,12 @@ struct SimulatedCard {
     std::string socket_path;      // the simulator listens here while "plugged in"
 };
 
+/** A listening socket handed over by the service manager (socket activation). */
+struct ListenSocket {
+    int fd;
+    std::string name;  // FileDescriptorName=: "control", "events", or anything else
+};
+
 struct Options {
     std::vector<std::string> cards;  // --card NAME, repeatable
     std::vector<SimulatedCard> simulated;
@@ -34,6 +42,13 @@ struct Options {
     bool all_cards = false;
     std::optional<std::string> socket_dir;
     Ipc::Limits limits;
+    /* Adopted instead of binding; a kind missing here is bound as without them. */
+    std::vector<ListenSocket> listen_fds;
+    /* --system: sockets 0660 in /run/scarlettd, group members may connect. */
+    bool system = false;
+    std::optional<std::string> socket_group;  // --socket-group; "audio" under --system
+    /* Where /etc, /lib and /var are looked up for the alsa-restore check (tests). */
+    std::filesystem::path root = "/";
 
     /* Seams for in-process tests; empty means the real ALSA discovery and backend. */
     std::function<std::vector<Alsa::CardIdentity>()> discover;
@@ -116,6 +131,8 @@ public:
     void Run();
     /** Re-scans for cards now (tests; hotplug does this by itself). */
     void RescanNow() noexcept { Rescan(); }
+    /** The service manager's one-line status: "N devices online, M clients". */
+    static std::string StatusText(size_t devices_online, size_t clients);
 
     /* Called by OpenCard. */
     Event::EventLoop& GetLoop() noexcept { return loop_; }
@@ -144,6 +161,17 @@ public:
     Json MetersSubscribe(Ipc::Connection&, const Json& params);
 
 private:
+    /* Listen.cpp: sockets (adopted or bound) and who may connect */
+    void SetUpSockets();
+    void SetUpPeerPolicy(const std::string& control_path);
+
+    /* Service.cpp: what the service manager and the journal see */
+    void StartWatchdog();
+    void ScheduleStatus() noexcept { status_.Schedule(); }
+    void SendStatus() noexcept;
+    size_t OnlineDevices() const noexcept;
+    void CheckAlsaRestore(const Alsa::CardIdentity& identity) noexcept;
+    Json Warnings() const;
 
     /* Hotplug.cpp */
     void StartHotplug();
@@ -177,6 +205,9 @@ private:
     Options options_;
     std::chrono::steady_clock::time_point started_;
     Event::EventLoop loop_;
+    /* Before server_: its destructor still reports disconnections, which schedule it. */
+    Event::Deferred status_;
+    std::string last_status_;
     Core::StateCache cache_;
     Ipc::Server server_;
     std::map<std::string, std::unique_ptr<OpenCard>> cards_;  // by device id
@@ -201,4 +232,10 @@ private:
 
     Event::UniqueFd signal_fd_;
     Event::FdWatch signal_watch_;
+
+    /* Under WatchdogSec= only: the one timer that runs while idle (half the interval). */
+    Event::Timer watchdog_;
+    std::chrono::microseconds watchdog_period_{0};
+    /* alsa-utils will overwrite these devices' own settings on plug (by device id). */
+    std::map<std::string, Alsa::RestoreConflict> restore_conflicts_;
 };

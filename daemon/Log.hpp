@@ -1,25 +1,51 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <sys/types.h>
+
+#include <functional>
+#include <source_location>
 #include <string_view>
 
 /*
- * Leveled logging to stderr. Under systemd (JOURNAL_STREAM set) each line starts
- * with a syslog priority prefix ("<4>") that journald turns into PRIORITY=.
+ * Leveled logging. When stderr is the journal ($JOURNAL_STREAM names stderr's
+ * dev:ino) entries go through sd_journal_send with structured fields; otherwise
+ * they are readable lines on stderr. Messages about a device are rate-limited per
+ * device, so a flapping device cannot flood the journal. Loop thread only.
  */
 namespace Log {
 
 enum class Level { Error = 3, Warning = 4, Notice = 5, Info = 6, Debug = 7 };
 
+/** Optional structured fields: SCARLETTD_DEVICE, SCARLETTD_CONTROL, SCARLETTD_CLIENT_PID.
+ *  The message text stays readable on its own; the fields are for journalctl filters. */
+struct Fields {
+    std::string_view device{};
+    std::string_view control{};
+    pid_t client_pid = 0;
+};
+
+/** Receives every entry that passed the level and the rate limit (tests). */
+using Sink = std::function<void(Level, std::string_view message, const Fields&)>;
+
 /** -q lowers, -v raises; default Notice: an idle, healthy daemon logs nothing. */
 void SetMaxLevel(Level level) noexcept;
 bool Enabled(Level level) noexcept;
-void Write(Level level, std::string_view message) noexcept;
+/** Replaces the output (journal or stderr); an empty sink restores it. */
+void SetSink(Sink sink);
+void Write(Level level, std::string_view message, const Fields& fields = {},
+           const std::source_location& where = std::source_location::current()) noexcept;
 
-inline void Error(std::string_view m) noexcept { Write(Level::Error, m); }
-inline void Warning(std::string_view m) noexcept { Write(Level::Warning, m); }
-inline void Notice(std::string_view m) noexcept { Write(Level::Notice, m); }
-inline void Info(std::string_view m) noexcept { Write(Level::Info, m); }
-inline void Debug(std::string_view m) noexcept { Write(Level::Debug, m); }
+#define SCD_LOG_LEVEL_FUNCTION(name)                                                      \
+    inline void name(std::string_view m, const Fields& f = {},                            \
+                     const std::source_location& w = std::source_location::current()) noexcept { \
+        Write(Level::name, m, f, w);                                                      \
+    }
+SCD_LOG_LEVEL_FUNCTION(Error)
+SCD_LOG_LEVEL_FUNCTION(Warning)
+SCD_LOG_LEVEL_FUNCTION(Notice)
+SCD_LOG_LEVEL_FUNCTION(Info)
+SCD_LOG_LEVEL_FUNCTION(Debug)
+#undef SCD_LOG_LEVEL_FUNCTION
 
 }  // namespace Log

@@ -13,6 +13,7 @@
 #include "daemon/Log.hpp"
 #include "daemon/Simulate.hpp"
 #include "generated/Version.hpp"
+#include "systemd/Listen.hpp"
 #include "systemd/Notify.hpp"
 
 namespace {
@@ -33,6 +34,12 @@ Options:
   -S, --simulate MODEL   also serve a virtual MODEL (see --list-models),
                          started with scarlett-sim(1) unless one runs; repeatable
       --list-models      list the models --simulate knows and exit
+      --system           system-wide service: sockets 0660 (default directory
+                         /run/scarlettd); root, our uid and members of the
+                         sockets' group may connect
+      --socket-group NAME  group of the sockets we bind (default audio with
+                         --system); ignored for sockets systemd passes in
+Under socket activation (scarlettd.socket) the sockets systemd passes are used.
 Limits (protocol-v1 §6):
       --max-clients N        connections served at once (default 1024)
       --max-line BYTES       longest request line (default 65536)
@@ -72,6 +79,8 @@ Options ParseArgs(int argc, char** argv, std::vector<std::string>& simulate) {
         OPT_WRITE_STALL,
         OPT_MAX_SUBSCRIPTIONS,
         OPT_LIST_MODELS,
+        OPT_SYSTEM,
+        OPT_SOCKET_GROUP,
     };
     static const option LONG[] = {
         {"card", required_argument, nullptr, 'c'},
@@ -84,6 +93,8 @@ Options ParseArgs(int argc, char** argv, std::vector<std::string>& simulate) {
         {"max-output", required_argument, nullptr, OPT_MAX_OUTPUT},
         {"write-stall", required_argument, nullptr, OPT_WRITE_STALL},
         {"max-subscriptions", required_argument, nullptr, OPT_MAX_SUBSCRIPTIONS},
+        {"system", no_argument, nullptr, OPT_SYSTEM},
+        {"socket-group", required_argument, nullptr, OPT_SOCKET_GROUP},
         {"verbose", no_argument, nullptr, 'v'},
         {"quiet", no_argument, nullptr, 'q'},
         {"help", no_argument, nullptr, 'h'},
@@ -109,6 +120,8 @@ Options ParseArgs(int argc, char** argv, std::vector<std::string>& simulate) {
             case OPT_MAX_SUBSCRIPTIONS:
                 options.limits.max_subscriptions = Positive("max-subscriptions");
                 break;
+            case OPT_SYSTEM: options.system = true; break;
+            case OPT_SOCKET_GROUP: options.socket_group = optarg; break;
             case 'v': ++verbosity; break;
             case 'q': verbosity = -1; break;
             case 'h': std::fputs(USAGE, stdout); std::exit(0);
@@ -129,6 +142,7 @@ Options ParseArgs(int argc, char** argv, std::vector<std::string>& simulate) {
 int main(int argc, char** argv) try {
     std::vector<std::string> simulate;
     Options options = ParseArgs(argc, argv, simulate);
+    for (auto& socket : Systemd::TakeListenFds()) options.listen_fds.push_back({socket.fd, socket.name});
     if (!simulate.empty()) {
         Simulate::ConfigureAlsa();
         options.simulator_dir = Simulate::Directory();

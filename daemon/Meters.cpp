@@ -95,7 +95,8 @@ void Instance::OnMeterTick(const std::string& device_id) noexcept {
     try {
         value = card->second->GetCard().Read(numid);
     } catch (const Alsa::Error& e) {
-        Log::Warning(device_id + ": Level Meter: " + e.what());
+        Log::Warning(device_id + ": Level Meter: " + e.what(),
+                     {.device = device_id, .control = "Level Meter"});
         return;
     }
     cache_.RefreshVolatile(device_id, numid, value);

@@ -113,7 +113,17 @@ Json Schemas() {
          {{"type", "object"},
           {"properties",
            {{"device", Type("string")}, {"seq", Type("integer")}, {"controls", Array(Ref("Control"))}}}}},
-        {"DaemonInfo", {{"type", "object"}}},
+        {"DaemonInfo",
+         {{"type", "object"},
+          {"properties",
+           {{"warnings",
+             Array({{"type", "object"},
+                    {"required", {"code", "message"}},
+                    {"properties",
+                     {{"code", Type("string")},
+                      {"device", Type("string")},
+                      {"message", Type("string")},
+                      {"fix", Type("string")}}}})}}}}},
     };
 }
 

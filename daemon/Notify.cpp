@@ -22,8 +22,10 @@ void Instance::OnConnect(Ipc::Connection& connection) noexcept {
         state->subscriptions.push_back(std::move(sub));
     }
     connection.user = std::move(state);
+    ScheduleStatus();
     Log::Debug("client " + std::to_string(connection.GetId()) + " connected, pid " +
-               std::to_string(connection.GetPid()));
+                   std::to_string(connection.GetPid()),
+               {.client_pid = connection.GetPid()});
 }
 
 void Instance::OnDisconnect(Ipc::Connection& connection) noexcept {
@@ -31,7 +33,9 @@ void Instance::OnDisconnect(Ipc::Connection& connection) noexcept {
         state->closing = true;
         for (const auto& m : state->meters) UpdateMeterPoll(m.device);
     }
-    Log::Debug("client " + std::to_string(connection.GetId()) + " disconnected");
+    ScheduleStatus();
+    Log::Debug("client " + std::to_string(connection.GetId()) + " disconnected",
+               {.client_pid = connection.GetPid()});
 }
 
 void Instance::OnDrained(Ipc::Connection& connection) noexcept {

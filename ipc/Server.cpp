@@ -37,7 +37,7 @@ Server::Server(Event::EventLoop& loop, Handler& handler, Limits limits)
     : loop_(loop),
       handler_(handler),
       limits_(limits),
-      allowed_uid_(geteuid()),
+      policy_{geteuid(), std::nullopt},
       reap_(loop, [this] { Reap(); }),
       accept_retry_(loop, [this] { ResumeAccepting(); }),
       read_buffer_(std::make_unique<char[]>(READ_BUFFER_SIZE)) {}
@@ -133,10 +133,11 @@ Connection* Server::AddConnection(SocketKind kind, Event::UniqueFd fd) {
             " connection: SO_PEERCRED failed: " + std::strerror(errno));
         return nullptr;
     }
-    if (allowed_uid_ && peer->uid != *allowed_uid_ && peer->uid != 0) {
-        Log(std::string("rejected a ") + ToString(kind) +
-            " connection from pid=" + std::to_string(peer->pid) +
-            " uid=" + std::to_string(peer->uid) + ": not uid " + std::to_string(*allowed_uid_));
+    if (!IsPeerAllowed(*peer, policy_)) {
+        Log(std::string("rejected a ") + ToString(kind) + " connection from pid=" +
+            std::to_string(peer->pid) + " uid=" + std::to_string(peer->uid) + ": not uid " +
+            std::to_string(*policy_.uid) +
+            (policy_.group ? " nor in group " + std::to_string(*policy_.group) : std::string()));
         DiscardInput(fd.Get());
         return nullptr;
     }

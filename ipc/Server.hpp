@@ -16,6 +16,7 @@
 #include "ipc/Connection.hpp"
 #include "ipc/Handler.hpp"
 #include "ipc/Limits.hpp"
+#include "ipc/Socket.hpp"
 
 namespace Ipc {
 
@@ -57,8 +58,10 @@ class Server {
     Connection* AddConnection(SocketKind kind, Event::UniqueFd fd);
 
     /** The uid whose peers are accepted (root always is); default geteuid().
-     *  std::nullopt disables the check (--system: socket group and mode decide). */
-    void SetAllowedUid(std::optional<uid_t> uid) noexcept { allowed_uid_ = uid; }
+     *  std::nullopt disables the check (socket mode and directory decide). */
+    void SetAllowedUid(std::optional<uid_t> uid) noexcept { policy_.uid = uid; }
+    /** Also accepts members of @p group (--system: the sockets' group). */
+    void SetAllowedGroup(std::optional<gid_t> group) noexcept { policy_.group = group; }
 
     /** Open connections (closed ones awaiting destruction are not counted). */
     size_t GetClientCount() const noexcept { return open_count_; }
@@ -99,7 +102,7 @@ class Server {
     Event::EventLoop& loop_;
     Handler& handler_;
     const Limits limits_;
-    std::optional<uid_t> allowed_uid_;
+    PeerPolicy policy_;
     std::vector<std::unique_ptr<Listener>> listeners_;
     std::map<uint64_t, std::unique_ptr<Connection>> connections_;
     size_t open_count_ = 0;

@@ -2,12 +2,16 @@
 #include "ipc/Socket.hpp"
 
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <system_error>
@@ -102,6 +106,43 @@ std::optional<PeerCredentials> GetPeerCredentials(int fd) noexcept {
     socklen_t length = sizeof(credentials);
     if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) < 0) return std::nullopt;
     return PeerCredentials{credentials.pid, credentials.uid, credentials.gid};
+}
+
+bool IsPeerAllowed(const PeerCredentials& peer, const PeerPolicy& policy,
+                   const GroupLookup& groups_of) {
+    if (!policy.uid || peer.uid == 0 || peer.uid == *policy.uid) return true;
+    if (!policy.group) return false;
+    if (peer.gid == *policy.group) return true;
+    const auto groups = groups_of ? groups_of(peer.uid) : GroupsOfUser(peer.uid);
+    return std::find(groups.begin(), groups.end(), *policy.group) != groups.end();
+}
+
+std::vector<gid_t> GroupsOfUser(uid_t uid) {
+    long size = sysconf(_SC_GETPW_R_SIZE_MAX);
+    std::vector<char> buffer(size > 0 ? static_cast<size_t>(size) : 16384);
+    passwd entry{};
+    passwd* found = nullptr;
+    while (getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == ERANGE)
+        buffer.resize(buffer.size() * 2);
+    if (!found) return {};
+    int count = 32;
+    std::vector<gid_t> groups(static_cast<size_t>(count));
+    /* getgrouplist reports the needed size when the array is too small. */
+    while (getgrouplist(found->pw_name, found->pw_gid, groups.data(), &count) < 0)
+        groups.resize(static_cast<size_t>(count));
+    groups.resize(static_cast<size_t>(count));
+    return groups;
+}
+
+std::optional<std::string> GetSocketPath(int fd) {
+    sockaddr_un address{};
+    socklen_t length = sizeof(address);
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) < 0 ||
+        address.sun_family != AF_UNIX || length <= offsetof(sockaddr_un, sun_path) ||
+        address.sun_path[0] == '\0')
+        return std::nullopt;
+    return std::string(address.sun_path,
+                       strnlen(address.sun_path, length - offsetof(sockaddr_un, sun_path)));
 }
 
 }  // namespace Ipc

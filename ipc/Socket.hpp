@@ -3,8 +3,10 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "daemon/event/UniqueFd.hpp"
 
@@ -38,5 +40,29 @@ struct PeerCredentials {
 
 /** @return std::nullopt if getsockopt() failed (not a Unix socket, or an error). */
 std::optional<PeerCredentials> GetPeerCredentials(int fd) noexcept;
+
+/** Who may talk to the daemon besides root: its own uid and, in system mode, the
+ *  members of the sockets' group. */
+struct PeerPolicy {
+    std::optional<uid_t> uid;    // nullopt: no uid check at all
+    std::optional<gid_t> group;  // members of this group are allowed too
+};
+
+/** The groups of user @p uid (primary and supplementary, from the user database). */
+using GroupLookup = std::function<std::vector<gid_t>(uid_t uid)>;
+
+/**
+ * The SO_PEERCRED authorisation: root, the policy's uid, or (with a group) a peer
+ * whose primary gid is the group or whose user is a member of it (@p groups_of,
+ * by default getgrouplist(3)). Without a uid in the policy everyone is allowed.
+ */
+bool IsPeerAllowed(const PeerCredentials& peer, const PeerPolicy& policy,
+                   const GroupLookup& groups_of = {});
+
+/** getpwuid_r + getgrouplist: empty if the uid has no entry in the user database. */
+std::vector<gid_t> GroupsOfUser(uid_t uid);
+
+/** The path a listening Unix socket is bound to (getsockname), if it has one. */
+std::optional<std::string> GetSocketPath(int fd);
 
 }  // namespace Ipc

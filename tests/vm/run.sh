@@ -68,7 +68,7 @@ set +e
 timeout -k 10 "$timeout_s" qemu-system-x86_64 -accel "$accel_opt" -cpu "$cpu" -smp "$smp" -m "$mem" \
 	-display none -monitor none -serial stdio -no-reboot \
 	-kernel "$entry/vmlinuz" -initrd "$entry/initrd.gz" \
-	-append "console=ttyS0 panic=-1 loglevel=3 quiet scd.stage2=$here/guest-init.sh scd.share=$share" \
+	-append "console=ttyS0 panic=-1 loglevel=3 quiet scd.stage2=${SCARLETTD_VM_STAGE2:-$here/guest-init.sh} scd.share=$share" \
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 	-virtfs "local,path=$share,mount_tag=scdshare,security_model=none,multidevs=remap" \
 	</dev/null

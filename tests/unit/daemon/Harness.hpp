@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <thread>
 
 #include "cli/Client.hpp"
@@ -69,14 +70,17 @@ inline Alsa::Control LevelMeter(unsigned numid, unsigned channels) {
 
 class Daemon {
 public:
+    /** @p configure adjusts the options last (socket activation, --system, root). */
     explicit Daemon(std::vector<std::pair<std::string, std::shared_ptr<FakeDevice>>> devices,
-                    Ipc::Limits limits = {})
+                    Ipc::Limits limits = {}, std::function<void(Options&)> configure = {})
         : devices_(std::move(devices)) {
         char tmpl[] = "/tmp/scarlettd-test-XXXXXX";
         dir_ = mkdtemp(tmpl);
         Options options;
         options.socket_dir = dir_ + "/sock";
         options.limits = limits;
+        /* An empty root: no alsa-restore warnings from the machine running the tests. */
+        options.root = dir_ + "/root";
         options.watch_dev_snd = false;
         options.discover = [this] {
             std::vector<Alsa::CardIdentity> out;
@@ -104,6 +108,7 @@ public:
             throw Alsa::Error(-ENOENT, "no fake card " + ctl);
         };
         Log::SetMaxLevel(Log::Level::Warning);
+        if (configure) configure(options);
         instance_ = std::make_unique<Instance>(std::move(options));
         control_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
         control_ = std::make_unique<Event::FdWatch>(instance_->GetLoop(), [this](uint32_t) {

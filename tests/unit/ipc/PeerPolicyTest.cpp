@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include <doctest/doctest.h>
+
+#include "ipc/Socket.hpp"
+
+using Ipc::IsPeerAllowed;
+using Ipc::PeerCredentials;
+using Ipc::PeerPolicy;
+
+namespace {
+constexpr gid_t AUDIO = 29;
+/* uid 1001 is in group audio, uid 1002 is not. */
+std::vector<gid_t> FakeGroups(uid_t uid) {
+    if (uid == 1001) return {1001, AUDIO};
+    return {uid};
+}
+}  // namespace
+
+TEST_CASE("Peer policy: the daemon's uid and root, and in system mode the socket's group") {
+    const PeerPolicy user{1000, std::nullopt};
+    CHECK(IsPeerAllowed({1, 1000, 1000}, user, FakeGroups));
+    CHECK(IsPeerAllowed({1, 0, 0}, user, FakeGroups));
+    CHECK_FALSE(IsPeerAllowed({1, 1001, 1001}, user, FakeGroups));
+
+    const PeerPolicy system{1000, AUDIO};
+    SUBCASE("a member through the user database") {
+        CHECK(IsPeerAllowed({1, 1001, 1001}, system, FakeGroups));
+    }
+    SUBCASE("a member through the peer's primary gid") {
+        CHECK(IsPeerAllowed({1, 1002, AUDIO}, system, FakeGroups));
+    }
+    SUBCASE("everyone else is refused") {
+        CHECK_FALSE(IsPeerAllowed({1, 1002, 1002}, system, FakeGroups));
+    }
+    SUBCASE("no uid in the policy: no check") {
+        CHECK(IsPeerAllowed({1, 1002, 1002}, PeerPolicy{}, FakeGroups));
+    }
+}
+
+TEST_CASE("GroupsOfUser lists the primary group of a user in the database") {
+    const auto groups = Ipc::GroupsOfUser(0);  // root exists everywhere
+    CHECK(std::find(groups.begin(), groups.end(), gid_t{0}) != groups.end());
+    CHECK(Ipc::GroupsOfUser(static_cast<uid_t>(-2)).empty());
+}
+
+TEST_CASE("GetSocketPath names the file a socket is bound to") {
+    char tmpl[] = "/tmp/scarlettd-peer-XXXXXX";
+    const std::string dir = mkdtemp(tmpl);
+    {
+        auto fd = Ipc::BindUnixSocket(dir + "/control.sock", 0600);
+        CHECK(Ipc::GetSocketPath(fd.Get()) == dir + "/control.sock");
+        int pair[2];
+        REQUIRE(socketpair(AF_UNIX, SOCK_STREAM, 0, pair) == 0);
+        CHECK_FALSE(Ipc::GetSocketPath(pair[0]));
+        ::close(pair[0]);
+        ::close(pair[1]);
+    }
+    ::unlink((dir + "/control.sock").c_str());
+    ::rmdir(dir.c_str());
+}

@@ -1,0 +1,21 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# ctest vm_systemd: boots the VM with systemd 252 as PID 1 (systemd/stage2.sh) and
+# runs systemd/check.sh there: the installed user units of scarlettd for real.
+#   systemd-test.sh BUILD_DIR
+# Exit 77 (skipped) only when qemu is not installed.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+[ $# -eq 1 ] || { echo "usage: systemd-test.sh BUILD_DIR" >&2; exit 2; }
+if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
+	echo "vm_systemd: SKIPPED: qemu-system-x86_64 not installed (scripts/install-deps.sh)"
+	exit 77
+fi
+[ -x "$1/daemon/scarlettd" ] || { echo "vm_systemd: $1/daemon/scarlettd is missing: build first" >&2; exit 1; }
+start=$(date +%s)
+status=0
+SCARLETTD_VM_STAGE2="$here/systemd/stage2.sh" SCARLETTD_VM_BUILD=$(cd "$1" && pwd) \
+	"$here/run.sh" --timeout "${SCARLETTD_VM_TIMEOUT:-600}" -- "$here/systemd/check.sh" || status=$?
+echo "vm_systemd: total wall time $(($(date +%s) - start)) s, status $status"
+exit "$status"
