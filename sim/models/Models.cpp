@@ -97,7 +97,9 @@ const KernelEra& FindKernelEra(std::string_view id) {
     if (id.empty()) id = "latest";
     for (const auto& era : KernelEras())
         if (era.id == id) return era;
-    throw std::invalid_argument("unknown kernel era '" + std::string(id) + "'");
+    std::string known;
+    for (const auto& era : KernelEras()) known += (known.empty() ? "" : ", ") + era.id;
+    throw std::invalid_argument("unknown kernel era '" + std::string(id) + "' (known: " + known + ")");
 }
 
 StateBlock GenerateControls(const Model& model, std::string_view era) {
