@@ -45,7 +45,7 @@ void WriteStderr(Level level, std::string_view message, bool prefix_priority) {
 }
 
 void Emit(Level level, std::string_view message, const Fields& fields,
-          const std::source_location& where) {
+          const Where& where) {
     if (sink) {
         sink(level, message, fields);
         return;
@@ -56,9 +56,9 @@ void Emit(Level level, std::string_view message, const Fields& fields,
         if (!fields.control.empty()) extra.emplace_back("SCARLETTD_CONTROL", fields.control);
         if (fields.client_pid > 0)
             extra.emplace_back("SCARLETTD_CLIENT_PID", std::to_string(fields.client_pid));
-        extra.emplace_back("CODE_FILE", where.file_name());
-        extra.emplace_back("CODE_LINE", std::to_string(where.line()));
-        extra.emplace_back("CODE_FUNC", where.function_name());
+        extra.emplace_back("CODE_FILE", where.file);
+        extra.emplace_back("CODE_LINE", std::to_string(where.line));
+        extra.emplace_back("CODE_FUNC", where.function);
         if (Systemd::JournalSend(static_cast<int>(level), message, extra)) return;
         /* journald's socket is gone (container, shutdown): stderr is still the journal
          * stream, so keep the priority. */
@@ -77,7 +77,7 @@ bool Enabled(Level level) noexcept { return static_cast<int>(level) <= static_ca
 void SetSink(Sink s) { sink = std::move(s); }
 
 void Write(Level level, std::string_view message, const Fields& fields,
-           const std::source_location& where) noexcept {
+           const Where& where) noexcept {
     if (!Enabled(level)) return;
     try {
         if (!fields.device.empty()) {

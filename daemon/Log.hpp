@@ -4,7 +4,6 @@
 #include <sys/types.h>
 
 #include <functional>
-#include <source_location>
 #include <string_view>
 
 /*
@@ -33,13 +32,26 @@ void SetMaxLevel(Level level) noexcept;
 bool Enabled(Level level) noexcept;
 /** Replaces the output (journal or stderr); an empty sink restores it. */
 void SetSink(Sink sink);
-void Write(Level level, std::string_view message, const Fields& fields = {},
-           const std::source_location& where = std::source_location::current()) noexcept;
+/** Where a message comes from (CODE_FILE/CODE_LINE/CODE_FUNC in the journal). The
+ * builtins, not std::source_location: clang 14 (the fuzz build) lacks the latter. */
+struct Where {
+    const char* file;
+    unsigned line;
+    const char* function;
+};
+
+void Write(Level level, std::string_view message, const Fields& fields, const Where& where) noexcept;
+inline void Write(Level level, std::string_view message, const Fields& fields = {},
+                  const char* file = __builtin_FILE(), unsigned line = __builtin_LINE(),
+                  const char* function = __builtin_FUNCTION()) noexcept {
+    Write(level, message, fields, Where{file, line, function});
+}
 
 #define SCD_LOG_LEVEL_FUNCTION(name)                                                      \
     inline void name(std::string_view m, const Fields& f = {},                            \
-                     const std::source_location& w = std::source_location::current()) noexcept { \
-        Write(Level::name, m, f, w);                                                      \
+                     const char* file = __builtin_FILE(), unsigned line = __builtin_LINE(), \
+                     const char* function = __builtin_FUNCTION()) noexcept {             \
+        Write(Level::name, m, f, Where{file, line, function});                            \
     }
 SCD_LOG_LEVEL_FUNCTION(Error)
 SCD_LOG_LEVEL_FUNCTION(Warning)
