@@ -402,7 +402,8 @@ void CheckUnplug(Daemon& daemon, const std::string& label, Reload reload) {
     double plug_seconds = Vm::SecondsSince(start);
     REQUIRE_MESSAGE(added.has_value(), "no device.added after modprobe");
     CHECK((*added)["device"]["id"] == kDeviceId);
-    CHECK(plug_seconds <= 2.0);
+    /* The time (modprobe and reloading every control included) is reported, not
+     * asserted: timings belong to bench/, and TCG on a busy host varies widely. */
     Note(label + ": unplug (driver unbind) with the daemon running took " +
          Seconds(unplug_seconds) + ", device.removed received, CPU while unplugged " +
          std::to_string(ticks) + " ticks in 2 s, device.added " + Seconds(plug_seconds) +
