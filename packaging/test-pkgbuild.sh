@@ -11,6 +11,8 @@ set -euo pipefail
 
 ref=${1:-HEAD}
 src=$(cd "$(dirname "$0")/.." && pwd)
+git -C "$src" rev-parse --git-dir >/dev/null 2>&1 ||
+	{ echo "test-pkgbuild: SKIPPED: $src is not a git checkout"; exit 77; }
 git -C "$src" rev-parse --verify -q "$ref^{commit}" >/dev/null ||
 	{ echo "test-pkgbuild: $ref is not a commit of $src" >&2; exit 2; }
 
