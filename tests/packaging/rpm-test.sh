@@ -26,17 +26,20 @@ rpm=$(ls "$out"/scarlettd-[0-9]*.x86_64.rpm 2>/dev/null | head -1)
 
 files=$(rpm -qlp "$rpm")
 echo "$files"
+# Man pages compressed or not (Fedora's brp-compress runs, Debian's rpm does not);
+# %doc in /usr/share/doc/scarlettd (Fedora) or scarlettd-VERSION (rpm's default).
 for f in /usr/bin/scarlettd /usr/bin/scarlettctl /usr/bin/scarlett-sim \
 	/usr/lib64/alsa-lib/libasound_module_ctl_scarlett_sim.so \
 	/usr/share/alsa/alsa.conf.d/50-scarlett-sim.conf /etc/alsa/conf.d/50-scarlett-sim.conf \
-	/usr/share/man/man1/scarlettctl.1.gz /usr/share/man/man1/scarlett-sim.1.gz /usr/share/man/man8/scarlettd.8.gz \
+	'/usr/share/man/man1/scarlettctl.1(.gz)?' '/usr/share/man/man1/scarlett-sim.1(.gz)?' \
+	'/usr/share/man/man8/scarlettd.8(.gz)?' \
 	/usr/share/bash-completion/completions/scarlettctl \
 	/usr/lib/systemd/user/scarlettd.service /usr/lib/systemd/user/scarlettd.socket \
 	/usr/lib/systemd/user/scarlettd-events.socket /usr/lib/systemd/user/scarlettd-device.target \
 	/usr/lib/systemd/system/scarlettd-system.service /usr/lib/systemd/system/scarlettd-system.socket \
 	/usr/lib/systemd/system/scarlettd-system-events.socket /usr/lib/systemd/system/scarlettd-device.target \
-	/usr/lib/udev/rules.d/70-scarlettd.rules /usr/share/doc/scarlettd/README.md; do
-	if echo "$files" | grep -qxF "$f"; then ok "contains $f"; else bad "missing $f"; fi
+	/usr/lib/udev/rules.d/70-scarlettd.rules '/usr/share/doc/scarlettd(-[0-9.]+)?/README.md'; do
+	if echo "$files" | grep -qxE "$f"; then ok "contains $f"; else bad "missing $f"; fi
 done
 # The link, and the installed files' paths.
 link=$(rpm -qp --qf '[%{FILENAMES} %{FILELINKTOS}\n]' "$rpm" | grep '^/etc/alsa/conf.d/50-scarlett-sim.conf ')
