@@ -31,6 +31,7 @@ ok() { echo "ok - $*"; }
 # functions and variables must not leak into this script's).
 meta=$( (
 	set -e
+	unset -f fail ok
 	# shellcheck disable=SC1091
 	source "$startdir/PKGBUILD"
 	printf 'pkgname=%s\npkgver=%s\npkgrel=%s\narch=%s\nsource=%s\n' \
