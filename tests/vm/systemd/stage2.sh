@@ -21,22 +21,35 @@ src=$(cd "$(dirname "$0")/../../.." && pwd)
 build=$(sed -n "s/^export SCARLETTD_VM_BUILD='\(.*\)'$/\1/p" "$share/cmd")
 [ -n "$build" ] || build="$src/build"
 
+deb=$(sed -n "s/^export SCARLETTD_VM_DEB='\(.*\)'$/\1/p" "$share/cmd")
+
 # A user with a uid of its own, in group audio as a headless user would be.
 useradd -m -u 1500 -G audio scd
-# Units as installed, ExecStart= in the build tree; enabled as a package would.
-mkdir -p /etc/systemd/user
-cp "$build"/systemd/units-test/user/* /etc/systemd/user/
-systemctl --global enable scarlettd.service >/dev/null 2>&1 || fail "systemctl --global enable"
+if [ -n "$deb" ]; then
+	# The package as a user installs it: its postinst enables the user units globally
+	# (deb-systemd-helper works without a running systemd). No triggers: man-db's
+	# would rebuild the whole index under TCG, for nothing.
+	DEBIAN_FRONTEND=noninteractive dpkg -i --no-triggers "$deb" >/dev/console 2>&1 || fail "dpkg -i $deb"
+	[ -L /etc/systemd/user/scarlettd-device.target.wants/scarlettd.service ] ||
+		fail "the package's postinst did not enable scarlettd.service"
+	exe=/usr/bin/scarlettd
+else
+	# Units as installed, ExecStart= in the build tree; enabled as a package would.
+	mkdir -p /etc/systemd/user
+	cp "$build"/systemd/units-test/user/* /etc/systemd/user/
+	systemctl --global enable scarlettd.service >/dev/null 2>&1 || fail "systemctl --global enable"
+	cp "$src/systemd/udev/70-scarlettd.rules" /etc/udev/rules.d/
+	exe=$build/daemon/scarlettd
+fi
 # Test settings: serve the (non-Focusrite) dummy card, and a short watchdog so that
 # a few seconds prove the pings arrive.
 mkdir -p /etc/systemd/user/scarlettd.service.d
 cat >/etc/systemd/user/scarlettd.service.d/vm-test.conf <<EOT
 [Service]
 ExecStart=
-ExecStart=$build/daemon/scarlettd --all-cards
+ExecStart=$exe --all-cards
 WatchdogSec=3s
 EOT
-cp "$src/systemd/udev/70-scarlettd.rules" /etc/udev/rules.d/
 # snd-dummy has no USB vendor: the same wants, matched on its card id instead.
 cat >/etc/udev/rules.d/71-scarlettd-vm-test.rules <<'EOT'
 ACTION=="remove", GOTO="scd_test_end"
