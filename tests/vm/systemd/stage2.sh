@@ -78,6 +78,10 @@ ExecStart=/usr/local/sbin/scd-vm-check
 EOT
 mkdir -p /etc/systemd/system/multi-user.target.wants
 ln -s /etc/systemd/system/scd-vm-check.service /etc/systemd/system/multi-user.target.wants/
+# tmpfiles' 'D /tmp' would empty /tmp at boot, hiding a checkout or build tree that
+# lives there (CI clones may): keep /tmp as the host has it.
+mkdir -p /etc/tmpfiles.d
+printf 'd /tmp 1777 root root -\n' >/etc/tmpfiles.d/tmp.conf
 # Boot to multi-user.target, whatever the host's default is.
 ln -sf /lib/systemd/system/multi-user.target /etc/systemd/system/default.target
 exec /lib/systemd/systemd
