@@ -54,7 +54,7 @@ echo "bench: building in $build" >&2
 cmake --build "$build" -j2 --target scarlettd scarlett-sim scarlett_sim_plugin scarlett-load-state \
 	scd-bench scd-poller >/dev/null
 bench="$build/bench/scd-bench"
-daemon_bin="$build/daemon/scarlettd"
+daemon_bin="${SCARLETTD_BENCH_DAEMON:-$build/daemon/scarlettd}"  # override: a before/after comparison
 sim="$build/sim/server/scarlett-sim"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/scd-bench.XXXXXX")
@@ -84,7 +84,7 @@ if [ $host = 1 ]; then
 		pids="$pids $!"
 		sim_pid=$!
 		i=0
-		until grep -q ready "$tmp/sim-$1.out" || [ $i -gt 200 ]; do sleep 0.05; i=$((i + 1)); done
+		until grep -qs ready "$tmp/sim-$1.out" || [ $i -gt 200 ]; do sleep 0.05; i=$((i + 1)); done
 	}
 
 	echo "bench: host, virtual device ($(basename "$dump"):$block)" >&2

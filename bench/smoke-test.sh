@@ -16,7 +16,7 @@ for id in fanout_1 fanout_10 fanout_100 fanout_1000 burst slow_consumer startup 
 done
 if [ -z "$vm" ]; then
 	for id in idle idle_alsactl-monitor idle_poll-10hz idle_poll-busy per_change_0 per_change_1 \
-		per_change_10 per_change_100 latency; do
+		per_change_10 per_change_100 latency startup_vm; do
 		grep -q "\"id\":\"$id\"" "$out/summary.json" || { echo "bench_smoke: row $id absent"; status=1; }
 	done
 fi
