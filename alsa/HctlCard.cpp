@@ -36,6 +36,14 @@ namespace {
 /* snd_hctl_load() retries while elements are added or removed under it. */
 constexpr int MAX_LOAD_ATTEMPTS = 5;
 
+/* snd_hctl_handle_events() reads until the queue is empty; under a storm of writes
+ * (a writer faster than us) it would never return, and the loop would never flush
+ * notifications (found by bench/: 12 flushes in 2 s). After this many value events
+ * in one call the callback stops it; the fd stays readable, so the loop comes back
+ * after its deferred work. */
+constexpr unsigned MAX_EVENTS_PER_ROUND = 64;
+constexpr int YIELD = -EINTR;
+
 class HctlCard final : public Card {
 public:
     /** Takes over @p hctl (closed here, also when this throws). Throws Error. */
@@ -85,6 +93,9 @@ private:
     /* True while loading, reloading and closing: hctl fires ADD/REMOVE then. */
     bool quiet_ = true;
     bool gone_ = false;
+    /* Value/info events handled in this HandleEvents(), and whether it yielded. */
+    unsigned round_events_ = 0;
+    bool yielded_ = false;
 };
 
 HctlCard::HctlCard(snd_hctl_t* hctl, CardListener& listener) : hctl_(hctl), listener_(listener) {
@@ -145,12 +156,14 @@ bool HctlCard::HandleEvents(std::span<pollfd> fds) {
     }
     if ((revents & POLLIN) == 0) return true;
 
+    round_events_ = 0;
+    yielded_ = false;
     const int err = snd_hctl_handle_events(hctl_);
     if (gone_ || err == -ENODEV) {
         gone_ = true;
         return false;
     }
-    if (err >= 0) return true;
+    if (err >= 0 || (err == YIELD && yielded_)) return true;
 
     /* An event for an element hctl does not know (-ENOENT) or a failed callback: hctl
      * stopped with events still queued. Resynchronise from scratch; the reload also
@@ -209,7 +222,12 @@ int HctlCard::OnElemEvent(snd_hctl_elem_t* elem, unsigned mask) noexcept {
         return 0;
     }
     if (card.quiet_) return 0;
-    return card.HandleChange(elem, mask);
+    const int err = card.HandleChange(elem, mask);
+    if (err == 0 && ++card.round_events_ >= MAX_EVENTS_PER_ROUND) {
+        card.yielded_ = true;
+        return YIELD;
+    }
+    return err;
 }
 
 int HctlCard::CallbackError(int err) noexcept {
@@ -279,7 +297,7 @@ int HctlCard::HandleChange(snd_hctl_elem_t* elem, unsigned mask) noexcept {
 bool HctlCard::InfoChangedSilently(snd_hctl_elem_t* elem, ControlInfo& info) {
     /* Locks (taken by a writer, dropped when it closes its file) and dB TLV writes
      * send no INFO event. A VALUE event is a cheap moment to look: one more ioctl,
-     * plus a TLV read for TLV-readable controls. */
+     * plus a TLV read for controls whose TLV can be written. */
     Access access;
     if (ReadElemAccess(elem, access) == 0 && access != info.access) {
         ControlInfo fresh;
@@ -288,7 +306,11 @@ bool HctlCard::InfoChangedSilently(snd_hctl_elem_t* elem, ControlInfo& info) {
             return true;
         }
     }
+    /* Only a TLV someone may write can change: a driver's fixed dB range (scarlett2's
+     * volumes are TLV_READ only) is not re-read on every change (bench/: one ioctl
+     * less per change). User controls (fcp-server's) may get a new TLV any time. */
     if (!info.access.tlv_read) return false;
+    if (!info.access.tlv_write && !info.access.tlv_command && !info.access.user) return false;
     std::vector<uint32_t> db_tlv = ReadElemDbTlv(elem);
     if (db_tlv == info.db_tlv) return false;
     info.db_tlv = std::move(db_tlv);
