@@ -297,7 +297,7 @@ int HctlCard::HandleChange(snd_hctl_elem_t* elem, unsigned mask) noexcept {
 bool HctlCard::InfoChangedSilently(snd_hctl_elem_t* elem, ControlInfo& info) {
     /* Locks (taken by a writer, dropped when it closes its file) and dB TLV writes
      * send no INFO event. A VALUE event is a cheap moment to look: one more ioctl,
-     * plus a TLV read for controls whose TLV can be written. */
+     * plus a TLV read for TLV-readable controls. */
     Access access;
     if (ReadElemAccess(elem, access) == 0 && access != info.access) {
         ControlInfo fresh;
@@ -306,11 +306,7 @@ bool HctlCard::InfoChangedSilently(snd_hctl_elem_t* elem, ControlInfo& info) {
             return true;
         }
     }
-    /* Only a TLV someone may write can change: a driver's fixed dB range (scarlett2's
-     * volumes are TLV_READ only) is not re-read on every change (bench/: one ioctl
-     * less per change). User controls (fcp-server's) may get a new TLV any time. */
     if (!info.access.tlv_read) return false;
-    if (!info.access.tlv_write && !info.access.tlv_command && !info.access.user) return false;
     std::vector<uint32_t> db_tlv = ReadElemDbTlv(elem);
     if (db_tlv == info.db_tlv) return false;
     info.db_tlv = std::move(db_tlv);
