@@ -14,6 +14,7 @@
 # rss-*.dat; default directory bench/results/<UTC time> (git-ignored).
 # --smoke: the same rows with tiny durations and counts (about 2-3 min); used by the
 # ctest bench_smoke, which checks the rows, never a time.
+# SCARLETTD_BENCH_DAEMON=PATH runs another scarlettd binary (a before/after comparison).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -25,7 +26,7 @@ while [ $# -gt 0 ]; do
 	--results) results=$2; shift ;;
 	--no-vm) vm=0 ;;
 	--no-host) host=0 ;;
-	-h | --help) sed -n '3,17p' "$0"; exit 0 ;;
+	-h | --help) sed -n '3,18p' "$0"; exit 0 ;;
 	*) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -49,6 +50,8 @@ else
 	idle_s=60 per_change=200 latency_n=2000 poller_n=100
 fi
 
+# perf and gnuplot (bench/install-deps.sh); without them the counts fall back to strace
+"$here/install-deps.sh" || echo "bench: could not install linux-perf/gnuplot-nox; continuing" >&2
 echo "bench: building in $build" >&2
 [ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j2 --target scarlettd scarlett-sim scarlett_sim_plugin scarlett-load-state \
