@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "daemon/Instance.hpp"
 
+#include <malloc.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -112,6 +113,10 @@ void Instance::Start() {
     /* Watch before scanning, so a card appearing in between is not missed. */
     if (options_.watch_dev_snd) StartHotplug();
     Rescan();
+    /* Loading a card leaves freed temporaries (alsa-lib's and ours) in the heap; give
+     * them back once, so an idle daemon does not keep its startup peak (bench/:
+     * RSS of the 936-control Gen 4 18i20). */
+    malloc_trim(0);
     /* Sockets listen (constructor) and every present card is enumerated: ready, even
      * with zero cards. The status goes in the same message, so it is never stale. */
     last_status_ = StatusText(OnlineDevices(), server_.GetClientCount());

@@ -184,6 +184,9 @@ private:
     void Flush() noexcept;
     void FlushConnection(Ipc::Connection& connection);
     void EncodeSubscription(Ipc::Connection& connection, Core::Subscription& sub, bool with_id);
+    /** The encoded `controls` array of a controls.changed for @p pending ("" if none). */
+    const std::string& EncodeChanged(const std::string& device_id, const Core::Device& device,
+                                     const Core::PendingDevice& pending);
     Json Snapshot(const Core::Subscription& filter) const;
 
     /* Dispatch.cpp */
@@ -217,6 +220,9 @@ private:
     Event::Deferred reap_;
 
     Event::Deferred flush_;
+    /* Flush(): encoded controls.changed arrays by device and pending set, shared. */
+    std::map<std::string, std::string> encoded_;
+    bool sharing_ = false;
     Event::Deferred rescan_;
     /* Retries a card whose node is not accessible yet (udev applies permissions after
      * the node appears); backs off and stops, so an idle daemon has no wakeups. */

@@ -8,6 +8,7 @@
 #include "daemon/Instance.hpp"
 #include "daemon/JsonCodec.hpp"
 #include "daemon/Log.hpp"
+#include "ipc/Json.hpp"
 
 void Instance::OnConnect(Ipc::Connection& connection) noexcept {
     auto state = std::make_shared<ClientState>();
@@ -55,11 +56,47 @@ void Instance::OnCacheChange(const Core::Change& change) {
 }
 
 void Instance::Flush() noexcept {
+    /* The cache does not change during one flush: subscriptions with the same pending
+     * controls share one encoding of them (bench/: fan-out was bound by encoding the
+     * same JSON once per connection). */
+    encoded_.clear();
+    sharing_ = true;
     try {
         server_.ForEach([&](Ipc::Connection& connection) { FlushConnection(connection); });
     } catch (const std::exception& e) {
         Log::Error(std::string("flush: ") + e.what());
     }
+    sharing_ = false;
+    encoded_.clear();
+}
+
+const std::string& Instance::EncodeChanged(const std::string& device_id, const Core::Device& device,
+                                           const Core::PendingDevice& pending) {
+    std::string key = device_id;
+    key += '\0';
+    for (unsigned numid : pending.info) (key += std::to_string(numid)) += ',';
+    key += '|';
+    for (unsigned numid : pending.values) {
+        if (pending.info.contains(numid) || pending.added.contains(numid)) continue;
+        (key += std::to_string(numid)) += ',';
+    }
+    if (!sharing_) encoded_.clear();
+    auto [it, inserted] = encoded_.try_emplace(std::move(key));
+    if (!inserted) return it->second;
+    Json changed = Json::array();
+    for (unsigned numid : pending.info) {
+        if (const auto* c = device.Find(numid)) {
+            Json full = Codec::ControlToJson(*c);
+            full["info_changed"] = true;
+            changed.push_back(std::move(full));
+        }
+    }
+    for (unsigned numid : pending.values) {
+        if (pending.info.contains(numid) || pending.added.contains(numid)) continue;
+        if (const auto* c = device.Find(numid)) changed.push_back(Codec::ControlValueToJson(*c));
+    }
+    if (!changed.empty()) it->second = Ipc::Encode(changed);
+    return it->second;
 }
 
 void Instance::FlushConnection(Ipc::Connection& connection) {
@@ -115,20 +152,23 @@ void Instance::EncodeSubscription(Ipc::Connection& connection, Core::Subscriptio
             if (!list.empty())
                 send("controls.added", {{"device", device_id}, {"controls", std::move(list)}});
         }
-        Json changed = Json::array();
-        for (unsigned numid : pending.info) {
-            if (const auto* c = device->Find(numid)) {
-                Json full = Codec::ControlToJson(*c);
-                full["info_changed"] = true;
-                changed.push_back(std::move(full));
-            }
+        if (pending.info.empty() && pending.values.empty()) continue;
+        const std::string& controls = EncodeChanged(device_id, *device, pending);
+        if (controls.empty()) continue;
+        /* What send() would encode, members in key order, around the shared array. */
+        std::string line = R"({"jsonrpc":"2.0","method":"controls.changed","params":{"controls":)";
+        line.reserve(line.size() + controls.size() + device_id.size() + 64);
+        line += controls;
+        line += R"(,"device":)";
+        line += Ipc::Encode(Json(device_id));
+        line += R"(,"seq":)";
+        line += std::to_string(seq);
+        if (with_id) {
+            line += R"(,"subscription":)";
+            line += std::to_string(sub.GetId());
         }
-        for (unsigned numid : pending.values) {
-            if (pending.info.contains(numid) || pending.added.contains(numid)) continue;
-            if (const auto* c = device->Find(numid)) changed.push_back(Codec::ControlValueToJson(*c));
-        }
-        if (!changed.empty())
-            send("controls.changed", {{"device", device_id}, {"controls", std::move(changed)}});
+        line += "}}";
+        connection.SendLine(std::move(line));
     }
     sub.ClearPending();
 }
