@@ -29,9 +29,15 @@ if [ -n "$deb" ]; then
 	# The package as a user installs it: its postinst enables the user units globally
 	# (deb-systemd-helper works without a running systemd). No triggers: man-db's
 	# would rebuild the whole index under TCG, for nothing.
+	# The guest's root is the host's: hide a "cmake --install" into /usr/local there
+	# (in the overlay only), or its units would shadow the package's.
+	rm -f /usr/local/lib/systemd/user/scarlettd* /usr/local/lib/systemd/system/scarlettd* \
+		/usr/local/lib/udev/rules.d/70-scarlettd.rules /usr/local/bin/scarlettd \
+		/usr/local/bin/scarlettctl /usr/local/bin/scarlett-sim
 	DEBIAN_FRONTEND=noninteractive dpkg -i --no-triggers "$deb" >/dev/console 2>&1 || fail "dpkg -i $deb"
-	[ -L /etc/systemd/user/scarlettd-device.target.wants/scarlettd.service ] ||
-		fail "the package's postinst did not enable scarlettd.service"
+	[ "$(readlink /etc/systemd/user/scarlettd-device.target.wants/scarlettd.service)" = \
+		/usr/lib/systemd/user/scarlettd.service ] ||
+		fail "the package's postinst did not enable its scarlettd.service"
 	exe=/usr/bin/scarlettd
 else
 	# Units as installed, ExecStart= in the build tree; enabled as a package would.
