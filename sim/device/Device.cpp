@@ -418,23 +418,26 @@ int Device::WriteBytes(std::size_t index, std::span<const unsigned char> bytes,
     return 0;
 }
 
+/* A client switched autogain of @p input on (start a run) or off (cancel it). */
+void Device::AfterAutogainWrite(unsigned input, std::size_t index, Sink& sink) {
+    if (Value(index) != 0) {
+        StartAutogain(input, std::nullopt, sink);
+        return;
+    }
+    for (std::size_t k = 0; k < autogain_.size(); ++k) {
+        if (autogain_[k].input == input) {
+            FinishAutogain(k, true, sink);
+            break;
+        }
+    }
+}
+
 /* The side effects the driver's put() (or the device's answer to it) has. */
 void Device::AfterWrite(std::size_t index, long long old_value, Sink& sink) {
     if (fcp_) {
         // fcp-server mirrors writes to the device one by one; only autogain has a visible run.
         for (const auto& [number, in] : inputs_) {
-            if (Is(in.autogain, index)) {
-                if (Value(index) != 0) {
-                    StartAutogain(number, std::nullopt, sink);
-                } else {
-                    for (std::size_t k = 0; k < autogain_.size(); ++k) {
-                        if (autogain_[k].input == number) {
-                            FinishAutogain(k, true, sink);
-                            break;
-                        }
-                    }
-                }
-            }
+            if (Is(in.autogain, index)) AfterAutogainWrite(number, index, sink);
         }
         return;
     }
@@ -449,18 +452,7 @@ void Device::AfterWrite(std::size_t index, long long old_value, Sink& sink) {
     }
     for (const auto& [number, in] : inputs_) {
         if (Is(in.phantom, index) && gen4_style_) AfterPhantomChange(sink);
-        if (Is(in.autogain, index)) {
-            if (Value(index) != 0) {
-                StartAutogain(number, std::nullopt, sink);
-            } else {
-                for (std::size_t k = 0; k < autogain_.size(); ++k) {
-                    if (autogain_[k].input == number) {
-                        FinishAutogain(k, true, sink);
-                        break;
-                    }
-                }
-            }
-        }
+        if (Is(in.autogain, index)) AfterAutogainWrite(number, index, sink);
     }
 }
 

@@ -142,6 +142,7 @@ class Device {
     void AfterSpeakerChange(long long old_value, Sink& sink);
     void MonitorOtherRefresh(Sink& sink);
     void AfterPhantomChange(Sink& sink);
+    void AfterAutogainWrite(unsigned input, std::size_t index, Sink& sink);
     void StartAutogain(unsigned input, std::optional<SimClock::time_point> deadline, Sink& sink);
     void FinishAutogain(std::size_t running, bool cancelled, Sink& sink);
     void UpdateGating(Sink& sink, bool force_info);
