@@ -37,7 +37,7 @@ public:
 };
 
 /**
- * One open ALSA control device (snd_hctl, non-blocking, events subscribed).
+ * One open ALSA control device (snd_ctl, non-blocking, events subscribed).
  * Loop-agnostic: the owner polls GetPollFds() however it likes and calls
  * HandleEvents() with what poll/epoll returned. Not thread-safe.
  * The listener is called only from HandleEvents(), never while loading or from the
@@ -58,6 +58,15 @@ public:
      */
     virtual bool HandleEvents(std::span<pollfd> fds) = 0;
 
+    /**
+     * Whether HandleEvents() left checks for later. What changes without an event (a
+     * lock taken or dropped) is looked at after the values it reported went out, so
+     * that it does not delay them: the owner calls RunChecks() once it has flushed.
+     */
+    virtual bool HasChecks() const noexcept { return false; }
+    /** Runs those checks; may call the listener (OnControlInfo). Never blocks. */
+    virtual void RunChecks() {}
+
     /** Throws Alsa::Error (errno ENOENT for an unknown numid). */
     virtual Value Read(unsigned numid) = 0;
     virtual ControlInfo ReadInfo(unsigned numid) = 0;
@@ -68,7 +77,7 @@ public:
 };
 
 /**
- * Opens @p ctl ("hw:2", or a plugin ctl name) with snd_hctl, non-blocking, loads
+ * Opens @p ctl ("hw:2", or a plugin ctl name), non-blocking, loads
  * every element and subscribes to events. Throws Alsa::Error.
  */
 std::unique_ptr<Card> OpenCard(const std::string& ctl, CardListener& listener);

@@ -13,7 +13,7 @@
 #include "systemd/Notify.hpp"
 
 OpenCard::OpenCard(Instance& instance, Alsa::CardIdentity identity)
-    : instance_(instance), identity_(std::move(identity)) {}
+    : instance_(instance), identity_(std::move(identity)), checks_(instance.GetLoop(), [this] { RunChecks(); }) {}
 
 void OpenCard::Open() {
     const auto& open = instance_.GetOptions().open_card;
@@ -47,7 +47,20 @@ void OpenCard::OnReady(size_t index, uint32_t events) noexcept {
     }
     /* Gone: leave the epoll set at once, or a dead fd reporting EPOLLERR would spin
      * the loop (PipeWire b904c3ee1), and close it so the kernel can free the card. */
-    if (!alive) instance_.CloseCard(identity_.id, "unplugged");
+    if (!alive) {
+        checks_.Cancel();
+        instance_.CloseCard(identity_.id, "unplugged");
+    } else if (card_->HasChecks()) {
+        checks_.Schedule();
+    }
+}
+
+void OpenCard::RunChecks() noexcept {
+    try {
+        card_->RunChecks();
+    } catch (const std::exception& e) {
+        Log::Warning(identity_.id + ": " + e.what(), {.device = identity_.id});
+    }
 }
 
 void OpenCard::OnControlValue(const Alsa::ControlInfo& info, const Alsa::Value& value) noexcept {

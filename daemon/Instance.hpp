@@ -83,12 +83,15 @@ public:
 
 private:
     void OnReady(size_t index, uint32_t events) noexcept;
+    void RunChecks() noexcept;
 
     Instance& instance_;
     Alsa::CardIdentity identity_;
     std::unique_ptr<Alsa::Card> card_;
     std::vector<pollfd> fds_;
     std::vector<std::unique_ptr<Event::FdWatch>> watches_;
+    /* Scheduled after the flush that HandleEvents() scheduled: runs after it. */
+    Event::Deferred checks_;
     bool ready_ = false;
 };
 

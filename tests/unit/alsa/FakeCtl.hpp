@@ -3,8 +3,8 @@
 
 /*
  * An in-process ALSA ctl built with alsa-lib's external ctl plugin API, so that the
- * real snd_hctl code paths (load, callbacks, handle_events, read/write/TLV) run
- * without a sound card. Element numids are positions + 1, as control_ext.c assigns
+ * real snd_ctl code paths (list, info, events, read/write/TLV) run without a sound
+ * card. Element numids are positions + 1, as control_ext.c assigns
  * them, so elements are only ever appended or removed from the end.
  */
 
@@ -75,11 +75,12 @@ public:
     bool subscribed = false;
     bool closed = true;
     int read_event_error = 0;  // returned once by the next read_event
-    /* Runs when events get subscribed, i.e. at the end of snd_hctl_load(). */
+    /* Runs when events get subscribed (before the card lists its elements). */
     std::function<void(FakeCtl&)> on_subscribe;
     int write_result = 0;
     std::vector<long> last_write;
     std::vector<unsigned char> last_write_bytes;
+    unsigned tlv_reads = 0;
 
 private:
     static FakeCtl& Self(snd_ctl_ext_t* ext) { return *static_cast<FakeCtl*>(ext->private_data); }
@@ -189,7 +190,9 @@ private:
     }
     static int OnTlv(snd_ctl_ext_t* ext, snd_ctl_ext_key_t key, int op_flag, unsigned, unsigned* tlv,
                      unsigned tlv_size) {
-        const Elem* e = Self(ext).Get(key);
+        auto& self = Self(ext);
+        const Elem* e = self.Get(key);
+        ++self.tlv_reads;
         if (op_flag != 0 || e->tlv.empty()) return -ENXIO;
         if (tlv_size < e->tlv.size() * sizeof(unsigned)) return -ENOMEM;
         std::copy(e->tlv.begin(), e->tlv.end(), tlv);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "alsa/HctlElem.hpp"
+#include "alsa/CtlElem.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -74,17 +74,19 @@ Access ToAccess(const snd_ctl_elem_info_t* info) noexcept {
 
 }  // namespace
 
-int ReadElemAccess(snd_hctl_elem_t* elem, Access& access) {
+int ReadElemAccess(ElemRef elem, Access& access) {
     ElemInfo holder;
-    if (const int err = snd_hctl_elem_info(elem, holder.get()); err < 0) return err;
+    snd_ctl_elem_info_set_id(holder.get(), elem.id);
+    if (const int err = snd_ctl_elem_info(elem.ctl, holder.get()); err < 0) return err;
     access = ToAccess(holder.get());
     return 0;
 }
 
-int ReadElemInfo(snd_hctl_elem_t* elem, ControlInfo& out) {
+int ReadElemInfo(ElemRef elem, ControlInfo& out) {
     ElemInfo holder;
     snd_ctl_elem_info_t* info = holder.get();
-    if (const int err = snd_hctl_elem_info(elem, info); err < 0) return err;
+    snd_ctl_elem_info_set_id(info, elem.id);
+    if (const int err = snd_ctl_elem_info(elem.ctl, info); err < 0) return err;
 
     out = ControlInfo{};
     out.id.numid = snd_ctl_elem_info_get_numid(info);
@@ -115,7 +117,7 @@ int ReadElemInfo(snd_hctl_elem_t* elem, ControlInfo& out) {
             out.items.reserve(items);
             for (unsigned i = 0; i < items; ++i) {
                 snd_ctl_elem_info_set_item(info, i);
-                if (const int err = snd_hctl_elem_info(elem, info); err < 0) return err;
+                if (const int err = snd_ctl_elem_info(elem.ctl, info); err < 0) return err;
                 out.items.emplace_back(snd_ctl_elem_info_get_item_name(info));
             }
             break;
@@ -128,15 +130,15 @@ int ReadElemInfo(snd_hctl_elem_t* elem, ControlInfo& out) {
     return 0;
 }
 
-std::vector<uint32_t> ReadElemTlv(snd_hctl_elem_t* elem) {
+std::vector<uint32_t> ReadElemTlv(ElemRef elem) {
     std::vector<unsigned> buffer(TLV_BUFFER_WORDS);
     const auto bytes = static_cast<unsigned>(buffer.size() * sizeof(unsigned));
-    if (snd_hctl_elem_tlv_read(elem, buffer.data(), bytes) < 0) return {};
+    if (snd_ctl_elem_tlv_read(elem.ctl, elem.id, buffer.data(), bytes) < 0) return {};
     const size_t words = std::min<size_t>(buffer.size(), 2 + (size_t{buffer[1]} + 3) / 4);
     return {buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(words)};
 }
 
-std::vector<uint32_t> ReadElemDbTlv(snd_hctl_elem_t* elem) {
+std::vector<uint32_t> ReadElemDbTlv(ElemRef elem) {
     /* A TLV that cannot be read, or is not dB (e.g. fcp-server's socket path), is
      * simply no dB information. */
     const auto tlv = ReadElemTlv(elem);
@@ -144,10 +146,11 @@ std::vector<uint32_t> ReadElemDbTlv(snd_hctl_elem_t* elem) {
     return {db.begin(), db.end()};
 }
 
-int ReadElemValue(snd_hctl_elem_t* elem, const ControlInfo& info, Value& out) {
+int ReadElemValue(ElemRef elem, const ControlInfo& info, Value& out) {
     ElemValue holder;
     snd_ctl_elem_value_t* v = holder.get();
-    if (const int err = snd_hctl_elem_read(elem, v); err < 0) return err;
+    snd_ctl_elem_value_set_id(v, elem.id);
+    if (const int err = snd_ctl_elem_read(elem.ctl, v); err < 0) return err;
 
     out = Value{};
     const unsigned channels = Channels(info);
@@ -182,9 +185,10 @@ int ReadElemValue(snd_hctl_elem_t* elem, const ControlInfo& info, Value& out) {
     return 0;
 }
 
-void WriteElemValue(snd_hctl_elem_t* elem, const ControlInfo& info, const Value& value) {
-    const std::string what = "snd_hctl_elem_write " + info.id.name;
+void WriteElemValue(ElemRef elem, const ControlInfo& info, const Value& value) {
+    const std::string what = "snd_ctl_elem_write " + info.id.name;
     ElemValue v;
+    snd_ctl_elem_value_set_id(v.get(), elem.id);
 
     /* Every channel is set: a channel left out would be written as 0. */
     switch (info.type) {
@@ -224,7 +228,7 @@ void WriteElemValue(snd_hctl_elem_t* elem, const ControlInfo& info, const Value&
             throw Error(-EINVAL, what + ": element has no value");
     }
 
-    if (const int err = snd_hctl_elem_write(elem, v.get()); err < 0) throw Error(err, what);
+    if (const int err = snd_ctl_elem_write(elem.ctl, v.get()); err < 0) throw Error(err, what);
 }
 
 }  // namespace Alsa

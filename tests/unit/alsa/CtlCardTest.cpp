@@ -8,7 +8,7 @@
 
 #include "FakeCtl.hpp"
 #include "alsa/Card.hpp"
-#include "alsa/HctlCard.hpp"
+#include "alsa/CtlCard.hpp"
 #include "alsa/Tlv.hpp"
 
 using namespace Alsa;
@@ -96,10 +96,10 @@ bool Handle(Card& card, short revents = POLLIN) {
 }  // namespace
 
 TEST_CASE("Alsa::Error carries the negative errno and says what failed") {
-    const Error error(-ENODEV, "snd_hctl_elem_read Line 01 Volume");
+    const Error error(-ENODEV, "snd_ctl_elem_read Line 01 Volume");
     CHECK(error.err == -ENODEV);
     CHECK(error.GetErrno() == ENODEV);
-    CHECK(std::string(error.what()) == "snd_hctl_elem_read Line 01 Volume: No such device");
+    CHECK(std::string(error.what()) == "snd_ctl_elem_read Line 01 Volume: No such device");
 }
 
 TEST_CASE("OpenCard throws Alsa::Error for a card that does not exist") {
@@ -116,7 +116,7 @@ TEST_CASE("OpenCard throws Alsa::Error for a card that does not exist") {
     }
 }
 
-TEST_CASE("HctlCard loads every element with info, dB TLV and value") {
+TEST_CASE("CtlCard loads every element with info, dB TLV and value") {
     FakeCtl fake;
     Populate(fake);
     RecordingListener listener;
@@ -164,34 +164,40 @@ TEST_CASE("HctlCard loads every element with info, dB TLV and value") {
 
     card.reset();
     CHECK(fake.closed);
-    CHECK(listener.events.empty());  // closing fires REMOVE on every element: not reported
+    CHECK(listener.events.empty());  // closing is not a removal to report
 }
 
-TEST_CASE("HctlCard reloads when elements appear while it loads") {
-    /* An element added between snd_hctl_load()'s list and its subscription gets no
-     * ADD event; the card must notice and load again. */
+TEST_CASE("CtlCard misses no element created while it loads") {
+    /* The card subscribes before it lists: an element created meanwhile is listed, or
+     * announced by ADD, or both; each is reported once at most. */
     FakeCtl fake;
     Populate(fake);
-    int loads = 0;
+    FakeCtl::Elem late;
+    late.name = "Created By fcp-server";
+    late.max = 10;
+    late.values = {3};
+    bool announce = false;
     fake.on_subscribe = [&](FakeCtl& f) {
-        if (++loads > 1) return;
-        FakeCtl::Elem late;
-        late.name = "Created By fcp-server";
-        late.max = 10;
-        late.values = {3};
-        f.Add(late);
+        const unsigned numid = f.Add(late);
+        if (announce) f.Push(numid, SND_CTL_EVENT_MASK_ADD);
     };
     RecordingListener listener;
+
+    SUBCASE("listed") {}
+    SUBCASE("listed and announced") { announce = true; }
+
     auto card = OpenCard(fake.Open(), listener);
-    CHECK(loads == 2);
-    const auto controls = card->GetControls();
+    auto controls = card->GetControls();
     REQUIRE(controls.size() == 6);
     CHECK(controls[5].info.id.name == "Created By fcp-server");
     CHECK(controls[5].value.numbers == std::vector<int64_t>{3});
+    CHECK(Handle(*card, announce ? POLLIN : 0));
     CHECK(listener.events.empty());
+    CHECK(card->GetControls().size() == 6);
+    CHECK(fake.events.empty());
 }
 
-TEST_CASE("HctlCard reports events") {
+TEST_CASE("CtlCard reports events") {
     FakeCtl fake;
     Populate(fake);
     RecordingListener listener;
@@ -224,33 +230,92 @@ TEST_CASE("HctlCard reports events") {
         CHECK(listener.events[0].value.numbers == std::vector<int64_t>{0});
         CHECK(card->GetControls()[1].info.access.inactive);
     }
-    SUBCASE("a changed dB TLV is noticed with the next VALUE") {
+    SUBCASE("a changed dB TLV is noticed with its TLV event, alone or merged with VALUE") {
         const std::vector<unsigned> tlv{TLV_DB_SCALE, 8, static_cast<unsigned>(-6350), 50};
         fake.At(1).tlv = tlv;
-        fake.Push(1, SND_CTL_EVENT_MASK_VALUE);
+        fake.Push(1, SND_CTL_EVENT_MASK_TLV);
         CHECK(Handle(*card));
         REQUIRE(listener.events.size() == 1);
         CHECK(listener.events[0].kind == Event::INFO);
         CHECK(listener.events[0].info.db_tlv == tlv);
-    }
-    SUBCASE("a lock released without an event is noticed with the next VALUE") {
-        /* The kernel locks user elements for their creator and unlocks them silently
-         * when it closes its file; only value changes come as events. */
-        fake.At(1).access = SND_CTL_EXT_ACCESS_READWRITE | ACCESS_LOCK;
-        CHECK(card->ReadInfo(1).access.locked);
-        CHECK_FALSE(card->GetControls()[0].info.access.IsWritable());
-        fake.At(1).access = SND_CTL_EXT_ACCESS_READWRITE;
-        fake.At(1).values = {1, 2};
-        fake.Push(1, SND_CTL_EVENT_MASK_VALUE);
+
+        listener.events.clear();
+        fake.At(1).tlv = VOLUME_TLV;
+        fake.At(1).values = {5, 6};
+        fake.Push(1, SND_CTL_EVENT_MASK_TLV | SND_CTL_EVENT_MASK_VALUE);
         CHECK(Handle(*card));
         REQUIRE(listener.events.size() == 1);
         CHECK(listener.events[0].kind == Event::INFO);
-        CHECK_FALSE(listener.events[0].info.access.locked);
         CHECK(listener.events[0].info.db_tlv == VOLUME_TLV);
+        CHECK(listener.events[0].value.numbers == std::vector<int64_t>{5, 6});
+
+        listener.events.clear();
+        fake.Push(1, SND_CTL_EVENT_MASK_TLV);
+        CHECK(Handle(*card));
+        CHECK(listener.events.empty());  // same TLV: nothing to tell
+    }
+    SUBCASE("a VALUE event reads the value and the access flags, not the TLV") {
+        fake.At(1).values = {7, 8};
+        fake.tlv_reads = 0;
+        fake.Push(1, SND_CTL_EVENT_MASK_VALUE);
+        CHECK(Handle(*card));
+        REQUIRE(listener.events.size() == 1);
+        CHECK(listener.events[0].kind == Event::VALUE);
+        CHECK(fake.tlv_reads == 0);
+    }
+    SUBCASE("more events than one round takes: the rest wait for the next round") {
+        for (int i = 0; i < 100; ++i) {
+            fake.At(1).values = {i, i};
+            fake.Push(1 + static_cast<unsigned>(i % 3), SND_CTL_EVENT_MASK_VALUE);
+        }
+        CHECK(Handle(*card));
+        CHECK(listener.events.size() == 64);
+        CHECK(fake.events.size() == 36);
+        CHECK(Handle(*card));
+        CHECK(listener.events.size() == 100);
+        CHECK(fake.events.empty());
+        CHECK(listener.events.back().value.numbers == std::vector<int64_t>{99, 99});
+    }
+    SUBCASE("a lock released without an event is noticed by the checks after a VALUE") {
+        /* The kernel locks user elements for their creator and unlocks them silently
+         * when it closes its file; only value changes come as events. The value is
+         * reported first; the access check runs when the owner asks for it. */
+        fake.At(1).access = SND_CTL_EXT_ACCESS_READWRITE | ACCESS_LOCK;
+        CHECK(card->ReadInfo(1).access.locked);
+        CHECK_FALSE(card->GetControls()[0].info.access.IsWritable());
+        CHECK_FALSE(card->HasChecks());
+        fake.At(1).access = SND_CTL_EXT_ACCESS_READWRITE;
+        fake.At(1).values = {1, 2};
+        fake.Push(1, SND_CTL_EVENT_MASK_VALUE);
+        fake.Push(1, SND_CTL_EVENT_MASK_VALUE);
+        CHECK(Handle(*card));
+        REQUIRE(listener.events.size() == 2);
+        CHECK(listener.events[0].kind == Event::VALUE);
         CHECK(listener.events[0].value.numbers == std::vector<int64_t>{1, 2});
+        CHECK(card->HasChecks());
+        card->RunChecks();
+        CHECK_FALSE(card->HasChecks());
+        REQUIRE(listener.events.size() == 3);  // one check per element, not per event
+        CHECK(listener.events[2].kind == Event::INFO);
+        CHECK_FALSE(listener.events[2].info.access.locked);
+        CHECK(listener.events[2].info.db_tlv == VOLUME_TLV);
+        CHECK(listener.events[2].value.numbers == std::vector<int64_t>{1, 2});
         CHECK(card->GetControls()[0].info.access.IsWritable());
+
+        listener.events.clear();
+        fake.Push(1, SND_CTL_EVENT_MASK_VALUE);
+        CHECK(Handle(*card));
+        card->RunChecks();
+        REQUIRE(listener.events.size() == 1);  // access unchanged: nothing more
+        CHECK(listener.events[0].kind == Event::VALUE);
+    }
+    SUBCASE("an INFO event that changes nothing is not reported") {
+        fake.Push(2, SND_CTL_EVENT_MASK_INFO);
+        CHECK(Handle(*card));
+        CHECK(listener.events.empty());
     }
     SUBCASE("several events in one go") {
+        fake.At(2).access = SND_CTL_EXT_ACCESS_READ;
         fake.Push(1, SND_CTL_EVENT_MASK_VALUE);
         fake.Push(3, SND_CTL_EVENT_MASK_VALUE);
         fake.Push(2, SND_CTL_EVENT_MASK_INFO);
@@ -319,7 +384,7 @@ TEST_CASE("HctlCard reports events") {
     card.reset();
 }
 
-TEST_CASE("HctlCard reads and writes every channel") {
+TEST_CASE("CtlCard reads and writes every channel") {
     FakeCtl fake;
     Populate(fake);
     RecordingListener listener;

@@ -2,7 +2,7 @@
 #pragma once
 
 /*
- * The snd_hctl backend behind Alsa::OpenCard(), for callers that already hold a ctl
+ * The snd_ctl backend behind Alsa::OpenCard(), for callers that already hold a ctl
  * handle: tests drive it through alsa-lib's external ctl plugin API
  * (snd_ctl_ext_create), which needs no sound card.
  */
