@@ -66,6 +66,7 @@ else
 fi
 check "Type=notify: STATUS=1 device online, 0 clients" wait_until 10 status_is "1 device online, 0 clients"
 check "scarlettd-device.target active" is_active scarlettd-device.target
+us status --no-pager scarlettd.service 2>&1 | grep -E '^ +(Active|Status|Main PID):'
 info=$(rpc daemon.info)
 echo "daemon.info: $info"
 check "daemon.info over the adopted socket" [ "$(echo "$info" | jq -r .result.devices)" = 1 ]
@@ -87,6 +88,8 @@ journalctl -q -o verbose _SYSTEMD_USER_UNIT=scarlettd.service SCARLETTD_DEVICE=c
 	grep -E '^ +(PRIORITY|MESSAGE|SCARLETTD_DEVICE|CODE_FILE|CODE_LINE)=' | head -10
 check "journal: the alsa-restore warning at PRIORITY=4" \
 	sh -c "journalctl -q -o cat _SYSTEMD_USER_UNIT=scarlettd.service SCARLETTD_DEVICE=card-Dummy PRIORITY=4 | grep -q alsa-utils"
+journalctl -q -o json _SYSTEMD_USER_UNIT=scarlettd.service SCARLETTD_DEVICE=card-Dummy PRIORITY=4 | head -1 |
+	jq -c '{PRIORITY, SCARLETTD_DEVICE, CODE_FILE, CODE_LINE, CODE_FUNC, SYSLOG_IDENTIFIER, _SYSTEMD_USER_UNIT}'
 
 # 5. Hardening is in force (and the daemon works under it).
 pid=$(prop scarlettd.service MainPID)
@@ -104,6 +107,18 @@ us kill -s KILL scarlettd.service
 reply=$(rpc devices.list)
 check "connection during the restart answered" [ "$(echo "$reply" | jq -r '.result.devices | length')" = 1 ]
 check "restarted once" wait_until 10 sh -c "[ \"\$(runuser -u scd -- env XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR systemctl --user show --value -p NRestarts scarlettd.service)\" = 1 ]"
+
+# 7b. Hung loop: SIGSTOP stops the pings; after WatchdogSec systemd aborts the daemon
+# (SIGABRT, followed by SIGCONT) and Restart=on-failure starts a new one.
+pid=$(prop scarlettd.service MainPID)
+kill -s STOP "$pid"
+check "watchdog: stopped daemon restarted" wait_until 30 sh -c \
+	"[ \"\$(runuser -u scd -- env XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR systemctl --user show --value -p NRestarts scarlettd.service)\" = 2 ]"
+check "watchdog: a new process" wait_until 10 sh -c \
+	"p=\$(runuser -u scd -- env XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR systemctl --user show --value -p MainPID scarlettd.service); [ \"\$p\" != 0 ] && [ \"\$p\" != $pid ]"
+check "watchdog: the result says so" sh -c "journalctl -q -o cat _UID=$uid | grep -q 'Watchdog timeout'"
+reply=$(rpc devices.list)
+check "watchdog: answering again" [ "$(echo "$reply" | jq -r '.result.devices | length')" = 1 ]
 
 # 8. Stopped: the socket starts it again on the first connection.
 us stop scarlettd.service
