@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -184,6 +185,10 @@ private:
 
     /* Notify.cpp: subscriptions and coalesced notifications */
     void OnCacheChange(const Core::Change& change);
+    /** Marks @p sub with the changes of this round it has not seen. */
+    void CatchUp(Core::Subscription& sub);
+    /** For a new subscription: the changes logged so far are not its business. */
+    uint64_t LogPosition() const noexcept { return round_start_ + round_.size(); }
     void Flush() noexcept;
     void FlushConnection(Ipc::Connection& connection);
     void EncodeSubscription(Ipc::Connection& connection, Core::Subscription& sub, bool with_id);
@@ -223,6 +228,21 @@ private:
     Event::Deferred reap_;
 
     Event::Deferred flush_;
+    /* This round's changes, marked into each subscription at the flush (or when its
+     * connection drains) rather than as they come: a change costs O(1), not
+     * O(subscriptions), and repeats of a value change cost nothing (bench/: marking
+     * 1000 subscriptions per change dominated fan-out). Devices are never forgotten by
+     * the cache, so the pointers stay valid; control ids are copies (a control may be
+     * removed in the same round). */
+    struct LoggedChange {
+        Core::Change::Kind kind;
+        const Core::Device* device;
+        std::optional<Alsa::ControlId> control;
+    };
+    std::vector<LoggedChange> round_;
+    uint64_t round_start_ = 0;  // changes logged before this round
+    /* Value/info changes in round_ since its last structural or device change. */
+    std::set<std::tuple<const Core::Device*, unsigned, Core::Change::Kind>> round_seen_;
     /* Flush(): encoded controls.changed arrays by device and pending set, shared. */
     std::map<std::string, std::string> encoded_;
     bool sharing_ = false;

@@ -17,6 +17,7 @@ void Instance::OnConnect(Ipc::Connection& connection) noexcept {
         auto sub = std::make_unique<Core::Subscription>(0, std::nullopt,
                                                         std::vector<std::string>{}, Core::TOPIC_ALL);
         for (const auto& [id, device] : cache_.GetDevices()) sub->SetAnnounced(id, device.online);
+        sub->SetMarkedUpTo(LogPosition());
         /* protocol-v1 §2: params as in subscribe's result, all topics, all devices. */
         Json params = {{"seq", cache_.GetSeq()}, {"snapshot", Snapshot(*sub)}};
         connection.Send({{"jsonrpc", "2.0"}, {"method", "snapshot"}, {"params", std::move(params)}});
@@ -48,11 +49,27 @@ void Instance::OnDrained(Ipc::Connection& connection) noexcept {
 }
 
 void Instance::OnCacheChange(const Core::Change& change) {
-    server_.ForEach([&](Ipc::Connection& connection) {
-        if (ClientState* state = ClientState::Of(connection))
-            for (auto& sub : state->subscriptions) sub->Mark(change);
-    });
+    using Kind = Core::Change::Kind;
     flush_.Schedule();
+    if (change.kind == Kind::Value || change.kind == Kind::Info) {
+        /* Marking is idempotent for these: a repeat since the last structural change
+         * adds nothing. */
+        if (!round_seen_.emplace(&change.device, change.control->numid, change.kind).second) return;
+    } else {
+        round_seen_.clear();
+    }
+    std::optional<Alsa::ControlId> control;
+    if (change.control) control = *change.control;
+    round_.push_back({change.kind, &change.device, std::move(control)});
+}
+
+void Instance::CatchUp(Core::Subscription& sub) {
+    const uint64_t marked = sub.GetMarkedUpTo();
+    for (size_t i = marked > round_start_ ? marked - round_start_ : 0; i < round_.size(); ++i) {
+        const LoggedChange& c = round_[i];
+        sub.Mark(Core::Change{c.kind, *c.device, c.control ? &*c.control : nullptr});
+    }
+    sub.SetMarkedUpTo(LogPosition());
 }
 
 void Instance::Flush() noexcept {
@@ -68,6 +85,10 @@ void Instance::Flush() noexcept {
     }
     sharing_ = false;
     encoded_.clear();
+    /* Every subscription has caught up (FlushConnection marks before anything else). */
+    round_start_ += round_.size();
+    round_.clear();
+    round_seen_.clear();
 }
 
 const std::string& Instance::EncodeChanged(const std::string& device_id, const Core::Device& device,
@@ -103,6 +124,7 @@ void Instance::FlushConnection(Ipc::Connection& connection) {
     ClientState* state = ClientState::Of(connection);
     if (!state) return;
     const bool with_id = connection.GetKind() == Ipc::SocketKind::Control;
+    for (auto& sub : state->subscriptions) CatchUp(*sub);
     for (auto& sub : state->subscriptions) {
         /* Over the output cap: keep only the dirty set until the socket drains. */
         if (!connection.HasRoom()) return;

@@ -69,6 +69,10 @@ public:
         pending_[device].announced_online = online;
     }
 
+    /** How far into the daemon's log of changes Mark() has been called. */
+    uint64_t GetMarkedUpTo() const noexcept { return marked_up_to_; }
+    void SetMarkedUpTo(uint64_t position) noexcept { marked_up_to_ = position; }
+
     bool HasPending() const noexcept { return has_pending_; }
     std::map<std::string, PendingDevice>& GetPending() noexcept { return pending_; }
     /** Called after the pending changes were encoded. */
@@ -80,6 +84,7 @@ private:
     std::vector<std::string> globs_;
     unsigned topics_;
     bool has_pending_ = false;
+    uint64_t marked_up_to_ = 0;
     std::map<std::string, PendingDevice> pending_;
 };
 

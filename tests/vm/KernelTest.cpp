@@ -784,8 +784,9 @@ TEST_CASE("permissions: an inaccessible card costs nothing; chmod brings it onli
     CHECK_MESSAGE(armed == 0, "a timer is still armed 7 s after start");
     CHECK_MESSAGE(last_armed < 4.0, "the retry timer was still armed after its backoff");
     CHECK_MESSAGE(idle_ticks == 0, "CPU used after the retries stopped");
-    // Six retries under TCG emulation: a few ticks at most.
-    CHECK_MESSAGE(wait_ticks <= 5, "CPU used while retrying an inaccessible card");
+    // Six retries under TCG emulation take a few ticks, more on a loaded host (6 seen
+    // in CI-like runs); a retry loop that spins would take hundreds in these 7 s.
+    CHECK_MESSAGE(wait_ticks <= 30, "CPU used while retrying an inaccessible card");
 
     // No CPU ticks here: strace's attach and detach are charged to the tracee.
     auto idle = Vm::CountSyscalls(daemon.Pid(), 3);
