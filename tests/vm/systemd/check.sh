@@ -36,6 +36,8 @@ rpc() { # method: one request on control.sock, as the user
 mode_of() { stat -c %a "$1"; }
 
 echo "== systemd $(systemctl --version | head -1)"
+check "linger enabled for the test user" [ "$(loginctl show-user --value -p Linger scd 2>/dev/null)" = yes ]
+check "user manager started at boot by linger" wait_until 60 sh -c "systemctl is-active -q user@$uid.service"
 systemctl start user@$uid.service || bad "user@$uid.service starts"
 check "user manager running" wait_until 60 is_active default.target
 

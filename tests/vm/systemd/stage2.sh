@@ -25,6 +25,9 @@ deb=$(sed -n "s/^export SCARLETTD_VM_DEB='\(.*\)'$/\1/p" "$share/cmd")
 
 # A user with a uid of its own, in group audio as a headless user would be.
 useradd -m -u 1500 -G audio scd
+# Lingering (what `loginctl enable-linger scd` writes): logind starts the user's
+# manager at boot, without a login, as on a headless box.
+mkdir -p /var/lib/systemd/linger && touch /var/lib/systemd/linger/scd
 if [ -n "$deb" ]; then
 	# The package as a user installs it: its postinst enables the user units globally
 	# (deb-systemd-helper works without a running systemd). No triggers: man-db's
