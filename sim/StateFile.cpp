@@ -10,7 +10,6 @@
 #include <memory>
 #include <sstream>
 #include <tuple>
-#include <unordered_map>
 
 namespace Sim {
 
@@ -144,8 +143,6 @@ struct Node {
     std::string value;  // leaf only
     int line = 0;
     std::vector<std::unique_ptr<Node>> children;
-    /* Parsing only: children by key, once there are many (see Parser::ChildFor). */
-    std::unordered_map<std::string_view, Node*> index;
 
     const Node* Child(std::string_view name) const {
         for (const auto& child : children)
@@ -171,25 +168,14 @@ class Parser {
 
   private:
     // Keys repeat when a file uses dotted paths (value.0, value.1): merge into one node.
-    // Many children (a state's 936 controls) are looked up by index: a linear search
-    // made the parse quadratic (perf of scarlettd's startup on the plugin).
-    static constexpr size_t INDEX_FROM = 16;
     Node& ChildFor(Node& parent, const std::string& key, int line) {
-        if (parent.children.size() >= INDEX_FROM) {
-            if (parent.index.empty())
-                for (const auto& c : parent.children) parent.index.emplace(c->key, c.get());
-            if (const auto it = parent.index.find(key); it != parent.index.end()) return *it->second;
-        } else {
-            for (auto it = parent.children.rbegin(); it != parent.children.rend(); ++it)
-                if ((*it)->key == key) return **it;
-        }
+        for (auto it = parent.children.rbegin(); it != parent.children.rend(); ++it)
+            if ((*it)->key == key) return **it;
         auto child = std::make_unique<Node>();
         child->key = key;
         child->line = line;
-        Node& added = *child;
         parent.children.push_back(std::move(child));
-        if (!parent.index.empty()) parent.index.emplace(added.key, &added);
-        return added;
+        return *parent.children.back();
     }
 
     void ParseCompound(Node& node, std::string_view closing) {
@@ -237,7 +223,6 @@ class Parser {
     void ParseValue(Node& node, const Token& token) {
         if (token.kind == TokenKind::Word || token.kind == TokenKind::String) {
             node.compound = false;
-            node.index.clear();
             node.children.clear();
             node.value = token.text;
             return;
