@@ -146,7 +146,7 @@ void Instance::Run() {
 void Instance::CloseCard(const std::string& id, const char* reason) noexcept {
     auto it = cards_.find(id);
     if (it == cards_.end()) return;
-    /* Out of the epoll set now; snd_hctl_close() right after the current callback,
+    /* Out of the epoll set now; snd_ctl_close() right after the current callback,
      * which may be this card's own. */
     it->second->StopWatching();
     closed_cards_.push_back(std::move(it->second));
