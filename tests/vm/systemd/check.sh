@@ -91,7 +91,7 @@ journalctl -q -o verbose _SYSTEMD_USER_UNIT=scarlettd.service SCARLETTD_DEVICE=c
 check "journal: the alsa-restore warning at PRIORITY=4" \
 	sh -c "journalctl -q -o cat _SYSTEMD_USER_UNIT=scarlettd.service SCARLETTD_DEVICE=card-Dummy PRIORITY=4 | grep -q alsa-utils"
 journalctl -q -o json _SYSTEMD_USER_UNIT=scarlettd.service SCARLETTD_DEVICE=card-Dummy PRIORITY=4 | head -1 |
-	jq -c '{PRIORITY, SCARLETTD_DEVICE, CODE_FILE, CODE_LINE, CODE_FUNC, SYSLOG_IDENTIFIER, _SYSTEMD_USER_UNIT}'
+	jq -M -c '{PRIORITY, SCARLETTD_DEVICE, CODE_FILE, CODE_LINE, CODE_FUNC, SYSLOG_IDENTIFIER, _SYSTEMD_USER_UNIT}'
 
 # 5. Hardening is in force (and the daemon works under it).
 pid=$(prop scarlettd.service MainPID)
