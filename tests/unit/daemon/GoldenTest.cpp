@@ -74,8 +74,7 @@ TEST_CASE("the examples of docs/PROTOCOL.md replay as golden transcripts") {
     const bool print = std::getenv("SCARLETTD_GOLDEN_PRINT") != nullptr;
     for (const auto& t : transcripts) {
         CAPTURE(t.line);
-        TestData::Daemon d({{"usb-1235-8215-P9ABCDEF",
-                             std::make_shared<TestData::FakeDevice>(TestData::SmallControlSet())}});
+        TestData::Daemon d({{TestData::SMALL_ID, TestData::SmallDevice()}});
         auto c = d.Connect(t.socket.c_str());
         if (print) std::cout << "--- PROTOCOL.md:" << t.line << "\n";
         for (const auto& [sent, text] : t.steps) {

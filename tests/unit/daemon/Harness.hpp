@@ -152,4 +152,12 @@ private:
     std::thread thread_;
 };
 
+/** The id the tests give the Scarlett 18i20 Gen 3 of SmallControlSet(). */
+inline const std::string SMALL_ID = "usb-1235-8215-P9ABCDEF";
+
+/** A FakeDevice with SmallControlSet(), for Daemon's device list. */
+inline std::shared_ptr<FakeDevice> SmallDevice() {
+    return std::make_shared<FakeDevice>(SmallControlSet());
+}
+
 }  // namespace TestData

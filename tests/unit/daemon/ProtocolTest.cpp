@@ -16,7 +16,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::string DEV = "usb-1235-8215-P9ABCDEF";
+const std::string& DEV = TestData::SMALL_ID;
 
 /* protocol-v1 §4 and §5: what the contract says exists. */
 const std::set<std::string> CONTRACT_METHODS = {
@@ -128,7 +128,7 @@ TEST_CASE("meters: labels from the FCP label TLV, rate bounds, devices without m
     std::vector<uint32_t> tlv = {0x110, 8, 0, 0};
     std::memcpy(tlv.data() + 2, text, 8);
     dev->SetTlv(7, tlv);
-    Daemon d({{DEV, dev}, {"usb-1235-8210-NOMETER", std::make_shared<FakeDevice>(TestData::SmallControlSet())}});
+    Daemon d({{DEV, dev}, {"usb-1235-8210-NOMETER", TestData::SmallDevice()}});
     auto c = d.Connect();
     auto r = c.Call("meters.subscribe", {{"device", DEV}});
     REQUIRE(r.contains("result"));

@@ -21,15 +21,11 @@
 
 using nlohmann::json;
 using TestData::Daemon;
-using TestData::FakeDevice;
 
 namespace {
 
-const std::string DEV = "usb-1235-8215-P9ABCDEF";
-
-std::shared_ptr<FakeDevice> Small() {
-    return std::make_shared<FakeDevice>(TestData::SmallControlSet());
-}
+const std::string& DEV = TestData::SMALL_ID;
+const auto Small = TestData::SmallDevice;
 
 std::string TempDir() {
     char tmpl[] = "/tmp/scarlettd-service-XXXXXX";
