@@ -220,9 +220,11 @@ private:
     Event::Deferred status_;
     std::string last_status_;
     Core::StateCache cache_;
-    Ipc::Server server_;
+    /* Before server_: its destructor reports every disconnection, which re-plans meter
+     * polling (both maps); members are destroyed in reverse order. */
     std::map<std::string, std::unique_ptr<OpenCard>> cards_;  // by device id
     std::map<std::string, MeterPoll> meters_;  // by device id
+    Ipc::Server server_;
     /* Cards closed from inside their own callback, destroyed right after it. */
     std::vector<std::unique_ptr<OpenCard>> closed_cards_;
     Event::Deferred reap_;

@@ -139,3 +139,31 @@ TEST_CASE("meters: labels from the FCP label TLV, rate bounds, devices without m
     CHECK(c.Call("meters.subscribe", {{"device", "usb-1235-8210-NOMETER"}})["error"]["code"] ==
           -32003);
 }
+
+TEST_CASE("shutting down with clients that still poll meters is clean") {
+    /* The server closes its connections while the daemon is destroyed, and each close
+     * re-plans meter polling: the meter table and the cards must still exist then. */
+    auto dev = WithMeter();
+    std::vector<Cli::Client> clients;
+    {
+        Daemon d({{DEV, dev}});
+        for (int i = 0; i < 3; ++i) {
+            clients.push_back(d.Connect());
+            REQUIRE(clients.back().Call("meters.subscribe", {{"device", DEV}, {"rate_hz", 20}}).contains("result"));
+        }
+        /* Polling runs: a meters notification arrived. */
+        REQUIRE(clients.back().NextNotification(2000).has_value());
+    }
+    CHECK(dev->Reads(7) > 0);
+    /* The connections were closed by the daemon, not left hanging. */
+    for (auto& c : clients) {
+        bool eof = false;
+        try {
+            while (c.NextNotification(2000)) {
+            }
+        } catch (const std::runtime_error&) {
+            eof = true;
+        }
+        CHECK(eof);
+    }
+}
