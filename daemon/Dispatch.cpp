@@ -364,10 +364,7 @@ Json Instance::Subscribe(Ipc::Connection& connection, const Json& params) {
 
     ClientState& state = *ClientState::Of(connection);
     CheckSubscriptionLimit(state);
-    auto sub = std::make_unique<Core::Subscription>(state.next_subscription++, std::move(devices),
-                                                    globs, topics);
-    for (const auto& [id, device] : cache_.GetDevices()) sub->SetAnnounced(id, device.online);
-    sub->SetMarkedUpTo(LogPosition());
+    auto sub = NewSubscription(state.next_subscription++, std::move(devices), globs, topics);
     Json result = {{"subscription", sub->GetId()}, {"seq", cache_.GetSeq()}};
     if (params.value("snapshot", true)) result["snapshot"] = Snapshot(*sub);
     state.subscriptions.push_back(std::move(sub));

@@ -187,7 +187,9 @@ private:
     void OnCacheChange(const Core::Change& change);
     /** Marks @p sub with the changes of this round it has not seen. */
     void CatchUp(Core::Subscription& sub);
-    /** For a new subscription: the changes logged so far are not its business. */
+    /** A subscription seeded with the devices' online state, past every logged change. */
+    std::unique_ptr<Core::Subscription> NewSubscription(uint64_t id, std::optional<std::set<std::string>> devices,
+                                                        std::vector<std::string> globs, unsigned topics);
     uint64_t LogPosition() const noexcept { return round_start_ + round_.size(); }
     void Flush() noexcept;
     void FlushConnection(Ipc::Connection& connection);
@@ -245,9 +247,9 @@ private:
     uint64_t round_start_ = 0;  // changes logged before this round
     /* Value/info changes in round_ since its last structural or device change. */
     std::set<std::tuple<const Core::Device*, unsigned, Core::Change::Kind>> round_seen_;
-    /* Flush(): encoded controls.changed arrays by device and pending set, shared. */
+    /* Encoded controls.changed arrays by device and pending set, shared by the
+     * connections of one Flush() or OnDrained(); empty between them. */
     std::map<std::string, std::string> encoded_;
-    bool sharing_ = false;
     Event::Deferred rescan_;
     /* Retries a card whose node is not accessible yet (udev applies permissions after
      * the node appears); backs off and stops, so an idle daemon has no wakeups. */

@@ -14,10 +14,7 @@ void Instance::OnConnect(Ipc::Connection& connection) noexcept {
     auto state = std::make_shared<ClientState>();
     if (connection.GetKind() == Ipc::SocketKind::Events) {
         /* The events socket is one unfiltered subscription, announced by a snapshot. */
-        auto sub = std::make_unique<Core::Subscription>(0, std::nullopt,
-                                                        std::vector<std::string>{}, Core::TOPIC_ALL);
-        for (const auto& [id, device] : cache_.GetDevices()) sub->SetAnnounced(id, device.online);
-        sub->SetMarkedUpTo(LogPosition());
+        auto sub = NewSubscription(0, std::nullopt, {}, Core::TOPIC_ALL);
         /* protocol-v1 §2: params as in subscribe's result, all topics, all devices. */
         Json params = {{"seq", cache_.GetSeq()}, {"snapshot", Snapshot(*sub)}};
         connection.Send({{"jsonrpc", "2.0"}, {"method", "snapshot"}, {"params", std::move(params)}});
@@ -46,6 +43,17 @@ void Instance::OnDrained(Ipc::Connection& connection) noexcept {
     } catch (const std::exception& e) {
         Log::Error(std::string("flush: ") + e.what());
     }
+    encoded_.clear();
+}
+
+std::unique_ptr<Core::Subscription> Instance::NewSubscription(uint64_t id,
+                                                             std::optional<std::set<std::string>> devices,
+                                                             std::vector<std::string> globs, unsigned topics) {
+    auto sub = std::make_unique<Core::Subscription>(id, std::move(devices), std::move(globs), topics);
+    /* It starts from what it is shown now: the devices as they are, no earlier change. */
+    for (const auto& [device_id, device] : cache_.GetDevices()) sub->SetAnnounced(device_id, device.online);
+    sub->SetMarkedUpTo(LogPosition());
+    return sub;
 }
 
 void Instance::OnCacheChange(const Core::Change& change) {
@@ -76,14 +84,11 @@ void Instance::Flush() noexcept {
     /* The cache does not change during one flush: subscriptions with the same pending
      * controls share one encoding of them (bench/: fan-out was bound by encoding the
      * same JSON once per connection). */
-    encoded_.clear();
-    sharing_ = true;
     try {
         server_.ForEach([&](Ipc::Connection& connection) { FlushConnection(connection); });
     } catch (const std::exception& e) {
         Log::Error(std::string("flush: ") + e.what());
     }
-    sharing_ = false;
     encoded_.clear();
     /* Every subscription has caught up (FlushConnection marks before anything else). */
     round_start_ += round_.size();
@@ -93,15 +98,15 @@ void Instance::Flush() noexcept {
 
 const std::string& Instance::EncodeChanged(const std::string& device_id, const Core::Device& device,
                                            const Core::PendingDevice& pending) {
+    /* Value changes of controls also in info (sent in full) or added: not repeated. */
+    std::vector<unsigned> values;
+    for (unsigned numid : pending.values)
+        if (!pending.info.contains(numid) && !pending.added.contains(numid)) values.push_back(numid);
     std::string key = device_id;
     key += '\0';
     for (unsigned numid : pending.info) (key += std::to_string(numid)) += ',';
     key += '|';
-    for (unsigned numid : pending.values) {
-        if (pending.info.contains(numid) || pending.added.contains(numid)) continue;
-        (key += std::to_string(numid)) += ',';
-    }
-    if (!sharing_) encoded_.clear();
+    for (unsigned numid : values) (key += std::to_string(numid)) += ',';
     auto [it, inserted] = encoded_.try_emplace(std::move(key));
     if (!inserted) return it->second;
     Json changed = Json::array();
@@ -112,10 +117,8 @@ const std::string& Instance::EncodeChanged(const std::string& device_id, const C
             changed.push_back(std::move(full));
         }
     }
-    for (unsigned numid : pending.values) {
-        if (pending.info.contains(numid) || pending.added.contains(numid)) continue;
+    for (unsigned numid : values)
         if (const auto* c = device.Find(numid)) changed.push_back(Codec::ControlValueToJson(*c));
-    }
     if (!changed.empty()) it->second = Ipc::Encode(changed);
     return it->second;
 }
