@@ -83,6 +83,9 @@ private:
     /* Each returns 0, or a negative errno that ends the round (ENODEV: the card is gone). */
     int HandleEvent(const snd_ctl_event_t* event);
     int HandleAdd(ElemId id);
+    /** Info, then the value if readable (a failed value read other than ENODEV leaves it
+     * empty). @return 0, the info read's error, or -ENODEV. */
+    int ReadNew(ElemRef elem, Control& control);
     int HandleChange(Entry& entry, unsigned mask);
     void HandleRemove(unsigned numid) noexcept;
     /** Re-reads what changes without an event into @p info. @return true if it changed. */
@@ -131,7 +134,6 @@ CtlCard::CtlCard(snd_ctl_t* ctl, CardListener& listener)
 }
 
 CtlCard::~CtlCard() {
-    entries_.clear();
     snd_ctl_close(ctl_);
 }
 
@@ -191,12 +193,11 @@ bool CtlCard::HandleEvents(std::span<pollfd> fds) {
 
 int CtlCard::ReadEvents(size_t& count) {
     count = 0;
-    const size_t size = snd_ctl_event_sizeof();
-    auto* bytes = reinterpret_cast<unsigned char*>(buffer_.data());
     if (hw_fd_ >= 0) {
         /* snd_ctl_event_t is the kernel's struct snd_ctl_event: alsa-lib's hw plugin
          * read()s it straight from this fd, one per call. */
-        const ssize_t got = read(hw_fd_, bytes, MAX_EVENTS_PER_ROUND * size);
+        const size_t size = snd_ctl_event_sizeof();
+        const ssize_t got = read(hw_fd_, EventAt(0), MAX_EVENTS_PER_ROUND * size);
         if (got < 0) return errno == EAGAIN || errno == EINTR ? 0 : -errno;
         count = static_cast<size_t>(got) / size;
         return 0;
@@ -235,12 +236,17 @@ int CtlCard::HandleEvent(const snd_ctl_event_t* event) {
     return HandleChange(it->second, (mask & SND_CTL_EVENT_MASK_ADD) != 0 ? SND_CTL_EVENT_MASK_INFO : mask);
 }
 
+int CtlCard::ReadNew(ElemRef elem, Control& control) {
+    if (const int err = ReadElemInfo(elem, control.info); err < 0) return err;
+    if (control.info.access.read) {
+        if (const int err = ReadElemValue(elem, control.info, control.value); err == -ENODEV) return err;
+    }
+    return 0;
+}
+
 int CtlCard::HandleAdd(ElemId id) {
     Control control;
-    if (const int err = ReadElemInfo({ctl_, id.get()}, control.info); err < 0) return ReadError(err);
-    if (control.info.access.read) {
-        if (const int err = ReadElemValue({ctl_, id.get()}, control.info, control.value); err == -ENODEV) return err;
-    }
+    if (const int err = ReadNew({ctl_, id.get()}, control); err < 0) return ReadError(err);
     const unsigned numid = control.info.id.numid;
     auto [it, inserted] = entries_.insert_or_assign(numid, Entry{std::move(id), std::move(control)});
     listener_.OnControlAdded(it->second.control.info, it->second.control.value);
@@ -352,13 +358,9 @@ void CtlCard::Load() {
         ElemId id = NewId();
         snd_ctl_elem_list_get_id(list.get(), i, id.get());
         Control control;
-        if (const int err = ReadElemInfo({ctl_, id.get()}, control.info); err < 0) {
-            if (err == -ENODEV) throw Error(err, "snd_ctl_elem_info");
+        if (const int err = ReadNew({ctl_, id.get()}, control); err < 0) {
+            if (err == -ENODEV) throw Error(err, "reading " + std::string(snd_ctl_elem_id_get_name(id.get())));
             continue;  // removed meanwhile; its REMOVE event follows
-        }
-        if (control.info.access.read) {
-            if (const int err = ReadElemValue({ctl_, id.get()}, control.info, control.value); err == -ENODEV)
-                throw Error(err, "snd_ctl_elem_read");
         }
         const unsigned numid = control.info.id.numid;
         entries_.insert_or_assign(numid, Entry{std::move(id), std::move(control)});
