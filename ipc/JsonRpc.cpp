@@ -11,13 +11,16 @@ namespace {
 
 using nlohmann::json;
 
-RpcError MakeParseError(const json::parse_error& e) {
+RpcError MakeParseError(const json::exception& e) {
     /* what() is "[json.exception.parse_error.101] parse error at line 1, column 7: ...";
      * keep the part after the tag, which says where and why. */
     std::string text = e.what();
     if (const auto tag_end = text.find("] "); tag_end != std::string::npos)
         text.erase(0, tag_end + 2);
-    if (!text.empty() && text[0] == 'p') text[0] = 'P';
+    if (text.rfind("parse error", 0) == 0)
+        text[0] = 'P';
+    else
+        text = "Parse error: " + text;
     return RpcError(ErrorCode::ParseError, std::move(text));
 }
 
@@ -101,6 +104,10 @@ std::optional<std::string> ProcessMessage(std::string_view line, const CallFunct
             return !too_deep;
         });
     } catch (const json::parse_error& e) {
+        return EncodeErrorResponse(nullptr, MakeParseError(e));
+    } catch (const json::out_of_range& e) {
+        /* A number beyond a double's range (1e999): the parser throws 406, not a
+         * parse_error, but to the client it is the same malformed text. */
         return EncodeErrorResponse(nullptr, MakeParseError(e));
     }
     if (too_deep)
