@@ -11,7 +11,7 @@
  *   #!info NUMID        the device flips a control's write access
  *   #!unplug / #!replug the device goes away / comes back
  *   #!events            opens an events-socket client
- *   #!crowd             connects until the client limit rejects one, then leaves
+ *   #!crowd             fills the client limit and one more (that one is rejected), then leaves
  *   #!eof               half-closes the control client (rest of the input is dropped)
  *
  * Oracles besides the sanitizers: every line the daemon writes is a JSON-RPC 2.0
@@ -23,6 +23,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -145,6 +146,9 @@ struct Peer {
     /** The last response read, for the harness's own requests. */
     json last_response;
 
+    /** Connected, as far as the daemon is concerned. */
+    bool IsOpen() const { return fd >= 0 && !closed_by_daemon; }
+
     void Close() {
         if (fd >= 0) ::close(fd);
         fd = -1;
@@ -248,9 +252,13 @@ class Harness {
             return std::unique_ptr<Alsa::Card>(new TestData::FakeCard(device_, listener));
         };
         Log::SetMaxLevel(Log::Level::Error);
-        /* Internal errors of notifications are never answered; the log is where they show. */
+        /* Internal errors of notifications are never answered; the log is where they
+         * show. A request that fails outside any method (the daemon reserves that for
+         * allocation failures) closes the client without an answer. */
         Ipc::SetLogSink([](std::string_view line) {
             if (line.find(": method ") != std::string_view::npos) Fail("a method threw", line);
+            if (line.find("failed to process a request") != std::string_view::npos)
+                Fail("a request failed outside every method", line);
         });
         instance_ = std::make_unique<Instance>(std::move(options));
         instance_->Start();
@@ -371,22 +379,32 @@ class Harness {
         return false;
     }
 
-    /** Fills the client limit: the one over it gets one limit.exceeded line and EOF. */
+    /**
+     * Fills the client limit: exactly the one connection over it gets one
+     * limit.exceeded line and EOF. The harness's own clients count against the limit
+     * unless the daemon already closed them (after an oversized line, say).
+     */
     void Crowd() {
-        std::vector<Peer> crowd(MAX_CLIENTS);
+        const size_t held = static_cast<size_t>(control_.IsOpen()) + static_cast<size_t>(events_.IsOpen());
+        std::vector<Peer> crowd(MAX_CLIENTS - std::min(held, MAX_CLIENTS) + 1);
         for (auto& peer : crowd) {
             peer.fd = Connect("control.sock");
             Pump();
             peer.Drain();
         }
-        size_t rejected = 0;
-        for (auto& peer : crowd) {
+        for (size_t i = 0; i < crowd.size(); ++i) {
             Pump();
-            peer.Drain();
-            if (peer.closed_by_daemon) ++rejected;
-            peer.Close();
+            crowd[i].Drain();
+            const bool last = i + 1 == crowd.size();
+            if (crowd[i].closed_by_daemon != last)
+                Fail(last ? "no connection was rejected over the client limit"
+                          : "a connection within the client limit was rejected",
+                     "held " + std::to_string(held) + ", crowd " + std::to_string(crowd.size()));
+            if (last && crowd[i].last_response.value("error", json::object()).value("data", json::object()).value(
+                            "code", json()) != "limit.exceeded")
+                Fail("the rejected connection got no limit.exceeded line", crowd[i].last_response.dump());
         }
-        if (rejected == 0) Fail("no connection was rejected over the client limit", "");
+        for (auto& peer : crowd) peer.Close();
         Pump();
     }
 
