@@ -29,8 +29,9 @@ Options:
   -c, --card NAME        also serve the ALSA ctl NAME (hw:0, hw:CARD=USB, or a
                          plugin name); repeatable
   -a, --all-cards        serve every sound card, Focusrite or not
-  -s, --socket-dir DIR   put control.sock and events.sock in DIR
-                         (default: $XDG_RUNTIME_DIR/scarlettd)
+  -s, --socket-dir DIR   put control.sock and events.sock in DIR (default:
+                         $SCARLETTD_SOCKET_DIR, else $XDG_RUNTIME_DIR/scarlettd,
+                         the places scarlettctl looks)
   -S, --simulate MODEL   also serve a virtual MODEL (see --list-models),
                          started with scarlett-sim(1) unless one runs; repeatable
       --list-models      list the models --simulate knows and exit
@@ -130,6 +131,11 @@ Options ParseArgs(int argc, char** argv, std::vector<std::string>& simulate) {
         }
     }
     if (optind < argc) UsageError(std::string("unexpected argument '") + argv[optind] + "'");
+    /* The clients' variable: a daemon and its clients started with the same
+     * environment meet without --socket-dir. */
+    if (!options.socket_dir)
+        if (const char* env = std::getenv("SCARLETTD_SOCKET_DIR"); env != nullptr && *env != '\0')
+            options.socket_dir = env;
     Log::SetMaxLevel(verbosity < 0    ? Log::Level::Error
                      : verbosity == 0 ? Log::Level::Notice
                      : verbosity == 1 ? Log::Level::Info

@@ -35,8 +35,9 @@ std::string ChooseDir(std::optional<std::string> override) {
     if (runtime_dir == nullptr || *runtime_dir == '\0')
         throw std::runtime_error(
             "XDG_RUNTIME_DIR is not set, so there is no private place for the sockets; "
-            "log in through a session that sets it (systemd --user does) or pass "
-            "--socket-dir DIR (scarlettd never falls back to /tmp)");
+            "log in through a session that sets it (systemd --user does), or pass "
+            "--socket-dir DIR or set SCARLETTD_SOCKET_DIR=DIR for the daemon and its "
+            "clients (scarlettd never falls back to /tmp)");
     /* The XDG Base Directory specification says to ignore relative paths. */
     if (runtime_dir[0] != '/')
         throw std::runtime_error(std::string("XDG_RUNTIME_DIR is not an absolute path: ") +
