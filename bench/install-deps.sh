@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Debian 12 packages the benchmarks need beyond scripts/install-deps.sh (which
+# Debian 12 packages the full benchmark run needs beyond scripts/install-deps.sh --test (which
 # bench/run.sh does not repeat): idempotent, called by bench/run.sh.
 #   linux-perf   perf stat -e raw_syscalls:sys_enter: exact syscall counts in the VM
 #                without slowing the process down (strace stops it at every call)

@@ -50,8 +50,12 @@ else
 	idle_s=60 per_change=200 latency_n=2000 poller_n=100
 fi
 
-# perf and gnuplot (bench/install-deps.sh); without them the counts fall back to strace
-"$here/install-deps.sh" || echo "bench: could not install linux-perf/gnuplot-nox; continuing" >&2
+# perf and gnuplot (bench/install-deps.sh); without perf the counts fall back to
+# strace. The smoke run draws no figure: it uses what scripts/install-deps.sh --test
+# installed (linux-perf among it).
+if [ $smoke = 0 ]; then
+	"$here/install-deps.sh" || echo "bench: could not install linux-perf/gnuplot-nox; continuing" >&2
+fi
 echo "bench: building in $build" >&2
 [ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j2 --target scarlettd scarlett-sim scarlett_sim_plugin scarlett-load-state \

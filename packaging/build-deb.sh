@@ -8,7 +8,7 @@
 # its debian/, and the binary package is built there with dpkg-buildpackage -us -uc -b.
 # OUTDIR receives scarlettd_VERSION_ARCH.deb, its -dbgsym .deb, .buildinfo and
 # .changes. Uncommitted changes are not built: commit first, or pass
-# REF=$(git stash create). Build dependencies: scripts/install-deps.sh.
+# REF=$(git stash create). Build dependencies: scripts/install-deps.sh --test.
 # DEB_BUILD_OPTIONS is honoured; parallel=$(nproc) is added unless it says parallel=.
 set -eu
 

@@ -6,9 +6,24 @@
 # another, "none" none). Extra arguments go to scarlettd.
 set -eu
 cd "$(dirname "$0")/.."
+
+# Before minutes of installing and building: the daemon needs a private directory
+# for its sockets, and scarlettctl must find the same one.
+if [ -z "${SCARLETTD_SOCKET_DIR:-}" ] && [ -z "${XDG_RUNTIME_DIR:-}" ]; then
+	cat >&2 <<HINT
+scarlettd: XDG_RUNTIME_DIR is not set (a root shell, ssh without a login session, a
+container?), so there is no private directory for the daemon's sockets. Either
+  export XDG_RUNTIME_DIR=/run/user/\$(id -u); mkdir -p -m 0700 "\$XDG_RUNTIME_DIR"
+or choose one for scarlettd and scarlettctl alone:
+  export SCARLETTD_SOCKET_DIR=\$HOME/.scarlettd
+then run $0 again, and use the same setting in the terminal where you try scarlettctl.
+HINT
+	exit 1
+fi
+
 ./scripts/install-deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-# Only what runs: the test suite is scripts/test.sh's job.
+# Only what runs: the test suite (and doctest) is scripts/test.sh's job.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSCARLETTD_BUILD_TESTS=OFF >/dev/null
 cmake --build build -j"$(nproc)" --target scarlettd scarlettctl scarlett-sim scarlett_sim_plugin
 
 has_focusrite() {
@@ -21,15 +36,20 @@ if [ -z "$model" ]; then
 	if has_focusrite; then model=none; else model=scarlett-gen3-18i20; fi
 fi
 
+# What the other terminal needs to find this daemon's sockets, when it is not the default.
+same_env=""
+[ -n "${SCARLETTD_SOCKET_DIR:-}" ] && same_env="export SCARLETTD_SOCKET_DIR=$SCARLETTD_SOCKET_DIR; "
+
 if [ "$model" = none ]; then
-	echo "scarlettd: built. Starting it; try './build/cli/scarlettctl devices' in another terminal." >&2
+	echo "scarlettd: built. Starting it; try '${same_env}./build/cli/scarlettctl devices' in another terminal." >&2
 	exec ./build/daemon/scarlettd -v "$@"
 fi
 
 conf="/usr/share/alsa/alsa.conf:$PWD/build/sim/plugin/scarlett-sim.conf"
 cat >&2 <<HINT
 scarlettd: built. No Focusrite hardware here, so it serves a simulated $model.
-In another terminal, try:
+In another terminal, try:${same_env:+
+  $same_env}
   ./build/cli/scarlettctl devices                 # the virtual device (and any real one)
   ./build/cli/scarlettctl watch                   # every change, as it happens
   ./build/cli/scarlettctl meters                  # live level meters

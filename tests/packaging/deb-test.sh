@@ -13,7 +13,7 @@ out=$2
 skip() { echo "package_deb: SKIPPED: $*"; exit 77; }
 git -C "$src" rev-parse --verify -q HEAD >/dev/null 2>&1 || skip "$src is not a git checkout"
 for tool in dpkg-buildpackage dh lintian; do
-	command -v $tool >/dev/null 2>&1 || skip "$tool not installed (scripts/install-deps.sh)"
+	command -v $tool >/dev/null 2>&1 || skip "$tool not installed (scripts/install-deps.sh --test)"
 done
 
 rm -rf "$out"

@@ -11,7 +11,7 @@ src=$1
 out=$2
 skip() { echo "package_rpm: SKIPPED: $*"; exit 77; }
 git -C "$src" rev-parse --verify -q HEAD >/dev/null 2>&1 || skip "$src is not a git checkout"
-command -v rpmbuild >/dev/null 2>&1 || skip "rpmbuild not installed (scripts/install-deps.sh)"
+command -v rpmbuild >/dev/null 2>&1 || skip "rpmbuild not installed (scripts/install-deps.sh --test)"
 
 rm -rf "$out"
 start=$(date +%s)

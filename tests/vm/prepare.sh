@@ -12,7 +12,7 @@ say() { echo "prepare: $*" >&2; }
 die() { echo "prepare: error: $*" >&2; exit 1; }
 
 for tool in apt-cache apt-get dpkg depmod cpio gzip; do
-	command -v "$tool" >/dev/null 2>&1 || die "$tool not found (run scripts/install-deps.sh)"
+	command -v "$tool" >/dev/null 2>&1 || die "$tool not found (run scripts/install-deps.sh --test)"
 done
 busybox=""
 for candidate in /bin/busybox /usr/bin/busybox; do

@@ -13,7 +13,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 [ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: systemd-test.sh BUILD_DIR [DEB]" >&2; exit 2; }
 if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
-	echo "vm_systemd: SKIPPED: qemu-system-x86_64 not installed (scripts/install-deps.sh)"
+	echo "vm_systemd: SKIPPED: qemu-system-x86_64 not installed (scripts/install-deps.sh --test)"
 	exit 77
 fi
 [ -x "$1/daemon/scarlettd" ] || { echo "vm_systemd: $1/daemon/scarlettd is missing: build first" >&2; exit 1; }

@@ -8,7 +8,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 [ $# -ge 1 ] || { echo "usage: vm-test.sh TEST_KERNEL [BINARY...]" >&2; exit 2; }
 if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
-	echo "vm_kernel: SKIPPED: qemu-system-x86_64 not installed (scripts/install-deps.sh)"
+	echo "vm_kernel: SKIPPED: qemu-system-x86_64 not installed (scripts/install-deps.sh --test)"
 	exit 77
 fi
 for binary in "$@"; do
