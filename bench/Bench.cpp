@@ -232,17 +232,17 @@ struct Writer {
 /** Calls @p f(numid, first value) for every control in a controls.changed line. */
 template <typename F>
 void ScanChanged(const char* b, const char* e, F&& f) {
-    static const char kNumid[] = "\"numid\":";
-    static const char kValue[] = "\"value\":[";
+    static const char NUMID[] = "\"numid\":";
+    static const char VALUE[] = "\"value\":[";
     const char* p = b;
     for (;;) {
-        p = std::search(p, e, kNumid, kNumid + sizeof(kNumid) - 1);
+        p = std::search(p, e, NUMID, NUMID + sizeof(NUMID) - 1);
         if (p == e) return;
-        p += sizeof(kNumid) - 1;
+        p += sizeof(NUMID) - 1;
         unsigned numid = static_cast<unsigned>(std::strtoul(p, nullptr, 10));
-        p = std::search(p, e, kValue, kValue + sizeof(kValue) - 1);
+        p = std::search(p, e, VALUE, VALUE + sizeof(VALUE) - 1);
         if (p == e) return;
-        p += sizeof(kValue) - 1;
+        p += sizeof(VALUE) - 1;
         f(numid, std::strtol(p, nullptr, 10));
     }
 }

@@ -159,13 +159,13 @@ bool Device::IsHw(const Line& line) const {
 /* Finds the controls by the names the drivers (and fcp-server) give them. */
 void Device::Scan() {
     auto source_of = [](std::string_view label) -> std::optional<Source> {
-        static const std::pair<const char*, const char*> kKinds[] = {
+        static const std::pair<const char*, const char*> KINDS[] = {
             {"Analogue %d", "analogue"}, {"Analog %d", "analogue"}, {"S/PDIF %d", "spdif"},
             {"SPDIF %d", "spdif"},       {"ADAT %d", "adat"},       {"PCM %d", "pcm"},
             {"Mix %c", "mix"},           {"DSP %d", "dsp"},
         };
         std::vector<unsigned> f;
-        for (const auto& [format, kind] : kKinds) {
+        for (const auto& [format, kind] : KINDS) {
             if (MatchName(label, format, f)) return Source{kind, f[0]};
         }
         return std::nullopt;
@@ -399,7 +399,7 @@ int Device::Write(std::size_t index, std::span<const long long> values,
     const long long old_value = s.values.at(0);
     std::copy(values.begin(), values.end(), s.values.begin());
     Sink sink(events);
-    sink.Add(index, kEventValue);
+    sink.Add(index, EVENT_VALUE);
     AfterWrite(index, old_value, sink);
     return 0;
 }
@@ -414,7 +414,7 @@ int Device::WriteBytes(std::size_t index, std::span<const unsigned char> bytes,
     if (std::equal(bytes.begin(), bytes.end(), s.bytes.begin())) return 0;
     std::copy(bytes.begin(), bytes.end(), s.bytes.begin());
     Sink sink(events);
-    sink.Add(index, kEventValue);
+    sink.Add(index, EVENT_VALUE);
     return 0;
 }
 
@@ -448,7 +448,7 @@ void Device::AfterWrite(std::size_t index, long long old_value, Sink& sink) {
     if (Is(speaker_, index)) AfterSpeakerChange(old_value, sink);
     if (Is(pcm_input_switch_, index)) {
         // Gen 4 Solo: the device re-routes and the driver refreshes every mux enum.
-        for (std::size_t r : routes_) sink.Add(r, kEventValue);
+        for (std::size_t r : routes_) sink.Add(r, EVENT_VALUE);
     }
     for (const auto& [number, in] : inputs_) {
         if (Is(in.phantom, index) && gen4_style_) AfterPhantomChange(sink);
@@ -463,14 +463,14 @@ void Device::SetHwMode(Line& line, bool hw, Sink& sink) {
             for (auto& v : state_[*line.volume].values) v = Value(*master_);
         }
         state_[*line.volume].writable = !hw;
-        sink.Add(*line.volume, kEventValue | kEventInfo);
+        sink.Add(*line.volume, EVENT_VALUE | EVENT_INFO);
     }
     if (line.mute) {
         if (mute_) {
             for (auto& v : state_[*line.mute].values) v = Value(*mute_);
         }
         state_[*line.mute].writable = !hw;
-        sink.Add(*line.mute, kEventValue | kEventInfo);
+        sink.Add(*line.mute, EVENT_VALUE | EVENT_INFO);
     }
 }
 
@@ -479,7 +479,7 @@ void Device::AfterMuteChange(Sink& sink) {
     for (const auto& [number, line] : lines_) {
         if (line.mute && IsHw(line)) {
             Set(*line.mute, Value(*mute_), sink);
-            sink.Add(*line.mute, kEventValue);
+            sink.Add(*line.mute, EVENT_VALUE);
         }
     }
 }
@@ -498,7 +498,7 @@ void Device::AfterSpeakerChange(long long old_value, Sink& sink) {
                 }
             }
             state_[*line.hw_switch].writable = !enabled;
-            sink.Add(*line.hw_switch, kEventInfo);
+            sink.Add(*line.hw_switch, EVENT_INFO);
         }
     }
     MonitorOtherRefresh(sink);
@@ -506,18 +506,18 @@ void Device::AfterSpeakerChange(long long old_value, Sink& sink) {
 
 /* What follows the device's "monitor other" notification after a speaker/talkback change. */
 void Device::MonitorOtherRefresh(Sink& sink) {
-    sink.Add(speaker_, kEventValue);
-    sink.Add(talkback_, kEventValue);
-    sink.Add(dim_, kEventValue);
-    sink.Add(mute_, kEventValue);
+    sink.Add(speaker_, EVENT_VALUE);
+    sink.Add(talkback_, EVENT_VALUE);
+    sink.Add(dim_, EVENT_VALUE);
+    sink.Add(mute_, EVENT_VALUE);
     for (const auto& [number, line] : lines_) {
-        if (line.mute && IsHw(line)) sink.Add(*line.mute, kEventValue);
+        if (line.mute && IsHw(line)) sink.Add(*line.mute, EVENT_VALUE);
     }
-    for (std::size_t r : routes_) sink.Add(r, kEventValue);
+    for (std::size_t r : routes_) sink.Add(r, EVENT_VALUE);
 }
 
 void Device::AfterPhantomChange(Sink& sink) {
-    for (const auto& [number, in] : inputs_) sink.Add(in.autogain, kEventInfo);
+    for (const auto& [number, in] : inputs_) sink.Add(in.autogain, EVENT_INFO);
 }
 
 void Device::StartAutogain(unsigned input, std::optional<SimClock::time_point> deadline,
@@ -533,8 +533,8 @@ void Device::StartAutogain(unsigned input, std::optional<SimClock::time_point> d
     }
     autogain_.push_back({input, deadline});
     for (const auto& [number, other] : inputs_) {
-        sink.Add(other.autogain, kEventValue);
-        sink.Add(other.status, kEventValue);
+        sink.Add(other.autogain, EVENT_VALUE);
+        sink.Add(other.status, EVENT_VALUE);
     }
     UpdateGating(sink, true);
 }
@@ -592,8 +592,8 @@ void Device::FinishAutogain(std::size_t running, bool cancelled, Sink& sink) {
     }
     if (in.autogain) Set(*in.autogain, 0, sink);
     for (const auto& [number, other] : inputs_) {
-        sink.Add(other.autogain, kEventValue);
-        sink.Add(other.status, kEventValue);
+        sink.Add(other.autogain, EVENT_VALUE);
+        sink.Add(other.status, EVENT_VALUE);
     }
     UpdateGating(sink, true);
 }
@@ -605,7 +605,7 @@ void Device::UpdateGating(Sink& sink, bool force_info) {
     gated_now_ = gate;
     for (std::size_t g : gated_) {
         state_[g].writable = !gate && block_.controls[g].HasAccess("write");
-        if (changed || force_info) sink.Add(g, kEventInfo);
+        if (changed || force_info) sink.Add(g, EVENT_INFO);
     }
 }
 
@@ -621,7 +621,7 @@ std::optional<SimClock::time_point> Device::NextDeadline() const {
 void Device::Advance(SimClock::time_point now, std::vector<DeviceEvent>& events) {
     Sink sink(events);
     for (auto& running : autogain_) {
-        if (!running.deadline) running.deadline = now + kAutogainTime;
+        if (!running.deadline) running.deadline = now + AUTOGAIN_TIME;
     }
     for (std::size_t k = 0; k < autogain_.size();) {
         if (*autogain_[k].deadline <= now) {

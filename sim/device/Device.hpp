@@ -25,12 +25,12 @@
 namespace Sim {
 
 /* The kernel's SND_CTL_EVENT_MASK_VALUE / _INFO bits. */
-inline constexpr unsigned kEventValue = 1;
-inline constexpr unsigned kEventInfo = 2;
+inline constexpr unsigned EVENT_VALUE = 1;
+inline constexpr unsigned EVENT_INFO = 2;
 
 struct DeviceEvent {
     std::size_t index;  // into Definition().controls
-    unsigned mask;      // kEventValue | kEventInfo
+    unsigned mask;      // EVENT_VALUE | EVENT_INFO
 
     bool operator==(const DeviceEvent&) const = default;
 };
@@ -102,7 +102,7 @@ class Device {
     std::optional<std::size_t> Find(std::string_view name) const;
 
     /** How long autogain runs before the gain settles. */
-    static constexpr std::chrono::seconds kAutogainTime{3};
+    static constexpr std::chrono::seconds AUTOGAIN_TIME{3};
 
   private:
     /* A line output of the scarlett2 driver ("Line 01 (Monitor L) Playback Volume", ...). */
@@ -135,7 +135,7 @@ class Device {
     bool AutogainRunning() const { return !autogain_.empty(); }
 
     /* Sets a value from the device side (no writability check); true when it changed. */
-    bool Set(std::size_t index, long long value, Sink& sink, unsigned mask = kEventValue);
+    bool Set(std::size_t index, long long value, Sink& sink, unsigned mask = EVENT_VALUE);
     void AfterWrite(std::size_t index, long long old_value, Sink& sink);
     void SetHwMode(Line& line, bool hw, Sink& sink);
     void AfterMuteChange(Sink& sink);

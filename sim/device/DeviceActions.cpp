@@ -49,7 +49,7 @@ struct InputButton {
     const char* word;
     const char* what;
 };
-constexpr InputButton kInputButtons[] = {
+constexpr InputButton INPUT_BUTTONS[] = {
     {"phantom", "48V (phantom power)"},
     {"air", "Air"},
     {"inst", "Inst (line/instrument)"},
@@ -130,13 +130,13 @@ void Device::ActKnob(std::optional<std::size_t> target, std::span<const std::str
         }
         if (!changed) return;
         // The driver's "monitor volume" notification refreshes the master and every HW line.
-        sink.Add(*master_, kEventValue);
-        sink.Add(headphone_, kEventValue);
+        sink.Add(*master_, EVENT_VALUE);
+        sink.Add(headphone_, EVENT_VALUE);
         for (const auto& [number, line] : lines_) {
-            if (line.volume && IsHw(line)) sink.Add(*line.volume, kEventValue);
+            if (line.volume && IsHw(line)) sink.Add(*line.volume, EVENT_VALUE);
         }
     } else if (Is(headphone_, *target) && changed) {
-        sink.Add(master_, kEventValue);
+        sink.Add(master_, EVENT_VALUE);
     }
 }
 
@@ -165,22 +165,22 @@ void Device::InputGroupEvents(std::string_view kind, Sink& sink) {
     for (const auto& [number, in] : inputs_) {
         if (!gen4_style_) {
             // Gen 2/3, Clarett: the "input other" notification covers all of these.
-            for (auto slot : {in.level, in.pad, in.air, in.phantom}) sink.Add(slot, kEventValue);
+            for (auto slot : {in.level, in.pad, in.air, in.phantom}) sink.Add(slot, EVENT_VALUE);
             continue;
         }
         if (kind == "phantom") {
-            sink.Add(in.phantom, kEventValue);
-            sink.Add(in.autogain, kEventInfo);
+            sink.Add(in.phantom, EVENT_VALUE);
+            sink.Add(in.autogain, EVENT_INFO);
         } else if (kind == "air") {
-            sink.Add(in.air, kEventValue);
+            sink.Add(in.air, EVENT_VALUE);
         } else if (kind == "inst") {
-            sink.Add(in.level, kEventValue);
+            sink.Add(in.level, EVENT_VALUE);
         } else if (kind == "safe") {
-            sink.Add(in.safe, kEventValue);
+            sink.Add(in.safe, EVENT_VALUE);
         } else if (kind == "mute") {
-            sink.Add(in.mute, kEventValue);
+            sink.Add(in.mute, EVENT_VALUE);
         } else if (kind == "gain") {
-            sink.Add(in.gain, kEventValue);
+            sink.Add(in.gain, EVENT_VALUE);
         }
     }
 }
@@ -206,10 +206,10 @@ void Device::ActPress(std::span<const std::string> words, Sink& sink) {
         if (!fcp_) {
             if (button == "mute") AfterMuteChange(sink);
             // The dim/mute notification refreshes both buttons and the HW lines' mutes.
-            sink.Add(dim_, kEventValue);
-            sink.Add(mute_, kEventValue);
+            sink.Add(dim_, EVENT_VALUE);
+            sink.Add(mute_, EVENT_VALUE);
             for (const auto& [number, line] : lines_) {
-                if (line.mute && IsHw(line)) sink.Add(*line.mute, kEventValue);
+                if (line.mute && IsHw(line)) sink.Add(*line.mute, EVENT_VALUE);
             }
         }
         return;
@@ -251,8 +251,8 @@ void Device::ActPress(std::span<const std::string> words, Sink& sink) {
         refuse_if_gated(*input_select_);
         toggle_or_cycle(*input_select_);
         if (!fcp_) {
-            sink.Add(*input_select_, kEventValue | kEventInfo);
-            for (const auto& [number, in] : inputs_) sink.Add(in.link, kEventValue);
+            sink.Add(*input_select_, EVENT_VALUE | EVENT_INFO);
+            for (const auto& [number, in] : inputs_) sink.Add(in.link, EVENT_VALUE);
         }
         return;
     }
@@ -261,7 +261,7 @@ void Device::ActPress(std::span<const std::string> words, Sink& sink) {
         toggle_or_cycle(*direct_monitor_);
         if (gen4_style_) {
             // Gen 4 Solo/2i2: the device rewrites the mixer for the new direct-monitor mode.
-            for (const auto& [key, gain] : mix_gains_) sink.Add(gain, kEventValue);
+            for (const auto& [key, gain] : mix_gains_) sink.Add(gain, EVENT_VALUE);
         }
         return;
     }
@@ -269,7 +269,7 @@ void Device::ActPress(std::span<const std::string> words, Sink& sink) {
         throw ActionError("use 'autogain INPUT' for the Auto button");
     }
 
-    for (const auto& b : kInputButtons) {
+    for (const auto& b : INPUT_BUTTONS) {
         if (button != b.word && !(button == "48v" && std::string_view(b.word) == "phantom"))
             continue;
         auto slot_of = [&](Input& in) -> std::optional<std::size_t>& {
@@ -367,7 +367,7 @@ void Device::ActAutogain(std::span<const std::string> words, SimClock::time_poin
     if (running != autogain_.end()) {
         throw ActionError("autogain is already running on input " + std::to_string(input));
     }
-    StartAutogain(input, now + kAutogainTime, sink);
+    StartAutogain(input, now + AUTOGAIN_TIME, sink);
 }
 
 void Device::ActGain(std::span<const std::string> words, Sink& sink) {
@@ -430,7 +430,7 @@ std::vector<std::string> Device::ActionHelp() const {
     if (input_select_) help.push_back(HelpLine("press select", "select the next input"));
     if (direct_monitor_)
         help.push_back(HelpLine("press direct", "step the Direct Monitor setting"));
-    for (const auto& b : kInputButtons) {
+    for (const auto& b : INPUT_BUTTONS) {
         std::vector<unsigned> with;
         for (const auto& [number, in] : inputs_) {
             const std::string_view w = b.word;

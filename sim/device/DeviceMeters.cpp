@@ -12,12 +12,12 @@ namespace Sim {
 
 namespace {
 
-constexpr double kSilence = -std::numeric_limits<double>::infinity();
+constexpr double SILENCE = -std::numeric_limits<double>::infinity();
 
 /* SNDRV_CTL_TLVT_* and the "mute" minimum of DB_LINEAR. */
-constexpr std::uint32_t kTlvContainer = 0, kTlvDbScale = 1, kTlvDbLinear = 2, kTlvDbMinMax = 4,
-                        kTlvDbMinMaxMute = 5;
-constexpr std::int32_t kTlvDbGainMute = -9999999;
+constexpr std::uint32_t TLV_CONTAINER = 0, TLV_DB_SCALE = 1, TLV_DB_LINEAR = 2, TLV_DB_MIN_MAX = 4,
+                        TLV_DB_MIN_MAX_MUTE = 5;
+constexpr std::int32_t TLV_DB_GAIN_MUTE = -9999999;
 
 double PowerSum(double a, double b) {
     if (std::isinf(a) && a < 0) return b;
@@ -36,30 +36,30 @@ std::optional<double> Device::Decibels(std::size_t index, long long value) const
     const double v = static_cast<double>(value);
 
     std::span<const std::uint32_t> tlv(c.tlv);
-    if (tlv.size() >= 4 && tlv[0] == kTlvContainer) tlv = tlv.subspan(2);
+    if (tlv.size() >= 4 && tlv[0] == TLV_CONTAINER) tlv = tlv.subspan(2);
     if (tlv.size() >= 4) {
         const double a = static_cast<std::int32_t>(tlv[2]) / 100.0;
         switch (tlv[0]) {
-            case kTlvDbScale: {
+            case TLV_DB_SCALE: {
                 const double step = (tlv[3] & 0xffff) / 100.0;
-                if ((tlv[3] & 0x10000) && value <= c.range->min) return kSilence;
+                if ((tlv[3] & 0x10000) && value <= c.range->min) return SILENCE;
                 return a + (v - lo) * step;
             }
-            case kTlvDbMinMax:
-            case kTlvDbMinMaxMute: {
+            case TLV_DB_MIN_MAX:
+            case TLV_DB_MIN_MAX_MUTE: {
                 const double b = static_cast<std::int32_t>(tlv[3]) / 100.0;
-                if (tlv[0] == kTlvDbMinMaxMute && value <= c.range->min) return kSilence;
+                if (tlv[0] == TLV_DB_MIN_MAX_MUTE && value <= c.range->min) return SILENCE;
                 return a + (b - a) * (v - lo) / (hi - lo);
             }
-            case kTlvDbLinear: {
+            case TLV_DB_LINEAR: {
                 // Linear in amplitude between the two ends.
                 const double b = static_cast<std::int32_t>(tlv[3]) / 100.0;
-                const double amp_lo = static_cast<std::int32_t>(tlv[2]) <= kTlvDbGainMute
+                const double amp_lo = static_cast<std::int32_t>(tlv[2]) <= TLV_DB_GAIN_MUTE
                                           ? 0.0
                                           : std::pow(10.0, a / 20.0);
                 const double amp =
                     amp_lo + (std::pow(10.0, b / 20.0) - amp_lo) * (v - lo) / (hi - lo);
-                return amp <= 0 ? kSilence : 20.0 * std::log10(amp);
+                return amp <= 0 ? SILENCE : 20.0 * std::log10(amp);
             }
             default:
                 break;
@@ -104,10 +104,10 @@ double Device::InputGainDb(unsigned input) const {
 }
 
 double Device::SourceLevel(const Source& source, int depth) const {
-    if (depth > 4) return kSilence;
+    if (depth > 4) return SILENCE;
     const auto& [kind, number] = source;
     if (kind == "mix") {
-        double level = kSilence;
+        double level = SILENCE;
         for (const auto& [key, gain] : mix_gains_) {
             if (key.first != number) continue;
             const auto route = route_by_dest_.find(Source{"mixer", key.second});
@@ -127,23 +127,23 @@ double Device::SourceLevel(const Source& source, int depth) const {
     }
     if (kind == "dsp") {
         const auto route = route_by_dest_.find(Source{"dsp", number});
-        return route == route_by_dest_.end() ? kSilence : RouteLevel(route->second, depth + 1);
+        return route == route_by_dest_.end() ? SILENCE : RouteLevel(route->second, depth + 1);
     }
     const auto signal = signals_.find(source);
-    if (signal == signals_.end()) return kSilence;
+    if (signal == signals_.end()) return SILENCE;
     if (kind != "analogue") return std::min(signal->second, 0.0);
     const auto in = inputs_.find(number);
-    if (in != inputs_.end() && in->second.mute && Value(*in->second.mute) != 0) return kSilence;
+    if (in != inputs_.end() && in->second.mute && Value(*in->second.mute) != 0) return SILENCE;
     return std::min(signal->second + InputGainDb(number), 0.0);
 }
 
 double Device::RouteLevel(std::size_t route, int depth) const {
     const auto items = route_items_.find(route);
-    if (items == route_items_.end()) return kSilence;
+    if (items == route_items_.end()) return SILENCE;
     const long long item = Value(route);
-    if (item < 0 || item >= static_cast<long long>(items->second.size())) return kSilence;
+    if (item < 0 || item >= static_cast<long long>(items->second.size())) return SILENCE;
     const Source& source = items->second[static_cast<std::size_t>(item)];
-    if (source.first == "off") return kSilence;
+    if (source.first == "off") return SILENCE;
     return SourceLevel(source, depth);
 }
 

@@ -17,17 +17,17 @@ namespace Sim {
 namespace {
 
 // alsa-lib's name for the kernel's SNDRV_CTL_TLVT_DB_MINMAX: [type, 8, min, max] in 1/100 dB.
-constexpr unsigned kTlvDbMinMax = SND_CTL_TLVT_DB_MINMAX;
+constexpr unsigned TLV_DB_MIN_MAX = SND_CTL_TLVT_DB_MINMAX;
 
 std::optional<snd_ctl_elem_iface_t> IfaceOf(const std::string& name) {
-    static const std::map<std::string, snd_ctl_elem_iface_t> kIfaces = {
+    static const std::map<std::string, snd_ctl_elem_iface_t> IFACES = {
         {"CARD", SND_CTL_ELEM_IFACE_CARD},           {"HWDEP", SND_CTL_ELEM_IFACE_HWDEP},
         {"MIXER", SND_CTL_ELEM_IFACE_MIXER},         {"PCM", SND_CTL_ELEM_IFACE_PCM},
         {"RAWMIDI", SND_CTL_ELEM_IFACE_RAWMIDI},     {"TIMER", SND_CTL_ELEM_IFACE_TIMER},
         {"SEQUENCER", SND_CTL_ELEM_IFACE_SEQUENCER},
     };
-    auto found = kIfaces.find(name);
-    if (found == kIfaces.end()) return std::nullopt;
+    auto found = IFACES.find(name);
+    if (found == IFACES.end()) return std::nullopt;
     return found->second;
 }
 
@@ -147,7 +147,7 @@ class Loader {
     static std::vector<unsigned> TlvFor(const StateControl& control) {
         if (!control.tlv.empty()) return {control.tlv.begin(), control.tlv.end()};
         if (control.dbmin && control.dbmax)
-            return {kTlvDbMinMax, 2 * sizeof(unsigned),
+            return {TLV_DB_MIN_MAX, 2 * sizeof(unsigned),
                     static_cast<unsigned>(static_cast<int>(*control.dbmin)),
                     static_cast<unsigned>(static_cast<int>(*control.dbmax))};
         return {};

@@ -12,9 +12,9 @@
 namespace Sim::ModelsDetail {
 
 /** The kernel's SNDRV_CTL_TLVT_DB_SCALE, _DB_LINEAR and _DB_MINMAX. */
-inline constexpr std::uint32_t kTlvDbScale = 1;
-inline constexpr std::uint32_t kTlvDbLinear = 2;
-inline constexpr std::uint32_t kTlvDbMinMax = 4;
+inline constexpr std::uint32_t TLV_DB_SCALE = 1;
+inline constexpr std::uint32_t TLV_DB_LINEAR = 2;
+inline constexpr std::uint32_t TLV_DB_MIN_MAX = 4;
 
 /** Appends controls in creation order, numbering them from 1. */
 class Builder {

@@ -15,12 +15,12 @@ namespace Sim::ModelsDetail {
 
 namespace {
 
-constexpr unsigned kMixes = 12;                       // "Mix A".."Mix L"
-constexpr unsigned kSpdif = 2;                        // S/PDIF in and out pairs on all three
-constexpr unsigned kCard = 0;                         // the ALSA card number fcp-server runs for
-constexpr long long kMixerMax = 32613;                // linear gain, 8192 = 0 dB, max +12 dB
-constexpr long long kTlvMute = -9999999;              // SNDRV_CTL_TLVD_DB_GAIN_MUTE
-constexpr std::uint32_t kTlvSocketPath = 0x53434b54;  // "SCKT", fcp-server's own TLV type
+constexpr unsigned MIXES = 12;                       // "Mix A".."Mix L"
+constexpr unsigned SPDIF = 2;                        // S/PDIF in and out pairs on all three
+constexpr unsigned FCP_CARD = 0;                         // the ALSA card number fcp-server runs for
+constexpr long long MIXER_MAX = 32613;                // linear gain, 8192 = 0 dB, max +12 dB
+constexpr long long TLV_MUTE = -9999999;              // SNDRV_CTL_TLVD_DB_GAIN_MUTE
+constexpr std::uint32_t TLV_SOCKET_PATH = 0x53434b54;  // "SCKT", fcp-server's own TLV type
 
 /*
  * How fcp-server ran where the reference dumps were taken. Its socket goes to
@@ -33,8 +33,8 @@ struct ServerSetup {
     bool mutes = false;  // "Line In N Mute Capture Switch" and "Line N Mute Playback Switch"
 };
 
-const ServerSetup kSystemdService{"/run/fcp-server-" + std::to_string(kCard), true};
-const ServerSetup kRootShell{"/run/user/0", false};
+const ServerSetup SYSTEMD_SERVICE{"/run/fcp-server-" + std::to_string(FCP_CARD), true};
+const ServerSetup ROOT_SHELL{"/run/user/0", false};
 
 struct Params {
     std::vector<std::string> clocks;
@@ -67,7 +67,7 @@ Params ParamsFor(const std::string& id) {
         p.mixer_inputs = 34;
         p.preamps = p.inst_inputs = 2;
         p.digital_modes = {"ADAT", "Optical S/PDIF"};
-        p.setup = kSystemdService;
+        p.setup = SYSTEMD_SERVICE;
     } else if (id == "scarlett-gen4-18i16") {
         p.clocks = {"Internal", "S/PDIF", "ADAT"};
         p.meters = 56;
@@ -81,7 +81,7 @@ Params ParamsFor(const std::string& id) {
         p.inst_inputs = 2;
         p.digital_modes = {"S/PDIF RCA", "S/PDIF Optical"};
         p.speaker_switching = true;
-        p.setup = kRootShell;
+        p.setup = ROOT_SHELL;
     } else if (id == "scarlett-gen4-18i20") {
         p.clocks = {"Internal", "S/PDIF", "ADAT Port 1", "ADAT Port 2"};
         p.meters = 79;
@@ -96,7 +96,7 @@ Params ParamsFor(const std::string& id) {
         p.digital_modes = {"S/PDIF RCA", "S/PDIF Optical", "Dual ADAT"};
         p.talkback = true;
         p.output_switch = true;
-        p.setup = kRootShell;
+        p.setup = ROOT_SHELL;
     } else {
         throw std::invalid_argument("no FCP parameters for model " + id);
     }
@@ -117,10 +117,10 @@ void Append(std::vector<std::string>& to, const std::vector<std::string>& names)
 std::vector<std::string> RoutingSources(const Params& p) {
     std::vector<std::string> sources = {"Off"};
     Append(sources, Numbered("Analogue", p.analogue_in));
-    Append(sources, Numbered("S/PDIF", kSpdif));
+    Append(sources, Numbered("S/PDIF", SPDIF));
     Append(sources, Numbered("ADAT", p.adat_in));
     Append(sources, Numbered("PCM", p.pcm_out));
-    for (unsigned mix = 0; mix < kMixes; ++mix) sources.push_back("Mix " + MixLetter(mix));
+    for (unsigned mix = 0; mix < MIXES; ++mix) sources.push_back("Mix " + MixLetter(mix));
     return sources;
 }
 
@@ -128,9 +128,9 @@ std::vector<std::string> RoutingSources(const Params& p) {
 std::vector<std::string> GroupSources(const Params& p) {
     std::vector<std::string> sources = Numbered("PCM", p.pcm_out);
     Append(sources, Numbered("Analogue", p.analogue_in - (p.talkback_mic ? 1 : 0)));
-    Append(sources, Numbered("S/PDIF", kSpdif));
+    Append(sources, Numbered("S/PDIF", SPDIF));
     Append(sources, Numbered("ADAT", p.adat_in));
-    for (unsigned mix = 0; mix < kMixes; ++mix) sources.push_back("Mix " + MixLetter(mix));
+    for (unsigned mix = 0; mix < MIXES; ++mix) sources.push_back("Mix " + MixLetter(mix));
     return sources;
 }
 
@@ -139,25 +139,25 @@ const std::string& ItemOr(const std::vector<std::string>& items, size_t index) {
     return index < items.size() ? items[index] : items.front();
 }
 
-const std::vector<std::string> kUser = {"read", "write", "user"};
+const std::vector<std::string> USER = {"read", "write", "user"};
 /* fcp-server locks the controls it owns outright: read-only ones and its socket marker. */
-const std::vector<std::string> kLocked = {"read", "write", "locked", "user"};
+const std::vector<std::string> LOCKED = {"read", "write", "locked", "user"};
 
 StateControl& MixerGain(Builder& b, const std::string& name) {
-    auto& control = b.Int(name, 0, kMixerMax, 0, kUser);
-    control.tlv = {kTlvDbLinear, 8, static_cast<std::uint32_t>(kTlvMute),
+    auto& control = b.Int(name, 0, MIXER_MAX, 0, USER);
+    control.tlv = {TLV_DB_LINEAR, 8, static_cast<std::uint32_t>(TLV_MUTE),
                    static_cast<std::uint32_t>(1200)};
-    control.dbmin = kTlvMute;
+    control.dbmin = TLV_MUTE;
     control.dbmax = 1200;
     // UpdateDbValues() knows no DB_LINEAR: the value alsactl shows for the factory 0.
-    control.dbvalues = {kTlvMute};
+    control.dbvalues = {TLV_MUTE};
     return control;
 }
 
 /* An INTEGER with the map's "db-min"/"db-max" (whole dB) as a DB_MINMAX TLV. */
 StateControl& Volume(Builder& b, const std::string& name, long long min, long long max,
                      long long db_min, long long db_max) {
-    auto& control = b.Int(name, min, max, 0, kUser);
+    auto& control = b.Int(name, min, max, 0, USER);
     Builder::DbMinMax(control, db_min * 100, db_max * 100);
     return control;
 }
@@ -172,7 +172,7 @@ std::string HexBytes(const std::string& text, size_t size) {
 /* The socket-path TLV fcp-server writes on "Firmware Version": NUL-terminated, padded. */
 std::vector<std::uint32_t> SocketPathTlv(const std::string& path) {
     size_t padded = (path.size() + 1 + 3) & ~size_t{3};
-    std::vector<std::uint32_t> tlv = {kTlvSocketPath, static_cast<std::uint32_t>(padded)};
+    std::vector<std::uint32_t> tlv = {TLV_SOCKET_PATH, static_cast<std::uint32_t>(padded)};
     for (size_t i = 0; i < padded; i += 4) {
         std::uint32_t word = 0;  // the bytes as a little-endian host stores them
         for (size_t k = 0; k < 4 && i + k < path.size(); ++k)
@@ -183,7 +183,7 @@ std::vector<std::uint32_t> SocketPathTlv(const std::string& path) {
 }
 
 void AddMixer(Builder& b, const Params& p) {
-    for (unsigned mix = 0; mix < kMixes; ++mix)
+    for (unsigned mix = 0; mix < MIXES; ++mix)
         for (unsigned input = 1; input <= p.mixer_inputs; ++input)
             MixerGain(b,
                       Format("Mix %s Input %02u Playback Volume", MixLetter(mix).c_str(), input));
@@ -197,44 +197,44 @@ void AddMixer(Builder& b, const Params& p) {
  */
 void AddRouting(Builder& b, const Params& p) {
     const auto sources = RoutingSources(p);
-    const size_t first_pcm = 1 + p.analogue_in + kSpdif + p.adat_in;
+    const size_t first_pcm = 1 + p.analogue_in + SPDIF + p.adat_in;
     auto sink = [&](const std::string& name, size_t source,
                     const std::vector<std::string>& access) {
         b.Enum(name, sources, ItemOr(sources, source), access);
     };
     unsigned out = 0;
     for (unsigned i = 1; i <= p.analogue_out; ++i)
-        sink(Format("Analogue %u Playback Enum", i), first_pcm + out++, kUser);
-    for (unsigned i = 1; i <= kSpdif; ++i)
-        sink(Format("S/PDIF %u Playback Enum", i), first_pcm + out++, kUser);
+        sink(Format("Analogue %u Playback Enum", i), first_pcm + out++, USER);
+    for (unsigned i = 1; i <= SPDIF; ++i)
+        sink(Format("S/PDIF %u Playback Enum", i), first_pcm + out++, USER);
     for (unsigned i = 1; i <= p.adat_out; ++i)
-        sink(Format("ADAT %u Playback Enum", i), first_pcm + out++, kUser);
-    for (unsigned i = 1; i <= p.pcm_in; ++i) sink(Format("PCM %u Capture Enum", i), i, kUser);
+        sink(Format("ADAT %u Playback Enum", i), first_pcm + out++, USER);
+    for (unsigned i = 1; i <= p.pcm_in; ++i) sink(Format("PCM %u Capture Enum", i), i, USER);
     for (unsigned i = 1; i <= p.mixer_inputs; ++i)
-        sink(Format("Mixer %u Capture Enum", i), i < first_pcm + p.pcm_out ? i : 0, kLocked);
+        sink(Format("Mixer %u Capture Enum", i), i < first_pcm + p.pcm_out ? i : 0, LOCKED);
 }
 
 /* Per input, the map's "input-controls" in its key order, where the device has them. */
 void AddInputs(Builder& b, const Params& p) {
     for (unsigned in = 1; in <= p.preamps; ++in) {
         auto name = [in](const char* what) { return Format("Line In %u %s", in, what); };
-        b.Enum(name("Air Capture Enum"), {"Off", "Presence", "Presence + Drive"}, "Off", kUser);
-        b.Bool(name("Autogain Capture Switch"), false, kUser);
+        b.Enum(name("Air Capture Enum"), {"Off", "Presence", "Presence + Drive"}, "Off", USER);
+        b.Bool(name("Autogain Capture Switch"), false, USER);
         b.Enum(name("Autogain Status Capture Enum"),
                {"Success", "DRover", "MinGainLimit", "DRunder", "MaxGainLimit", "Clipped",
                 "Cancelled", "Root"},
-               "Success", kUser);
-        b.Bool(name("Link Capture Switch"), false, kUser);
-        b.Bool(name("Safe Capture Switch"), false, kUser);
+               "Success", USER);
+        b.Bool(name("Link Capture Switch"), false, USER);
+        b.Bool(name("Safe Capture Switch"), false, USER);
         if (in <= p.inst_inputs)
-            b.Enum(name("Level Capture Enum"), {"Line", "Inst"}, "Line", kUser);
-        b.Bool(name("Phantom Power Capture Switch"), false, kUser);
+            b.Enum(name("Level Capture Enum"), {"Line", "Inst"}, "Line", USER);
+        b.Bool(name("Phantom Power Capture Switch"), false, USER);
         Volume(b, name("Gain Capture Volume"), 0, 70, 0, 69);
     }
     // The device map's "inputMutes" array, after the per-input controls.
     if (p.setup.mutes)
         for (unsigned in = 1; in <= p.preamps; ++in)
-            b.Bool(Format("Line In %u Mute Capture Switch", in), false, kUser);
+            b.Bool(Format("Line In %u Mute Capture Switch", in), false, USER);
 }
 
 /* The map's "output-controls": per control type, every analogue output. */
@@ -244,14 +244,14 @@ void AddOutputs(Builder& b, const Params& p) {
         Volume(b, Format("Analogue %u Playback Volume", i), -127, 0, -127, 0);
     if (p.setup.mutes)
         for (unsigned i = 1; i <= outs; ++i)
-            b.Bool(Format("Line %u Mute Playback Switch", i), false, kUser);
+            b.Bool(Format("Line %u Mute Playback Switch", i), false, USER);
     const auto sources = GroupSources(p);
     for (const char* group : {"Main", "Alt"}) {
         for (unsigned i = 1; i <= outs; ++i)
-            b.Bool(Format("%s Group Output %u Playback Switch", group, i), false, kUser);
+            b.Bool(Format("%s Group Output %u Playback Switch", group, i), false, USER);
         for (unsigned i = 1; i <= outs; ++i)
             b.Enum(Format("%s Group Output %u Source Playback Enum", group, i), sources,
-                   ItemOr(sources, i - 1), kUser);
+                   ItemOr(sources, i - 1), USER);
         for (unsigned i = 1; i <= outs; ++i)
             Volume(b, Format("%s Group Output %u Trim Playback Volume", group, i), -128, 0, -128,
                    0);
@@ -260,29 +260,29 @@ void AddOutputs(Builder& b, const Params& p) {
 
 /* The map's "global-controls", in its order. */
 void AddGlobals(Builder& b, const Model& model, const Params& p) {
-    auto& firmware = b.Int("Firmware Version", 0, 65535, 0, kLocked, "CARD", 4);
+    auto& firmware = b.Int("Firmware Version", 0, 65535, 0, LOCKED, "CARD", 4);
     firmware.values = {"2", "0", "2464", "0"};
-    firmware.tlv = SocketPathTlv(p.setup.runtime_dir + Format("/fcp-%u.sock", kCard));
-    auto& name = b.Add("MIXER", "Name", "BYTES", 32, kUser);
+    firmware.tlv = SocketPathTlv(p.setup.runtime_dir + Format("/fcp-%u.sock", FCP_CARD));
+    auto& name = b.Add("MIXER", "Name", "BYTES", 32, USER);
     name.values = {HexBytes(model.card_name, 32)};
-    auto& esp = b.Int("ESP Firmware Version", 0, 65535, 0, kLocked, "CARD", 4);
+    auto& esp = b.Int("ESP Firmware Version", 0, 65535, 0, LOCKED, "CARD", 4);
     esp.values = {"1", "0", "0", "364"};
-    b.Enum("Input Select Capture Enum", Numbered("Input", p.preamps), "Input 1", kUser);
+    b.Enum("Input Select Capture Enum", Numbered("Input", p.preamps), "Input 1", USER);
     Volume(b, "Master Playback Volume", -127, 0, -127, 0);
-    b.Bool("Mute Playback Switch", false, kUser);
-    b.Bool("Dim Playback Switch", false, kUser);
-    if (p.speaker_switching) b.Bool("Speaker Switching Playback Switch", false, kUser);
-    b.Bool("Speaker Switching Alt Playback Switch", false, kUser);
+    b.Bool("Mute Playback Switch", false, USER);
+    b.Bool("Dim Playback Switch", false, USER);
+    if (p.speaker_switching) b.Bool("Speaker Switching Playback Switch", false, USER);
+    b.Bool("Speaker Switching Alt Playback Switch", false, USER);
     if (p.talkback) {
-        b.Bool("Talkback Enable Playback Switch", false, kUser);
-        b.Bool("Talk Playback Switch", false, kUser);
-        for (unsigned mix = 0; mix < kMixes; ++mix)
-            b.Bool("Talkback Mix " + MixLetter(mix) + " Playback Switch", false, kUser);
+        b.Bool("Talkback Enable Playback Switch", false, USER);
+        b.Bool("Talk Playback Switch", false, USER);
+        for (unsigned mix = 0; mix < MIXES; ++mix)
+            b.Bool("Talkback Mix " + MixLetter(mix) + " Playback Switch", false, USER);
     }
-    if (p.output_switch) b.Bool("Output Playback Switch", false, kUser);
-    b.Enum("Digital I/O Mode Capture Enum", p.digital_modes, p.digital_modes.front(), kUser);
-    b.Bool("Standalone Switch", false, kUser);
-    b.Bool("Phantom Power Persistence Capture Switch", false, kUser);
+    if (p.output_switch) b.Bool("Output Playback Switch", false, USER);
+    b.Enum("Digital I/O Mode Capture Enum", p.digital_modes, p.digital_modes.front(), USER);
+    b.Bool("Standalone Switch", false, USER);
+    b.Bool("Phantom Power Persistence Capture Switch", false, USER);
 }
 
 }  // namespace
@@ -293,7 +293,7 @@ StateBlock GenerateFcp(const Model& model, const EraFeatures& era) {
     usb.clocks = p.clocks;
     Builder b("Gen");
     AddUsbAudioControls(b, usb, era);
-    b.Enum("Sync Status", {"Unlocked", "Locked"}, "Locked", kLocked);
+    b.Enum("Sync Status", {"Unlocked", "Locked"}, "Locked", LOCKED);
     b.Int("Level Meter", 0, 4095, 0, {"read", "volatile"}, "PCM", p.meters);
     AddMixer(b, p);
     AddRouting(b, p);

@@ -48,20 +48,20 @@ Gen1Params ParamsFor(const std::string& id) {
 
 /* ALSA element names hold at most 43 characters; longer ones are cut. */
 std::string ElementName(std::string name) {
-    constexpr size_t kMaxName = 43;
-    if (name.size() > kMaxName) name.resize(kMaxName);
+    constexpr size_t MAX_NAME = 43;
+    if (name.size() > MAX_NAME) name.resize(MAX_NAME);
     return name;
 }
 
 /* Volumes: 0..134 is -128..+6 dB in 1 dB steps (DB_SCALE, no mute). */
-constexpr long long kVolumeMax = 134;
-constexpr long long kZeroDb = 128;
+constexpr long long VOLUME_MAX = 134;
+constexpr long long ZERO_DB = 128;
 
 StateControl& Volume(Builder& b, const std::string& name, unsigned count, long long value) {
-    auto& control = b.Int(ElementName(name), 0, kVolumeMax, value, {"read", "write"}, "MIXER", count);
-    control.tlv = {kTlvDbScale, 8, static_cast<std::uint32_t>(-12800), 100};
+    auto& control = b.Int(ElementName(name), 0, VOLUME_MAX, value, {"read", "write"}, "MIXER", count);
+    control.tlv = {TLV_DB_SCALE, 8, static_cast<std::uint32_t>(-12800), 100};
     control.dbmin = -12800;
-    control.dbmax = -12800 + kVolumeMax * 100;
+    control.dbmax = -12800 + VOLUME_MAX * 100;
     UpdateDbValues(control);
     return control;
 }
@@ -96,13 +96,13 @@ StateBlock GenerateGen1(const Model& model, const EraFeatures& era) {
     b.Bool("Extension Unit Switch").index = 1;
 
     b.Bool("Master Playback Switch", true);
-    Volume(b, "Master Playback Volume", 1, kZeroDb);
+    Volume(b, "Master Playback Volume", 1, ZERO_DB);
     for (unsigned bus = 0; bus < p.buses.size(); ++bus) {
         const char* label = p.buses[bus].c_str();
         auto& onoff = b.Add("MIXER", Format("Master %u (%s) Playback Switch", bus + 1, label),
                             "BOOLEAN", 2, {"read", "write"});
         onoff.values = {"true", "true"};
-        Volume(b, Format("Master %u (%s) Playback Volume", bus + 1, label), 2, kZeroDb);
+        Volume(b, Format("Master %u (%s) Playback Volume", bus + 1, label), 2, ZERO_DB);
         for (const char* side : {"L", "R"}) {
             unsigned pcm = 2 * bus + (side[0] == 'L' ? 1 : 2);
             b.Enum(ElementName(Format("Master %u%s (%s) Source Playback Enum", bus + 1, side, label)),
@@ -118,8 +118,8 @@ StateBlock GenerateGen1(const Model& model, const EraFeatures& era) {
         case InputKind::Gain: b.Enum(Format("Input %u Gain Switch", input), {"Lo", "Hi"}, "Lo"); break;
         }
     }
-    constexpr unsigned kMatrixInputs = 18;
-    for (unsigned input = 1; input <= kMatrixInputs; ++input) {
+    constexpr unsigned MATRIX_INPUTS = 18;
+    for (unsigned input = 1; input <= MATRIX_INPUTS; ++input) {
         b.Enum(Format("Matrix %02u Input Playback Route", input), matrix_sources,
                input < matrix_sources.size() ? matrix_sources[input] : "Off");
         for (unsigned mix = 0; mix < p.mixes; ++mix)

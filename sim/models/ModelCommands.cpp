@@ -13,7 +13,7 @@ namespace Sim {
 
 namespace {
 
-const char* kUsage =
+const char* USAGE =
     "usage: models\n"
     "       show MODEL [--kernel ERA] [--msd]\n"
     "       diff [--kernel ERA] [--fixtures DIR] [FILE-or-MODEL ...]\n";
@@ -58,12 +58,12 @@ int Show(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
         else if (model_name.empty() && !args[i].starts_with("-"))
             model_name = args[i];
         else {
-            err << kUsage;
+            err << USAGE;
             return 2;
         }
     }
     if (model_name.empty()) {
-        err << kUsage;
+        err << USAGE;
         return 2;
     }
     const Model* model = FindModel(model_name);
@@ -139,7 +139,7 @@ int Diff(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
         else if (args[i] == "--fixtures" && i + 1 < args.size())
             fixtures = args[++i];
         else if (args[i].starts_with("-")) {
-            err << kUsage;
+            err << USAGE;
             return 2;
         } else
             targets.push_back(args[i]);
@@ -236,13 +236,13 @@ int Diff(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
 
 int RunModelCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     if (args.empty()) {
-        err << kUsage;
+        err << USAGE;
         return 2;
     }
     if (args[0] == "models" && args.size() == 1) return ListModels(out);
     if (args[0] == "show") return Show(args, out, err);
     if (args[0] == "diff") return Diff(args, out, err);
-    err << kUsage;
+    err << USAGE;
     return 2;
 }
 

@@ -241,7 +241,7 @@ StateControl& Builder::Enum(const std::string& name, std::vector<std::string> it
 }
 
 void Builder::DbMinMax(StateControl& control, long long db_min, long long db_max) {
-    control.tlv = {kTlvDbMinMax, 8, static_cast<std::uint32_t>(db_min),
+    control.tlv = {TLV_DB_MIN_MAX, 8, static_cast<std::uint32_t>(db_min),
                    static_cast<std::uint32_t>(db_max)};
     control.dbmin = db_min;
     control.dbmax = db_max;
@@ -251,8 +251,8 @@ void Builder::DbMinMax(StateControl& control, long long db_min, long long db_max
 void UpdateDbValues(StateControl& control) {
     if (!control.dbmin || !control.range || control.type != "INTEGER") return;
     if (control.tlv.size() < 4) return;
-    bool scale = control.tlv[0] == kTlvDbScale;
-    if (!scale && control.tlv[0] != kTlvDbMinMax) return;
+    bool scale = control.tlv[0] == TLV_DB_SCALE;
+    if (!scale && control.tlv[0] != TLV_DB_MIN_MAX) return;
     control.dbvalues.clear();
     long long span = control.range->max - control.range->min;
     for (const auto& text : control.values) {
@@ -271,11 +271,11 @@ void UpdateDbValues(StateControl& control) {
 
 void AddUsbAudioControls(Builder& builder, const UsbAudioParams& params, const EraFeatures& era) {
     // usb-audio gives a stream a channel map only when it fits snd_pcm_chmap_elem (15 channels).
-    constexpr unsigned kMaxChmapChannels = 15;
+    constexpr unsigned MAX_CHMAP_CHANNELS = 15;
     std::vector<std::string> chmap_access = {"read"};
     if (era.chmap_volatile) chmap_access.push_back("volatile");
     auto chmap = [&](const char* name, unsigned channels) {
-        if (channels == 0 || channels > kMaxChmapChannels) return;
+        if (channels == 0 || channels > MAX_CHMAP_CHANNELS) return;
         auto& control = builder.Add("PCM", name, "INTEGER", channels, chmap_access);
         control.range = StateRange{0, 36, 0};
         control.values.assign(channels, "0");

@@ -227,19 +227,19 @@ Params ParamsFor(const std::string& id) {
     return p;
 }
 
-const std::vector<std::string> kRW = {"read", "write"};
-const std::vector<std::string> kRO = {"read"};
+const std::vector<std::string> RW = {"read", "write"};
+const std::vector<std::string> RO = {"read"};
 
 void AddOutputs(Builder& b, const Params& p) {
-    constexpr long long kVolumeMax = 127;
+    constexpr long long VOLUME_MAX = 127;
     auto volume = [&](const std::string& name, long long value, std::vector<std::string> access) {
-        auto& control = b.Int(name, 0, kVolumeMax, value, std::move(access));
-        Builder::DbMinMax(control, -kVolumeMax * 100, 0);
+        auto& control = b.Int(name, 0, VOLUME_MAX, value, std::move(access));
+        Builder::DbMinMax(control, -VOLUME_MAX * 100, 0);
     };
-    if (p.hw_sw) volume("Master HW Playback Volume", kVolumeMax, kRO);
+    if (p.hw_sw) volume("Master HW Playback Volume", VOLUME_MAX, RO);
     if (p.ro_master_headphone) {
-        volume("Master HW Playback Volume", kVolumeMax, kRO);
-        volume("Headphone Playback Volume", kVolumeMax, kRO);
+        volume("Master HW Playback Volume", VOLUME_MAX, RO);
+        volume("Headphone Playback Volume", VOLUME_MAX, RO);
     }
     if (p.line_volumes) {
         for (unsigned i = 0; i < p.lines.size(); ++i) {
@@ -249,7 +249,7 @@ void AddOutputs(Builder& b, const Params& p) {
             std::string name = p.lines[i].empty()
                                    ? Format("Line %02u Playback Volume", line)
                                    : Format("Line %02u (%s) Playback Volume", line, p.lines[i].c_str());
-            volume(name, kVolumeMax, kRW);
+            volume(name, VOLUME_MAX, RW);
             b.Bool(Format("Line %02u Mute Playback Switch", line));
             if (p.hw_sw)
                 b.Enum(Format("Line Out %02u Volume Control Playback Enum", line), {"SW", "HW"},
@@ -273,18 +273,18 @@ void AddOutputs(Builder& b, const Params& p) {
 void AddVocasterDsp(Builder& b, unsigned input) {
     auto name = [&](const char* what) { return Format("Line In %u %s", input, what); };
     b.Bool(name("DSP Capture Switch"));
-    b.Bool(name("Compressor Enable"), false, kRW, "CARD");
-    b.Int(name("Compressor Threshold"), -40, 0, -20, kRW, "CARD");
-    b.Int(name("Compressor Ratio"), 2, 100, 4, kRW, "CARD");
-    b.Int(name("Compressor Knee Width"), 0, 10, 3, kRW, "CARD");
-    b.Int(name("Compressor Attack"), 30, 127, 30, kRW, "CARD");
-    b.Int(name("Compressor Release"), 30, 127, 100, kRW, "CARD");
-    b.Int(name("Compressor Makeup Gain"), 0, 24, 0, kRW, "CARD");
-    b.Bool(name("Pre-Comp Filter Enable"), false, kRW, "CARD");
-    b.Bool(name("PEQ Filter Enable"), false, kRW, "CARD");
+    b.Bool(name("Compressor Enable"), false, RW, "CARD");
+    b.Int(name("Compressor Threshold"), -40, 0, -20, RW, "CARD");
+    b.Int(name("Compressor Ratio"), 2, 100, 4, RW, "CARD");
+    b.Int(name("Compressor Knee Width"), 0, 10, 3, RW, "CARD");
+    b.Int(name("Compressor Attack"), 30, 127, 30, RW, "CARD");
+    b.Int(name("Compressor Release"), 30, 127, 100, RW, "CARD");
+    b.Int(name("Compressor Makeup Gain"), 0, 24, 0, RW, "CARD");
+    b.Bool(name("Pre-Comp Filter Enable"), false, RW, "CARD");
+    b.Bool(name("PEQ Filter Enable"), false, RW, "CARD");
     // A pass-through biquad: b0 = 1.0 in the device's 2.30 fixed point, the rest 0.
     auto coefficients = [&](const std::string& what) {
-        auto& control = b.Int(name(what.c_str()), -2147483648LL, 2147483647LL, 0, kRW, "CARD", 5);
+        auto& control = b.Int(name(what.c_str()), -2147483648LL, 2147483647LL, 0, RW, "CARD", 5);
         control.values[0] = "268435456";
     };
     coefficients("Pre-Comp Coefficients 1");
@@ -310,7 +310,7 @@ void AddGainBlock(Builder& b, const Params& p, const EraFeatures& era, unsigned 
     else
         status = {"Running", "Success", "SuccessDRover", "WarnMinGainLimit", "FailDRunder",
                   "FailMaxGainLimit", "FailClipped", "Cancelled", "Invalid"};
-    b.Enum(Format("Line In %u Autogain Status Capture Enum", input), status, status[1], kRO);
+    b.Enum(Format("Line In %u Autogain Status Capture Enum", input), status, status[1], RO);
     if (era.gen4_preview && p.safe) b.Bool(Format("Line In %u Safe Capture Switch", input));
 }
 
@@ -346,7 +346,7 @@ void AddInputs(Builder& b, const Params& p, const EraFeatures& era) {
     for (unsigned i = 1; i <= p.link; ++i) b.Bool(Format("Line In %u Link Capture Switch", i));
     for (unsigned i = 1; i <= p.gain; ++i) AddGainBlock(b, p, era, i);
     auto target = [&](const char* name) {
-        auto& control = b.Int(name, -30, 0, -18, kRW, "CARD");
+        auto& control = b.Int(name, -30, 0, -18, RW, "CARD");
         Builder::DbMinMax(control, -3000, 0);
     };
     if (p.autogain == Autogain::Vocaster) target("Autogain Hot Target");
@@ -416,8 +416,8 @@ StateBlock GenerateScarlett2(const Model& model, const EraFeatures& era, bool ms
     AddUsbAudioControls(b, usb, era);
 
     if (era.firmware_controls) {
-        b.Int("Firmware Version", 0, 0, 0, kRO, "CARD", 1, 0);
-        b.Int("Minimum Firmware Version", 0, 0, 0, kRO, "CARD", 1, 0);
+        b.Int("Firmware Version", 0, 0, 0, RO, "CARD", 1, 0);
+        b.Int("Minimum Firmware Version", 0, 0, 0, RO, "CARD", 1, 0);
     }
     if (p.msd && (msd_switch || era.msd_always)) b.Bool("MSD Mode Switch");
     AddOutputs(b, p);
@@ -434,7 +434,7 @@ StateBlock GenerateScarlett2(const Model& model, const EraFeatures& era, bool ms
                           ports.pcm_out;
         auto& meter = b.Int("Level Meter", 0, 4095, 0, {"read", "volatile"}, "PCM", meters);
         (void)meter;
-        b.Enum("Sync Status", {"Unlocked", "Locked"}, "Locked", kRO);
+        b.Enum("Sync Status", {"Unlocked", "Locked"}, "Locked", RO);
     }
     if (p.direct_monitor == 1) b.Bool("Direct Monitor Playback Switch");
     if (p.direct_monitor == 2) b.Enum("Direct Monitor Playback Enum", {"Off", "Mono", "Stereo"}, "Off");
@@ -458,7 +458,7 @@ StateBlock GenerateScarlett2(const Model& model, const EraFeatures& era, bool ms
     }
     if (p.standalone && era.standalone) b.Bool("Standalone Switch");
     if (p.power_status)
-        b.Enum("Power Status Card Enum", {"External", "Bus", "Fail"}, "Bus", kRO, "CARD");
+        b.Enum("Power Status Card Enum", {"External", "Bus", "Fail"}, "Bus", RO, "CARD");
     if (p.bluetooth) b.Int("Bluetooth Capture Volume", 0, 30, 0);
     switch (era.digital_mode ? p.digital : DigitalMode::None) {
     case DigitalMode::None: break;

@@ -36,10 +36,10 @@ using Sim::Wire::ControlSlot;
 using Sim::Wire::StateHeader;
 using Word = std::atomic<std::uint32_t>;
 
-constexpr const char* kDefaultName = "scarlett-gen3-18i20";
+constexpr const char* DEFAULT_NAME = "scarlett-gen3-18i20";
 /* SNDRV_CTL_ELEM_ACCESS_USER, which alsa-lib's public headers do not export. */
-constexpr unsigned kAccessUser = 1u << 29;
-constexpr std::uint32_t kTlvDbMinMax = 4;  // SNDRV_CTL_TLVT_DB_MINMAX
+constexpr unsigned ACCESS_USER = 1u << 29;
+constexpr std::uint32_t TLV_DB_MIN_MAX = 4;  // SNDRV_CTL_TLVT_DB_MINMAX
 
 snd_ctl_elem_iface_t IfaceOf(const std::string& iface) {
     if (iface == "CARD") return SND_CTL_ELEM_IFACE_CARD;
@@ -165,13 +165,13 @@ public:
         for (const auto& word : control.access) {
             if (word == "volatile") bits |= SND_CTL_EXT_ACCESS_VOLATILE;
             else if (word == "inactive") bits |= SND_CTL_EXT_ACCESS_INACTIVE;
-            else if (word == "user") bits |= kAccessUser;
+            else if (word == "user") bits |= ACCESS_USER;
         }
         if (!control.tlv.empty()) bits |= SND_CTL_EXT_ACCESS_TLV_READ | SND_CTL_EXT_ACCESS_TLV_CALLBACK;
         std::uint32_t flags = 0;
         if (!Snapshot([&] { flags = Slot(key).flags.load(std::memory_order_relaxed); })) return -ENODEV;
-        if ((flags & Sim::Wire::kSlotReadable) != 0) bits |= SND_CTL_EXT_ACCESS_READ;
-        if ((flags & Sim::Wire::kSlotWritable) != 0) bits |= SND_CTL_EXT_ACCESS_WRITE;
+        if ((flags & Sim::Wire::SLOT_READABLE) != 0) bits |= SND_CTL_EXT_ACCESS_READ;
+        if ((flags & Sim::Wire::SLOT_WRITABLE) != 0) bits |= SND_CTL_EXT_ACCESS_WRITE;
         *access = bits;
         return 0;
     }
@@ -227,7 +227,7 @@ public:
             }
         });
         if (!ok) return -ENODEV;
-        return (flags & Sim::Wire::kSlotReadable) != 0 ? 0 : -EPERM;
+        return (flags & Sim::Wire::SLOT_READABLE) != 0 ? 0 : -EPERM;
     }
 
     int ReadBytes(snd_ctl_ext_key_t key, unsigned char* data, size_t max) const {
@@ -241,7 +241,7 @@ public:
                 data[b] = static_cast<unsigned char>(words[b / 4].load(std::memory_order_relaxed) >> (8 * (b % 4)));
         });
         if (!ok) return -ENODEV;
-        return (flags & Sim::Wire::kSlotReadable) != 0 ? 0 : -EPERM;
+        return (flags & Sim::Wire::SLOT_READABLE) != 0 ? 0 : -EPERM;
     }
 
     template <class T>
@@ -318,7 +318,7 @@ private:
     using IdKey = std::tuple<int, std::string, unsigned, unsigned, unsigned>;
 
     int Load(const Sim::Wire::HelloMessage& hello, int definition_fd, int state_fd) {
-        if (hello.op != Sim::Wire::Op::Hello || hello.version != Sim::Wire::kVersion) {
+        if (hello.op != Sim::Wire::Op::Hello || hello.version != Sim::Wire::VERSION) {
             SNDERR("scarlett_sim: the simulator speaks another protocol version (%u)", hello.version);
             return -EPROTO;
         }
@@ -339,7 +339,7 @@ private:
             auto& control = controls_[i];
             /* Dumps from alsactl before 1.2 have dB limits but no TLV: describe them as one. */
             if (control.tlv.empty() && control.dbmin && control.dbmax)
-                control.tlv = {kTlvDbMinMax, 2 * sizeof(std::uint32_t), static_cast<std::uint32_t>(*control.dbmin),
+                control.tlv = {TLV_DB_MIN_MAX, 2 * sizeof(std::uint32_t), static_cast<std::uint32_t>(*control.dbmin),
                                static_cast<std::uint32_t>(*control.dbmax)};
             by_id_.emplace(IdKey{IfaceOf(control.iface), control.name, control.index, control.device.value_or(0),
                                  control.subdevice.value_or(0)},
@@ -352,7 +352,7 @@ private:
         if (state == MAP_FAILED) return -errno;
         state_ = state;
         const auto& header = Header();
-        if (header.magic != Sim::Wire::kStateMagic || header.total_size > state_size_ ||
+        if (header.magic != Sim::Wire::STATE_MAGIC || header.total_size > state_size_ ||
             header.control_count != controls_.size())
             return -EPROTO;
         return 0;
@@ -443,7 +443,7 @@ private:
     std::size_t state_size_ = 0;
     std::vector<Sim::StateControl> controls_;
     std::map<IdKey, std::size_t> by_id_;
-    std::uint32_t meter_index_ = Sim::Wire::kNoMeter;
+    std::uint32_t meter_index_ = Sim::Wire::NO_METER;
 };
 
 SimCtl& Self(snd_ctl_ext_t* ext) { return *static_cast<SimCtl*>(ext->private_data); }
@@ -521,7 +521,7 @@ int OnTlv(snd_ctl_ext_t* ext, snd_ctl_ext_key_t key, int op_flag, unsigned, unsi
     return Self(ext).Tlv(key, op_flag, tlv, tlv_size);
 }
 
-constexpr snd_ctl_ext_callback_t kCallbacks = {
+constexpr snd_ctl_ext_callback_t CALLBACKS = {
     .close = OnClose,
     .elem_count = OnCount,
     .elem_list = OnList,
@@ -557,7 +557,7 @@ extern "C" {
 
 SND_CTL_PLUGIN_DEFINE_FUNC(scarlett_sim) {
     (void)root;
-    std::string instance = kDefaultName;
+    std::string instance = DEFAULT_NAME;
     snd_config_iterator_t i, next;
     snd_config_for_each(i, next, conf) {
         snd_config_t* node = snd_config_iterator_entry(i);
@@ -586,7 +586,7 @@ SND_CTL_PLUGIN_DEFINE_FUNC(scarlett_sim) {
         }
         ctl->ext.version = SND_CTL_EXT_VERSION;
         ctl->ext.card_idx = -1;
-        ctl->ext.callback = &kCallbacks;
+        ctl->ext.callback = &CALLBACKS;
         ctl->ext.private_data = ctl;
         ctl->ext.tlv.c = OnTlv;
         if (const int error = snd_ctl_ext_create(&ctl->ext, name, mode); error < 0) {

@@ -24,7 +24,7 @@
 
 namespace {
 
-constexpr const char* kUsage =
+constexpr const char* USAGE =
     "usage: scarlett-sim serve MODEL [--kernel ERA] [--name NAME] [--state FILE [--block ID]] [--ready-fd N]\n"
     "       scarlett-sim serve --state FILE [--block ID] [--name NAME] [--ready-fd N]\n"
     "       scarlett-sim [-d NAME] ACTION...       e.g. press dim, knob 40, signal 1 -12\n"
@@ -119,8 +119,8 @@ int Serve(const ServeOptions& options) {
     Sim::Server server(loop, device, server_options);
 
     const int ready_fd = options.ready_fd >= 0 ? options.ready_fd : STDOUT_FILENO;
-    constexpr char kReady[] = "ready\n";
-    if (::write(ready_fd, kReady, sizeof(kReady) - 1) < 0 && options.ready_fd >= 0)
+    constexpr char READY[] = "ready\n";
+    if (::write(ready_fd, READY, sizeof(READY) - 1) < 0 && options.ready_fd >= 0)
         std::cerr << "scarlett-sim: --ready-fd " << ready_fd << ": " << std::strerror(errno) << "\n";
     if (options.ready_fd >= 0) ::close(options.ready_fd);
 
@@ -150,7 +150,7 @@ int ParseServe(const std::vector<std::string>& args) {
             options.ready_fd = std::stoi(value, &used);
             if (used != value.size() || options.ready_fd < 0) throw std::invalid_argument("bad --ready-fd " + value);
         } else if (arg == "-h" || arg == "--help") {
-            std::cout << kUsage;
+            std::cout << USAGE;
             return 0;
         } else if (!arg.empty() && arg[0] == '-')
             throw std::invalid_argument("unknown option " + arg);
@@ -218,12 +218,12 @@ int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     try {
         if (args.empty()) {
-            std::cerr << kUsage;
+            std::cerr << USAGE;
             return 2;
         }
         const std::string& command = args[0];
         if (command == "-h" || command == "--help" || command == "help") {
-            std::cout << kUsage;
+            std::cout << USAGE;
             return 0;
         }
         if (command == "serve") return ParseServe({args.begin() + 1, args.end()});

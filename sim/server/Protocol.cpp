@@ -39,7 +39,7 @@ int SendMessage(int fd, std::span<const std::byte> data, std::span<const int> fd
 }
 
 long ReceiveMessage(int fd, std::vector<std::byte>& data, std::vector<int>* fds, int flags) noexcept {
-    data.resize(kMaxMessage);
+    data.resize(MAX_MESSAGE);
     iovec iov{data.data(), data.size()};
     msghdr msg{};
     msg.msg_iov = &iov;

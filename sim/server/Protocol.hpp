@@ -47,10 +47,10 @@
 
 namespace Sim::Wire {
 
-inline constexpr std::uint32_t kVersion = 1;
-inline constexpr std::uint32_t kNoMeter = 0xffffffffu;
+inline constexpr std::uint32_t VERSION = 1;
+inline constexpr std::uint32_t NO_METER = 0xffffffffu;
 /** Enough for a request of any control and for the longest tool answer. */
-inline constexpr std::size_t kMaxMessage = 64 * 1024;
+inline constexpr std::size_t MAX_MESSAGE = 64 * 1024;
 
 enum class Op : std::uint32_t {
     Hello = 1,       // server -> plugin, with three fds
@@ -67,10 +67,10 @@ enum class Op : std::uint32_t {
 
 struct HelloMessage {
     Op op = Op::Hello;
-    std::uint32_t version = kVersion;
+    std::uint32_t version = VERSION;
     std::uint32_t definition_size = 0;  // bytes of text in the definition memfd
     std::uint32_t state_size = 0;       // bytes of the state memfd
-    std::uint32_t meter_index = kNoMeter;  // the volatile "Level Meter", computed by the plugin
+    std::uint32_t meter_index = NO_METER;  // the volatile "Level Meter", computed by the plugin
     char id[16] = {};
     char driver[16] = {};
     char name[32] = {};
@@ -102,9 +102,9 @@ struct EventRecord {
     std::uint32_t mask = 0;   // SND_CTL_EVENT_MASK_VALUE | _INFO
 };
 
-inline constexpr std::uint32_t kStateMagic = 0x53435353;  // "SCSS"
-inline constexpr std::uint32_t kSlotReadable = 1;
-inline constexpr std::uint32_t kSlotWritable = 2;
+inline constexpr std::uint32_t STATE_MAGIC = 0x53435353;  // "SCSS"
+inline constexpr std::uint32_t SLOT_READABLE = 1;
+inline constexpr std::uint32_t SLOT_WRITABLE = 2;
 
 /*
  * The state memfd: StateHeader, then control_count ControlSlots, then the words. A
@@ -127,7 +127,7 @@ struct StateHeader {
 };
 
 struct ControlSlot {
-    std::atomic<std::uint32_t> flags;  // kSlotReadable | kSlotWritable, live
+    std::atomic<std::uint32_t> flags;  // SLOT_READABLE | SLOT_WRITABLE, live
     std::uint32_t type_words;          // words this control uses
     std::uint32_t first_word;          // index into the words
     std::uint32_t count;               // values or bytes
@@ -146,7 +146,7 @@ std::uint32_t WordsFor(const std::string& type, std::uint32_t count) noexcept;
 int SendMessage(int fd, std::span<const std::byte> data, std::span<const int> fds = {}) noexcept;
 
 /**
- * Receives one datagram (up to kMaxMessage bytes) and any fds it carries (as
+ * Receives one datagram (up to MAX_MESSAGE bytes) and any fds it carries (as
  * O_CLOEXEC fds owned by the caller). @return its size, 0 at end of file, or a
  * negative errno. A truncated datagram is -EMSGSIZE.
  */

@@ -403,8 +403,8 @@ void Server::OnToolRequest(Tool& tool) noexcept {
     std::vector<std::byte> out(sizeof(reply) + result.second.size());
     std::memcpy(out.data(), &reply, sizeof(reply));
     std::memcpy(out.data() + sizeof(reply), result.second.data(),
-                std::min(result.second.size(), Wire::kMaxMessage - sizeof(reply)));
-    out.resize(std::min(out.size(), Wire::kMaxMessage));
+                std::min(result.second.size(), Wire::MAX_MESSAGE - sizeof(reply)));
+    out.resize(std::min(out.size(), Wire::MAX_MESSAGE));
     (void)Wire::SendMessage(tool.fd.Get(), out);
 }
 

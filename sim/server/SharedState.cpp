@@ -45,8 +45,8 @@ SharedState::SharedState(const Device& device) {
     }
 
     auto* header = new (map_) Wire::StateHeader{};
-    header->magic = Wire::kStateMagic;
-    header->version = Wire::kVersion;
+    header->magic = Wire::STATE_MAGIC;
+    header->version = Wire::VERSION;
     header->control_count = static_cast<std::uint32_t>(controls.size());
     header->meter_count = meter_count;
     header->slots_offset = slots_offset;
@@ -96,7 +96,7 @@ void SharedState::StoreControl(const Device& device, std::size_t index) noexcept
     const auto& control = device.Definition().controls[index];
     const auto& state = device.State(index);
     auto& slot = Slots()[index];
-    slot.flags.store((state.readable ? Wire::kSlotReadable : 0u) | (state.writable ? Wire::kSlotWritable : 0u),
+    slot.flags.store((state.readable ? Wire::SLOT_READABLE : 0u) | (state.writable ? Wire::SLOT_WRITABLE : 0u),
                      std::memory_order_relaxed);
     auto* words = Words() + slot.first_word;
     if (control.type == "BYTES" || control.type == "IEC958") {

@@ -18,7 +18,7 @@ namespace Sim {
 
 namespace {
 
-constexpr int kAnswerTimeoutMs = 5000;
+constexpr int ANSWER_TIMEOUT_MS = 5000;
 
 /* (error, text); error -ECONNREFUSED/-ENOENT when nothing listens, -ETIMEDOUT when mute. */
 std::pair<int, std::string> Ask(const std::string& path, Wire::Op op, const std::string& text) {
@@ -32,7 +32,7 @@ std::pair<int, std::string> Ask(const std::string& path, Wire::Op op, const std:
     std::memcpy(out.data() + sizeof(request), text.data(), text.size());
     if (const int error = Wire::SendMessage(fd.Get(), out); error < 0) return {error, {}};
     pollfd ready{fd.Get(), POLLIN, 0};
-    if (::poll(&ready, 1, kAnswerTimeoutMs) <= 0) return {-ETIMEDOUT, {}};
+    if (::poll(&ready, 1, ANSWER_TIMEOUT_MS) <= 0) return {-ETIMEDOUT, {}};
     std::vector<std::byte> answer;
     const long got = Wire::ReceiveMessage(fd.Get(), answer);
     if (got < static_cast<long>(sizeof(Wire::ReplyMessage))) return {got < 0 ? static_cast<int>(got) : -EPIPE, {}};

@@ -20,8 +20,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int kTimeoutMs = 10000;
-const fs::path kFixtures = fs::path(SCARLETTD_SHARED_DIR) / "fixtures" / "alsa-state";
+constexpr int TIMEOUT_MS = 10000;
+const fs::path FIXTURES = fs::path(SCARLETTD_SHARED_DIR) / "fixtures" / "alsa-state";
 
 /* A `scarlett-sim serve` in its own SCARLETT_SIM_DIR, stopped with SIGTERM at the end. */
 class Simulator {
@@ -51,7 +51,7 @@ public:
         close(ready[1]);
         pollfd wait{ready[0], POLLIN, 0};
         char buffer[16] = {};
-        const bool answered = poll(&wait, 1, kTimeoutMs) == 1 && read(ready[0], buffer, sizeof(buffer) - 1) > 0;
+        const bool answered = poll(&wait, 1, TIMEOUT_MS) == 1 && read(ready[0], buffer, sizeof(buffer) - 1) > 0;
         close(ready[0]);
         REQUIRE_MESSAGE(answered, "the simulator did not get ready");
         CHECK(std::string(buffer) == "ready\n");
@@ -119,7 +119,7 @@ struct Hctl {
     bool WaitAndHandle() {
         pollfd fd{};
         REQUIRE(snd_hctl_poll_descriptors(handle, &fd, 1) == 1);
-        if (poll(&fd, 1, kTimeoutMs) != 1) return false;
+        if (poll(&fd, 1, TIMEOUT_MS) != 1) return false;
         return snd_hctl_handle_events(handle) >= 0;
     }
     snd_hctl_t* handle = nullptr;
@@ -144,7 +144,7 @@ bool WaitForEvent(Hctl& hctl, unsigned mask) {
 }  // namespace
 
 TEST_CASE("A simulator serves a dump's controls and values to snd_ctl and amixer") {
-    const fs::path dump = kFixtures / "scarlett-gen3-18i20.state";
+    const fs::path dump = FIXTURES / "scarlett-gen3-18i20.state";
     if (!fs::exists(dump)) {
         MESSAGE("skipped: " << dump << " not found (the shared fixtures are absent)");
         return;
@@ -288,7 +288,7 @@ TEST_CASE("Unplug cuts every client like a removed card; replug brings the devic
     CHECK(simulator.Tool("unplug").find("unplugged") != std::string::npos);
     pollfd fd{};
     REQUIRE(snd_ctl_poll_descriptors(ctl, &fd, 1) == 1);
-    REQUIRE(poll(&fd, 1, kTimeoutMs) == 1);
+    REQUIRE(poll(&fd, 1, TIMEOUT_MS) == 1);
     unsigned short revents = 0;
     REQUIRE(snd_ctl_poll_descriptors_revents(ctl, &fd, 1, &revents) == 0);
     CHECK((revents & POLLERR) != 0);

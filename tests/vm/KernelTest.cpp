@@ -33,10 +33,10 @@ using Vm::DummyCard;
 
 namespace {
 
-constexpr const char* kDeviceId = "card-Dummy";
-constexpr const char* kControlNode = "/dev/snd/controlC0";
-constexpr const char* kDriverDir = "/sys/bus/platform/drivers/snd_dummy";
-constexpr uid_t kNobody = 65534;
+constexpr const char* DEVICE_ID = "card-Dummy";
+constexpr const char* CONTROL_NODE = "/dev/snd/controlC0";
+constexpr const char* DRIVER_DIR = "/sys/bus/platform/drivers/snd_dummy";
+constexpr uid_t NOBODY = 65534;
 
 std::vector<std::string>& SummaryLines() {
     static std::vector<std::string> lines;
@@ -82,7 +82,7 @@ json Result(const json& response) {
 }
 
 json ListControls(Cli::Client& client) {
-    return Result(client.Call("controls.list", {{"device", kDeviceId}}))["controls"];
+    return Result(client.Call("controls.list", {{"device", DEVICE_ID}}))["controls"];
 }
 
 void PrintDiffs(const std::string& label, const std::vector<std::string>& diffs) {
@@ -97,7 +97,7 @@ bool CheckMirror(Daemon& daemon, const std::string& label, double settle_seconds
     size_t controls = 0;
     while (true) {
         auto client = Cli::Client::Connect(daemon.ControlSocket());
-        auto response = client.Call("controls.list", {{"device", kDeviceId}});
+        auto response = client.Call("controls.list", {{"device", DEVICE_ID}});
         if (response.contains("result")) {
             controls = response["result"]["controls"].size();
             diffs = Vm::CompareWithStore(response["result"]["controls"], Vm::StoreCard());
@@ -351,7 +351,7 @@ void CheckClientWrites(Daemon& daemon, const std::string& label) {
                            control["name"].get<std::string>() + "'";
         INFO(what);
         auto response = writer.Call(
-            "controls.set", {{"device", kDeviceId},
+            "controls.set", {{"device", DEVICE_ID},
                              {"changes", {{{"control", {{"numid", numid}}}, {"value", target}}}}});
         auto result = Result(response);
         CHECK(result["controls"].at(0)["value"] == target);
@@ -385,9 +385,9 @@ void CheckUnplug(Daemon& daemon, const std::string& label, Reload reload) {
     CHECK_MESSAGE(rmmod.status == 0, rmmod.output);
     auto removed = WaitDeviceEvent(client, "device.removed", 5000);
     REQUIRE_MESSAGE(removed.has_value(), "no device.removed");
-    CHECK((*removed)["device"]["id"] == kDeviceId);
+    CHECK((*removed)["device"]["id"] == DEVICE_ID);
     CHECK((*removed)["device"]["online"] == false);
-    CHECK(IsError(client.Call("controls.list", {{"device", kDeviceId}}), -32002, "device.offline"));
+    CHECK(IsError(client.Call("controls.list", {{"device", DEVICE_ID}}), -32002, "device.offline"));
 
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     long long before = Vm::CpuTicks(daemon.Pid());
@@ -401,7 +401,7 @@ void CheckUnplug(Daemon& daemon, const std::string& label, Reload reload) {
     auto added = WaitDeviceEvent(client, "device.added", 10000);
     double plug_seconds = Vm::SecondsSince(start);
     REQUIRE_MESSAGE(added.has_value(), "no device.added after modprobe");
-    CHECK((*added)["device"]["id"] == kDeviceId);
+    CHECK((*added)["device"]["id"] == DEVICE_ID);
     /* The time (modprobe and reloading every control included) is reported, not
      * asserted: timings belong to bench/, and TCG on a busy host varies widely. */
     Note(label + ": unplug (driver unbind) with the daemon running took " +
@@ -463,19 +463,19 @@ void CheckBadInput(Daemon& daemon, const std::string& label) {
     expect("wrong param type", wrong_type, -32602, "params.invalid");
     CHECK(wrong_type["error"]["data"].value("field", "") == "device");
     expect("wrong changes type",
-           client.Call("controls.set", {{"device", kDeviceId}, {"changes", "all of them"}}), -32602,
+           client.Call("controls.set", {{"device", DEVICE_ID}, {"changes", "all of them"}}), -32602,
            "params.invalid");
     expect("unknown device", client.Call("controls.list", {{"device", "usb-0000-0000-nothing"}}),
            -32001, "device.not_found");
     expect("unknown control",
-           client.Call("controls.get", {{"device", kDeviceId}, {"controls", {"No Such Control"}}}),
+           client.Call("controls.get", {{"device", DEVICE_ID}, {"controls", {"No Such Control"}}}),
            -32003, "control.not_found");
     usable("errors");
 
     auto set = [&](const json& control, const json& value) {
         return client.Call(
             "controls.set",
-            {{"device", kDeviceId},
+            {{"device", DEVICE_ID},
              {"changes", {{{"control", {{"numid", control["numid"]}}}, {"value", value}}}}});
     };
     bool tried_range = false, tried_label = false, tried_read_only = false;
@@ -594,7 +594,7 @@ TEST_CASE("own controls: loader, mirror, events, unplug, idle, bad input") {
         auto client = Cli::Client::Connect(daemon.ControlSocket());
         auto devices = Result(client.Call("devices.list"))["devices"];
         REQUIRE(devices.size() == 1);
-        CHECK(devices[0]["id"] == kDeviceId);
+        CHECK(devices[0]["id"] == DEVICE_ID);
         CHECK(devices[0]["online"] == true);
         CHECK(devices[0]["ctl"] == "hw:0");
     }
@@ -708,7 +708,7 @@ TEST_CASE("a lock released silently by the kernel does not stay cached") {
     json locked;
     for (int i = 0; i < 50 && locked.is_null(); ++i) {
         auto response = client.Call("controls.get",
-                                    {{"device", kDeviceId}, {"controls", {"Lock Test Volume"}}});
+                                    {{"device", DEVICE_ID}, {"controls", {"Lock Test Volume"}}});
         if (response.contains("result"))
             locked = response["result"]["controls"][0];
         else
@@ -726,13 +726,13 @@ TEST_CASE("a lock released silently by the kernel does not stay cached") {
     WaitChange(client, locked["numid"], 5000);
 
     auto response = client.Call(
-        "controls.set", {{"device", kDeviceId},
+        "controls.set", {{"device", DEVICE_ID},
                          {"changes", {{{"control", {{"numid", locked["numid"]}}}, {"value", 7}}}}});
     bool accepted = response.contains("result");
     CHECK_MESSAGE(accepted,
                   "controls.set refused after the kernel released the lock: " << response.dump());
     auto now = Result(
-        client.Call("controls.get", {{"device", kDeviceId}, {"controls", {"Lock Test Volume"}}}));
+        client.Call("controls.get", {{"device", DEVICE_ID}, {"controls", {"Lock Test Volume"}}}));
     const auto& access_now = now["controls"][0]["access"];
     bool still_locked =
         std::find(access_now.begin(), access_now.end(), "locked") != access_now.end();
@@ -754,11 +754,11 @@ TEST_CASE("permissions: an inaccessible card costs nothing; chmod brings it onli
         close(fd);
     }
     DummyCard card;
-    Vm::SetNodeAccess(kControlNode, 0, 0, 0600);
+    Vm::SetNodeAccess(CONTROL_NODE, 0, 0, 0600);
     // Another user than the node's owner, in no group: the card cannot be opened.
-    Daemon daemon({.user = Vm::User{kNobody, kNobody, {}}, .extra_args = {"-vv"}});
+    Daemon daemon({.user = Vm::User{NOBODY, NOBODY, {}}, .extra_args = {"-vv"}});
     INFO(daemon.Log());
-    CHECK(ProcessUid(daemon.Pid()) == static_cast<long>(kNobody));
+    CHECK(ProcessUid(daemon.Pid()) == static_cast<long>(NOBODY));
     auto client = Cli::Client::Connect(daemon.ControlSocket());
     Subscribe(client);
     int online = OnlineDevices(client);
@@ -795,11 +795,11 @@ TEST_CASE("permissions: an inaccessible card costs nothing; chmod brings it onli
 
     // chmod is an attribute change (IN_ATTRIB): no timer needs to be running for it.
     start = std::chrono::steady_clock::now();
-    Vm::SetNodeAccess(kControlNode, 0, 0, 0666);
+    Vm::SetNodeAccess(CONTROL_NODE, 0, 0, 0666);
     auto added = WaitDeviceEvent(client, "device.added", 10000);
     double added_seconds = Vm::SecondsSince(start);
     REQUIRE_MESSAGE(added.has_value(), "no device.added after chmod 0666");
-    CHECK((*added)["device"]["id"] == kDeviceId);
+    CHECK((*added)["device"]["id"] == DEVICE_ID);
     CHECK(added_seconds <= 2.0);
     CHECK(OnlineDevices(client) == 1);
     Note("permissions: daemon as uid 65534 (no groups), controlC0 root:root 0600: " +
@@ -822,7 +822,7 @@ TEST_CASE("hotplug with systemd-udevd: replug reaches a root and an audio-group 
     DummyCard card;
     Vm::Udevd udevd;
     Vm::Udevd::TriggerSound();
-    std::string access = Vm::NodeAccess(kControlNode);
+    std::string access = Vm::NodeAccess(CONTROL_NODE);
     CHECK_MESSAGE(access == "root:audio 0660", "udev's rules did not apply: " << access);
 
     struct Watched {
@@ -835,7 +835,7 @@ TEST_CASE("hotplug with systemd-udevd: replug reaches a root and an audio-group 
     // Only udev's GROUP="audio" gives this one access: devtmpfs creates the node root:root 0600.
     watched.push_back({"uid 65534 in group audio",
                        std::make_unique<Daemon>(Vm::DaemonOptions{
-                           .user = Vm::User{kNobody, kNobody, {audio_gid}}, .extra_args = {"-vv"}}),
+                           .user = Vm::User{NOBODY, NOBODY, {audio_gid}}, .extra_args = {"-vv"}}),
                        std::nullopt});
     for (auto& w : watched) {
         w.client.emplace(Cli::Client::Connect(w.daemon->ControlSocket()));
@@ -852,7 +852,7 @@ TEST_CASE("hotplug with systemd-udevd: replug reaches a root and an audio-group 
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
 
     pid_t unbind =
-        Vm::Spawn({"sh", "-c", std::string("echo snd_dummy.0 >") + kDriverDir + "/unbind"});
+        Vm::Spawn({"sh", "-c", std::string("echo snd_dummy.0 >") + DRIVER_DIR + "/unbind"});
     auto unbind_status = Vm::WaitFor(unbind, 20000);
     REQUIRE_MESSAGE(unbind_status.has_value(), "card removal blocked: a daemon keeps the card");
     CHECK(*unbind_status == 0);
@@ -871,12 +871,12 @@ TEST_CASE("hotplug with systemd-udevd: replug reaches a root and an audio-group 
         waits.push_back(std::async(std::launch::async, [&client = *w.client, start] {
             std::optional<double> seconds;
             auto added = WaitDeviceEvent(client, "device.added", 10000);
-            if (added && (*added)["device"].value("id", "") == kDeviceId)
+            if (added && (*added)["device"].value("id", "") == DEVICE_ID)
                 seconds = Vm::SecondsSince(start);
             return seconds;
         }));
     pid_t binder =
-        Vm::Spawn({"sh", "-c", std::string("echo snd_dummy.0 >") + kDriverDir + "/bind"});
+        Vm::Spawn({"sh", "-c", std::string("echo snd_dummy.0 >") + DRIVER_DIR + "/bind"});
     // Whether a daemon's retry timer ran (card seen still registering, or not openable).
     std::vector<bool> retried(watched.size(), false);
     std::optional<int> bind_status;
@@ -898,7 +898,7 @@ TEST_CASE("hotplug with systemd-udevd: replug reaches a root and an audio-group 
     std::vector<std::optional<double>> added;
     for (auto& wait : waits) added.push_back(wait.get());
     Vm::Udevd::Settle();
-    std::string access_after = Vm::NodeAccess(kControlNode);
+    std::string access_after = Vm::NodeAccess(CONTROL_NODE);
     CHECK(access_after == "root:audio 0660");
     kill(monitor, SIGTERM);
     Vm::WaitFor(monitor, 5000);
@@ -924,7 +924,7 @@ TEST_CASE("hotplug with systemd-udevd: replug reaches a root and an audio-group 
     for (size_t i = 0; i < watched.size(); ++i) {
         INFO(watched[i].who << ": " << watched[i].daemon->Log());
         CHECK_MESSAGE(added[i].has_value(),
-                      watched[i].who << ": no device.added for " << kDeviceId << " within 10 s");
+                      watched[i].who << ": no device.added for " << DEVICE_ID << " within 10 s");
         if (added[i]) CHECK(*added[i] <= 2.0);
         results += "; " + watched[i].who + ": device.added " +
                    (added[i] ? Seconds(*added[i]) : std::string("MISSING")) +

@@ -401,7 +401,7 @@ std::vector<pid_t> Udevd::Processes() {
 }
 
 Sim::StateBlock BlockFromControls(const json& controls) {
-    static const std::vector<std::string> kStoreAccess = {"read",     "write",  "inactive",
+    static const std::vector<std::string> STORE_ACCESS = {"read",     "write",  "inactive",
                                                           "volatile", "locked", "user"};
     Sim::StateBlock block;
     block.id = "daemon";
@@ -415,7 +415,7 @@ Sim::StateBlock BlockFromControls(const json& controls) {
         if (control.contains("subdevice")) out.subdevice = control.at("subdevice").get<unsigned>();
         out.type = Upper(control.at("type").get<std::string>());
         out.count = control.at("count").get<unsigned>();
-        for (const auto& word : kStoreAccess)
+        for (const auto& word : STORE_ACCESS)
             for (const auto& flag : control.at("access"))
                 if (flag == word) out.access.push_back(word);
         if (out.type == "INTEGER" || out.type == "INTEGER64")

@@ -16,7 +16,7 @@ using Sim::StateFileError;
 
 namespace {
 
-const fs::path kFixtures = fs::path(SCARLETTD_SHARED_DIR) / "fixtures" / "alsa-state";
+const fs::path FIXTURES = fs::path(SCARLETTD_SHARED_DIR) / "fixtures" / "alsa-state";
 
 struct ExpectedBlock {
     const char* id;
@@ -25,7 +25,7 @@ struct ExpectedBlock {
 };
 
 // The table in ../shared/fixtures/alsa-state/README.md.
-const std::map<std::string, std::vector<ExpectedBlock>> kExpected = {
+const std::map<std::string, std::vector<ExpectedBlock>> EXPECTED = {
     {"clarett-8pre.state", {{"USB", 289, 56}}},
     {"clarett-plus-2pre.state", {{"C2Pre", 244, 34}}},
     {"clarett-plus-4pre.state", {{"C4Pre", 262, 44}}},
@@ -55,8 +55,8 @@ const std::map<std::string, std::vector<ExpectedBlock>> kExpected = {
 };
 
 bool FixturesPresent() {
-    if (fs::is_directory(kFixtures)) return true;
-    MESSAGE("SKIPPED: fixtures not found at " << kFixtures.string()
+    if (fs::is_directory(FIXTURES)) return true;
+    MESSAGE("SKIPPED: fixtures not found at " << FIXTURES.string()
                                               << " (set SCARLETTD_SHARED_DIR at configure time)");
     return false;
 }
@@ -247,14 +247,14 @@ TEST_CASE("CompareBlocks reports each difference") {
 TEST_CASE("every fixture block parses with the README's control counts") {
     if (!FixturesPresent()) return;
     std::set<std::string> files;
-    for (const auto& entry : fs::directory_iterator(kFixtures))
+    for (const auto& entry : fs::directory_iterator(FIXTURES))
         if (entry.path().extension() == ".state") files.insert(entry.path().filename().string());
-    CHECK(files.size() == kExpected.size());
+    CHECK(files.size() == EXPECTED.size());
     size_t total = 0;
-    for (const auto& [file, expected] : kExpected) {
+    for (const auto& [file, expected] : EXPECTED) {
         CAPTURE(file);
         REQUIRE(files.count(file) == 1);
-        auto blocks = Sim::LoadStateFile(kFixtures / file);
+        auto blocks = Sim::LoadStateFile(FIXTURES / file);
         REQUIRE(blocks.size() == expected.size());
         for (size_t i = 0; i < expected.size(); ++i) {
             const auto& block = blocks[i];
@@ -296,14 +296,14 @@ TEST_CASE("every fixture block parses with the README's control counts") {
 
 TEST_CASE("fixture details survive parsing") {
     if (!FixturesPresent()) return;
-    auto gen4 = Sim::LoadStateFile(kFixtures / "scarlett-gen4-2i2.state");
+    auto gen4 = Sim::LoadStateFile(FIXTURES / "scarlett-gen4-2i2.state");
     const auto& gain = Only(gen4.at(0), "Line In 1 Gain Capture Volume");
     CHECK(gain.values == std::vector<std::string>{"9"});
     CHECK(*gain.range == Sim::StateRange{0, 70, 1});
     CHECK(gain.dbmin == 0);
     CHECK(gain.dbmax == 6900);
 
-    auto big = Sim::LoadStateFile(kFixtures / "scarlett-gen4-18i20.state");
+    auto big = Sim::LoadStateFile(FIXTURES / "scarlett-gen4-18i20.state");
     const auto& block = big.at(0);
     const auto& clock = Only(block, "Clock Source Clock Source");
     CHECK(clock.items ==

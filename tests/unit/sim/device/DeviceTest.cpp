@@ -16,17 +16,17 @@ namespace fs = std::filesystem;
 using Sim::ActionError;
 using Sim::Device;
 using Sim::DeviceEvent;
-using Sim::kEventInfo;
-using Sim::kEventValue;
+using Sim::EVENT_INFO;
+using Sim::EVENT_VALUE;
 using Sim::SimClock;
 
 namespace {
 
-const fs::path kFixtures = fs::path(SCARLETTD_SHARED_DIR) / "fixtures" / "alsa-state";
+const fs::path FIXTURES = fs::path(SCARLETTD_SHARED_DIR) / "fixtures" / "alsa-state";
 
 /* The dump's block as a Device, or nullopt (with a message) when the fixtures are absent. */
 std::optional<Device> Load(const std::string& file, std::string_view block = {}) {
-    const fs::path path = kFixtures / file;
+    const fs::path path = FIXTURES / file;
     if (!fs::exists(path)) {
         MESSAGE("SKIPPED: " << path.string() << " not found (set SCARLETTD_SHARED_DIR)");
         return std::nullopt;
@@ -67,9 +67,9 @@ std::vector<std::string> Words(const std::string& text) {
     return words;
 }
 
-const SimClock::time_point kT0 = SimClock::time_point{} + std::chrono::hours(1);
+const SimClock::time_point T0 = SimClock::time_point{} + std::chrono::hours(1);
 
-std::vector<DeviceEvent> Act(Device& d, const std::string& text, SimClock::time_point now = kT0) {
+std::vector<DeviceEvent> Act(Device& d, const std::string& text, SimClock::time_point now = T0) {
     std::vector<DeviceEvent> events;
     d.Act(Words(text), now, events);
     return events;
@@ -93,7 +93,7 @@ struct Dump {
     const char* file;
     const char* block;
 };
-const Dump kDumps[] = {
+const Dump DUMPS[] = {
     {"scarlett-gen1-18i8.state", ""},
     {"scarlett-gen2-6i6.state", "USB_1"},
     {"scarlett-gen2-18i20.state", ""},
@@ -114,7 +114,7 @@ const Dump kDumps[] = {
 }  // namespace
 
 TEST_CASE("Write: range, count, read-only and unchanged rules on every model") {
-    for (const auto& dump : kDumps) {
+    for (const auto& dump : DUMPS) {
         const std::string where = std::string(dump.file) + " " + dump.block;
         CAPTURE(where);
         auto d = Load(dump.file, dump.block);
@@ -171,7 +171,7 @@ TEST_CASE("Write: a changed value gives one VALUE event") {
     std::vector<DeviceEvent> events;
     CHECK(Write(*d, "Line In 3 Pad Capture Switch", 1, events) == 0);
     REQUIRE(events.size() == 1);
-    CHECK(events[0] == DeviceEvent{Idx(*d, "Line In 3 Pad Capture Switch"), kEventValue});
+    CHECK(events[0] == DeviceEvent{Idx(*d, "Line In 3 Pad Capture Switch"), EVENT_VALUE});
     CHECK(Val(*d, "Line In 3 Pad Capture Switch") == 1);
 }
 
@@ -198,9 +198,9 @@ TEST_CASE("HW/SW volume switch toggles the line's writability with INFO events")
         events.clear();
 
         REQUIRE(Write(*d, sw, 1, events) == 0);  // HW
-        CHECK(MaskOf(*d, events, sw) == kEventValue);
-        CHECK(MaskOf(events, volume) == (kEventValue | kEventInfo));
-        CHECK(MaskOf(events, mute) == (kEventValue | kEventInfo));
+        CHECK(MaskOf(*d, events, sw) == EVENT_VALUE);
+        CHECK(MaskOf(events, volume) == (EVENT_VALUE | EVENT_INFO));
+        CHECK(MaskOf(events, mute) == (EVENT_VALUE | EVENT_INFO));
         CHECK_FALSE(d->State(volume).writable);
         CHECK_FALSE(d->State(mute).writable);
         CHECK(d->State(volume).values[0] == Val(*d, "Master HW Playback Volume"));
@@ -210,13 +210,13 @@ TEST_CASE("HW/SW volume switch toggles the line's writability with INFO events")
         CHECK(events.empty());
 
         REQUIRE(Write(*d, sw, 0, events) == 0);  // back to SW
-        CHECK(MaskOf(events, volume) == (kEventValue | kEventInfo));
-        CHECK(MaskOf(events, mute) == (kEventValue | kEventInfo));
+        CHECK(MaskOf(events, volume) == (EVENT_VALUE | EVENT_INFO));
+        CHECK(MaskOf(events, mute) == (EVENT_VALUE | EVENT_INFO));
         CHECK(d->State(volume).writable);
         CHECK(d->State(mute).writable);
         events.clear();
         CHECK(d->Write(volume, std::vector<long long>{10}, events) == 0);
-        CHECK(MaskOf(events, volume) == kEventValue);
+        CHECK(MaskOf(events, volume) == EVENT_VALUE);
     }
 }
 
@@ -231,9 +231,9 @@ TEST_CASE("knob on the 18i20 Gen 3 moves the master and the HW-controlled lines 
     CHECK(Val(*d, "Line 01 (Monitor 1 L) Playback Volume") == 64);
     CHECK(Val(*d, "Line 02 (Monitor 1 R) Playback Volume") == 64);
     CHECK(Val(*d, "Line 03 (Monitor 2 L) Playback Volume") == sw_before);
-    CHECK(MaskOf(*d, events, "Master HW Playback Volume") == kEventValue);
-    CHECK(MaskOf(*d, events, "Line 01 (Monitor 1 L) Playback Volume") == kEventValue);
-    CHECK(MaskOf(*d, events, "Line 02 (Monitor 1 R) Playback Volume") == kEventValue);
+    CHECK(MaskOf(*d, events, "Master HW Playback Volume") == EVENT_VALUE);
+    CHECK(MaskOf(*d, events, "Line 01 (Monitor 1 L) Playback Volume") == EVENT_VALUE);
+    CHECK(MaskOf(*d, events, "Line 02 (Monitor 1 R) Playback Volume") == EVENT_VALUE);
     CHECK(MaskOf(*d, events, "Line 03 (Monitor 2 L) Playback Volume") == 0);
     CHECK(MaskOf(*d, events, "Line 07 (Headphones 1 L) Playback Volume") == 0);
     CHECK(Act(*d, "knob 50").empty());  // not moved: no notification
@@ -250,15 +250,15 @@ TEST_CASE("dim and mute buttons") {
     if (!d) return;
     auto events = Act(*d, "press dim");
     CHECK(Val(*d, "Dim Playback Switch") == 1);
-    CHECK(MaskOf(*d, events, "Dim Playback Switch") == kEventValue);
+    CHECK(MaskOf(*d, events, "Dim Playback Switch") == EVENT_VALUE);
     Act(*d, "press dim");
     CHECK(Val(*d, "Dim Playback Switch") == 0);
 
     events = Act(*d, "press mute");
     CHECK(Val(*d, "Mute Playback Switch") == 1);
-    CHECK(MaskOf(*d, events, "Mute Playback Switch") == kEventValue);
+    CHECK(MaskOf(*d, events, "Mute Playback Switch") == EVENT_VALUE);
     CHECK(Val(*d, "Line 01 Mute Playback Switch") == 1);  // HW line follows
-    CHECK(MaskOf(*d, events, "Line 01 Mute Playback Switch") == kEventValue);
+    CHECK(MaskOf(*d, events, "Line 01 Mute Playback Switch") == EVENT_VALUE);
     CHECK(Val(*d, "Line 03 Mute Playback Switch") == 0);  // SW line does not
     CHECK(MaskOf(*d, events, "Line 03 Mute Playback Switch") == 0);
 
@@ -266,14 +266,14 @@ TEST_CASE("dim and mute buttons") {
     events.clear();
     REQUIRE(Write(*d, "Mute Playback Switch", 0, events) == 0);
     CHECK(Val(*d, "Line 02 Mute Playback Switch") == 0);
-    CHECK(MaskOf(*d, events, "Line 02 Mute Playback Switch") == kEventValue);
+    CHECK(MaskOf(*d, events, "Line 02 Mute Playback Switch") == EVENT_VALUE);
 
     auto vocaster = Load("vocaster-one.state");
     if (!vocaster) return;
     CHECK(ActError(*vocaster, "press dim") == "this model has no dim button");
     events = Act(*vocaster, "press mute 1");
     CHECK(Val(*vocaster, "Line In 1 Mute Capture Switch") == 1);
-    CHECK(MaskOf(*vocaster, events, "Line In 1 Mute Capture Switch") == kEventValue);
+    CHECK(MaskOf(*vocaster, events, "Line In 1 Mute Capture Switch") == EVENT_VALUE);
 }
 
 TEST_CASE("speaker switching and talkback on the 18i20 Gen 3") {
@@ -289,30 +289,30 @@ TEST_CASE("speaker switching and talkback on the 18i20 Gen 3") {
         CAPTURE(n);
         CHECK(Val(*d, n) == 1);  // HW
         CHECK_FALSE(Writable(*d, n));
-        CHECK((MaskOf(*d, events, n) & kEventInfo) != 0);
+        CHECK((MaskOf(*d, events, n) & EVENT_INFO) != 0);
     }
     CHECK(Writable(*d, "Line Out 05 Volume Control Playback Enum"));
     CHECK(MaskOf(*d, events, "Line 03 (Monitor 2 L) Playback Volume") ==
-          (kEventValue | kEventInfo));
+          (EVENT_VALUE | EVENT_INFO));
     CHECK_FALSE(Writable(*d, "Line 03 (Monitor 2 L) Playback Volume"));
-    CHECK(MaskOf(*d, events, "PCM 01 Capture Enum") == kEventValue);  // routing refreshed
+    CHECK(MaskOf(*d, events, "PCM 01 Capture Enum") == EVENT_VALUE);  // routing refreshed
     events.clear();
     CHECK(Write(*d, "Line Out 03 Volume Control Playback Enum", 0, events) == -EPERM);
 
     events = Act(*d, "press speaker");
     CHECK(Val(*d, "Speaker Switching Playback Enum") == 2);  // Alt
-    CHECK(MaskOf(*d, events, "Speaker Switching Playback Enum") == kEventValue);
+    CHECK(MaskOf(*d, events, "Speaker Switching Playback Enum") == EVENT_VALUE);
 
     events.clear();
     REQUIRE(Write(*d, "Speaker Switching Playback Enum", 0, events) == 0);  // Off
     CHECK(Writable(*d, "Line Out 03 Volume Control Playback Enum"));
-    CHECK(MaskOf(*d, events, "Line Out 03 Volume Control Playback Enum") == kEventInfo);
+    CHECK(MaskOf(*d, events, "Line Out 03 Volume Control Playback Enum") == EVENT_INFO);
 
     events.clear();
     REQUIRE(Write(*d, "Talkback Playback Enum", 1, events) == 0);  // enabled, off
     events = Act(*d, "press talkback");
     CHECK(Val(*d, "Talkback Playback Enum") == 2);
-    CHECK(MaskOf(*d, events, "Talkback Playback Enum") == kEventValue);
+    CHECK(MaskOf(*d, events, "Talkback Playback Enum") == EVENT_VALUE);
 }
 
 TEST_CASE("front-panel input buttons") {
@@ -321,8 +321,8 @@ TEST_CASE("front-panel input buttons") {
     auto events = Act(*d, "press phantom 6");
     CHECK(Val(*d, "Line In 5-8 Phantom Power Capture Switch") == 1);
     // Gen 3's "input other" notification refreshes all level/pad/air/phantom elements.
-    CHECK(MaskOf(*d, events, "Line In 5-8 Phantom Power Capture Switch") == kEventValue);
-    CHECK(MaskOf(*d, events, "Line In 8 Air Capture Switch") == kEventValue);
+    CHECK(MaskOf(*d, events, "Line In 5-8 Phantom Power Capture Switch") == EVENT_VALUE);
+    CHECK(MaskOf(*d, events, "Line In 8 Air Capture Switch") == EVENT_VALUE);
     Act(*d, "press air 3");
     CHECK(Val(*d, "Line In 3 Air Capture Switch") == 1);
     Act(*d, "press inst 2");
@@ -337,12 +337,12 @@ TEST_CASE("front-panel input buttons") {
     const long long air = Val(*g4, "Line In 2 Air Capture Enum");
     events = Act(*g4, "press air 2");
     CHECK(Val(*g4, "Line In 2 Air Capture Enum") == (air + 1) % 3);
-    CHECK(MaskOf(*g4, events, "Line In 1 Air Capture Enum") == kEventValue);
+    CHECK(MaskOf(*g4, events, "Line In 1 Air Capture Enum") == EVENT_VALUE);
     CHECK(MaskOf(*g4, events, "Line In 1 Gain Capture Volume") == 0);
     events = Act(*g4, "press phantom 1");
-    CHECK(MaskOf(*g4, events, "Line In 1 Autogain Capture Switch") == kEventInfo);
+    CHECK(MaskOf(*g4, events, "Line In 1 Autogain Capture Switch") == EVENT_INFO);
     events = Act(*g4, "press select");
-    CHECK(MaskOf(*g4, events, "Input Select Capture Enum") == (kEventValue | kEventInfo));
+    CHECK(MaskOf(*g4, events, "Input Select Capture Enum") == (EVENT_VALUE | EVENT_INFO));
     Act(*g4, "press safe 2");
     CHECK(Val(*g4, "Line In 2 Safe Capture Switch") == 1);
 }
@@ -358,12 +358,12 @@ void CheckAutogain(Device& d, const char* status_success) {
     REQUIRE_FALSE(meter.empty());
     CHECK(*std::max_element(meter.begin(), meter.end()) == doctest::Approx(-40.0));
 
-    auto events = Act(d, "autogain 1", kT0);
+    auto events = Act(d, "autogain 1", T0);
     CHECK(Val(d, "Line In 1 Autogain Capture Switch") == 1);
     CHECK(d.Definition().controls[status].items.at(d.State(status).values[0]) == "Running");
-    CHECK(MaskOf(events, status) == kEventValue);
-    CHECK(MaskOf(events, gain) == kEventInfo);
-    CHECK(MaskOf(events, other_gain) == kEventInfo);
+    CHECK(MaskOf(events, status) == EVENT_VALUE);
+    CHECK(MaskOf(events, gain) == EVENT_INFO);
+    CHECK(MaskOf(events, other_gain) == EVENT_INFO);
     CHECK_FALSE(d.State(gain).writable);
     CHECK_FALSE(d.State(other_gain).writable);
     events.clear();
@@ -371,20 +371,20 @@ void CheckAutogain(Device& d, const char* status_success) {
     CHECK(ActError(d, "autogain 1").find("already running") != std::string::npos);
     CHECK(ActError(d, "press phantom 1").find("autogain") != std::string::npos);
 
-    REQUIRE(d.NextDeadline() == kT0 + Device::kAutogainTime);
-    d.Advance(kT0 + std::chrono::seconds(1), events);
+    REQUIRE(d.NextDeadline() == T0 + Device::AUTOGAIN_TIME);
+    d.Advance(T0 + std::chrono::seconds(1), events);
     CHECK(events.empty());
     CHECK(Val(d, "Line In 1 Autogain Capture Switch") == 1);
 
     const long long before = d.State(gain).values[0];
-    d.Advance(kT0 + Device::kAutogainTime, events);
+    d.Advance(T0 + Device::AUTOGAIN_TIME, events);
     CHECK_FALSE(d.NextDeadline().has_value());
     CHECK(Val(d, "Line In 1 Autogain Capture Switch") == 0);
     CHECK(d.Definition().controls[status].items.at(d.State(status).values[0]) == status_success);
     CHECK(d.State(gain).values[0] > before);
-    CHECK(MaskOf(events, gain) == (kEventValue | kEventInfo));
-    CHECK(MaskOf(events, other_gain) == kEventInfo);
-    CHECK(MaskOf(events, status) == kEventValue);
+    CHECK(MaskOf(events, gain) == (EVENT_VALUE | EVENT_INFO));
+    CHECK(MaskOf(events, other_gain) == EVENT_INFO);
+    CHECK(MaskOf(events, status) == EVENT_VALUE);
     CHECK(d.State(gain).writable);
     CHECK(d.State(other_gain).writable);
     // The gain brought input 1 to about the target (-18 dBFS in these dumps).
@@ -394,12 +394,12 @@ void CheckAutogain(Device& d, const char* status_success) {
     // Started by a client's write: no time yet, so Advance() is due at once and stamps it.
     events.clear();
     REQUIRE(Write(d, "Line In 2 Autogain Capture Switch", 1, events) == 0);
-    CHECK(MaskOf(events, other_gain) == kEventInfo);
+    CHECK(MaskOf(events, other_gain) == EVENT_INFO);
     REQUIRE(d.NextDeadline() == SimClock::time_point::min());
-    d.Advance(kT0 + std::chrono::seconds(10), events);
-    REQUIRE(d.NextDeadline() == kT0 + std::chrono::seconds(10) + Device::kAutogainTime);
+    d.Advance(T0 + std::chrono::seconds(10), events);
+    REQUIRE(d.NextDeadline() == T0 + std::chrono::seconds(10) + Device::AUTOGAIN_TIME);
     // No signal on input 2: the gain ends at its maximum.
-    d.Advance(kT0 + std::chrono::seconds(20), events);
+    d.Advance(T0 + std::chrono::seconds(20), events);
     CHECK_FALSE(d.NextDeadline().has_value());
     CHECK(d.State(other_gain).values[0] == d.Definition().controls[other_gain].range->max);
     CHECK(d.State(other_gain).writable);
@@ -542,7 +542,7 @@ TEST_CASE("sync status") {
     if (!d) return;
     auto events = Act(*d, "sync unlocked");
     CHECK(Val(*d, "Sync Status") == 0);
-    CHECK(MaskOf(*d, events, "Sync Status") == kEventValue);
+    CHECK(MaskOf(*d, events, "Sync Status") == EVENT_VALUE);
     CHECK(Act(*d, "sync unlocked").empty());
     Act(*d, "sync locked");
     CHECK(Val(*d, "Sync Status") == 1);
@@ -561,7 +561,7 @@ TEST_CASE("big 4th Gen (fcp-server controls)") {
     if (!d) return;
     auto events = Act(*d, "knob 50");
     CHECK(Val(*d, "Master Playback Volume") == -63);
-    CHECK(MaskOf(*d, events, "Master Playback Volume") == kEventValue);
+    CHECK(MaskOf(*d, events, "Master Playback Volume") == EVENT_VALUE);
     Act(*d, "press dim");
     CHECK(Val(*d, "Dim Playback Switch") == 1);
     std::vector<DeviceEvent> none;
@@ -577,8 +577,8 @@ TEST_CASE("4th Gen 4i4: read-only knobs move, power status") {
     if (!d) return;
     auto events = Act(*d, "headphones 10");
     CHECK(Val(*d, "Headphone Playback Volume") == 13);
-    CHECK(MaskOf(*d, events, "Headphone Playback Volume") == kEventValue);
-    CHECK(MaskOf(*d, events, "Master HW Playback Volume") == kEventValue);
+    CHECK(MaskOf(*d, events, "Headphone Playback Volume") == EVENT_VALUE);
+    CHECK(MaskOf(*d, events, "Master HW Playback Volume") == EVENT_VALUE);
     Act(*d, "knob 0");
     CHECK(Val(*d, "Master HW Playback Volume") == 0);
     events = Act(*d, "power fail");
@@ -622,7 +622,7 @@ std::string Example(const std::string& line) {
 }  // namespace
 
 TEST_CASE("every action ActionHelp lists works on that model") {
-    for (const auto& dump : kDumps) {
+    for (const auto& dump : DUMPS) {
         const std::string where = std::string(dump.file) + " " + dump.block;
         CAPTURE(where);
         auto d = Load(dump.file, dump.block);
@@ -637,7 +637,7 @@ TEST_CASE("every action ActionHelp lists works on that model") {
             CHECK_MESSAGE((error.empty() || precondition), error);
             if (command.starts_with("autogain")) {
                 std::vector<DeviceEvent> events;
-                d->Advance(kT0 + Device::kAutogainTime, events);
+                d->Advance(T0 + Device::AUTOGAIN_TIME, events);
                 CHECK_FALSE(d->NextDeadline().has_value());
             }
         }
@@ -648,7 +648,7 @@ TEST_CASE("small models: direct monitor, PCM input switch, 3rd Gen Solo") {
     if (auto d = Load("scarlett-gen3-solo.state", "USB_1")) {
         CHECK_FALSE(d->MeterIndex().has_value());
         auto events = Act(*d, "press direct");
-        CHECK(MaskOf(*d, events, "Direct Monitor Playback Switch") == kEventValue);
+        CHECK(MaskOf(*d, events, "Direct Monitor Playback Switch") == EVENT_VALUE);
         Act(*d, "press phantom 1");
         CHECK(Val(*d, "Line In 1 Phantom Power Capture Switch") == 1);
         CHECK(ActError(*d, "press inst 1") ==
@@ -661,9 +661,9 @@ TEST_CASE("small models: direct monitor, PCM input switch, 3rd Gen Solo") {
         std::vector<DeviceEvent> events;
         const long long old_value = Val(*d, "PCM Input Capture Switch");
         REQUIRE(Write(*d, "PCM Input Capture Switch", 1 - old_value, events) == 0);
-        CHECK(MaskOf(*d, events, "PCM 01 Capture Enum") == kEventValue);
-        CHECK(MaskOf(*d, events, "Analogue Output 01 Playback Enum") == kEventValue);
+        CHECK(MaskOf(*d, events, "PCM 01 Capture Enum") == EVENT_VALUE);
+        CHECK(MaskOf(*d, events, "Analogue Output 01 Playback Enum") == EVENT_VALUE);
         events = Act(*d, "press direct");
-        CHECK(MaskOf(*d, events, "Mix A Input 01 Playback Volume") == kEventValue);
+        CHECK(MaskOf(*d, events, "Mix A Input 01 Playback Volume") == EVENT_VALUE);
     }
 }

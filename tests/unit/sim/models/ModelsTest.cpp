@@ -16,11 +16,11 @@ using namespace Sim;
 
 namespace {
 
-const fs::path kFixtures = fs::path(SCARLETTD_SHARED_DIR) / "fixtures" / "alsa-state";
+const fs::path FIXTURES = fs::path(SCARLETTD_SHARED_DIR) / "fixtures" / "alsa-state";
 
 bool FixturesPresent() {
-    if (fs::is_directory(kFixtures)) return true;
-    MESSAGE("SKIPPED: fixtures not found at " << kFixtures.string()
+    if (fs::is_directory(FIXTURES)) return true;
+    MESSAGE("SKIPPED: fixtures not found at " << FIXTURES.string()
                                               << " (set SCARLETTD_SHARED_DIR at configure time)");
     return false;
 }
@@ -75,7 +75,7 @@ std::string ModelOfBlock(const std::string& file_model, const std::string& block
 void CheckDumps(bool fcp) {
     if (!FixturesPresent()) return;
     size_t blocks = 0;
-    for (const auto& entry : fs::directory_iterator(kFixtures)) {
+    for (const auto& entry : fs::directory_iterator(FIXTURES)) {
         if (entry.path().extension() != ".state") continue;
         const Model* file_model = FindModel(entry.path().stem().string());
         REQUIRE_MESSAGE(file_model, entry.path().string());
@@ -290,7 +290,7 @@ TEST_CASE("model commands") {
 
     if (!FixturesPresent()) return;
     out.str("");
-    CHECK(RunModelCommand({"diff", "--fixtures", kFixtures.string(), "scarlett-gen3-4i4"}, out, err) == 0);
+    CHECK(RunModelCommand({"diff", "--fixtures", FIXTURES.string(), "scarlett-gen3-4i4"}, out, err) == 0);
     CHECK(out.str().find("[state.USB]: 87 controls, matches scarlett-gen3-4i4 exactly, era 5.14") !=
           std::string::npos);
     CHECK(out.str().find("[state.USB_1]: 90 controls, matches scarlett-gen3-4i4 exactly, era latest") !=
