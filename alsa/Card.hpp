@@ -15,7 +15,7 @@ namespace Alsa {
 
 /** An ALSA call failed; @c err is the negative errno alsa-lib returned. */
 class Error : public std::runtime_error {
-public:
+  public:
     Error(int _err, const std::string& what);
     int GetErrno() const noexcept { return -err; }  // positive errno (ENODEV, EBUSY, ...)
     int err;
@@ -26,7 +26,7 @@ public:
  * Card::HandleEvents(); keep the work small (update a cache, mark dirty).
  */
 class CardListener {
-public:
+  public:
     virtual ~CardListener() = default;
     /** VALUE: the value was re-read. */
     virtual void OnControlValue(const ControlInfo& info, const Value& value) noexcept = 0;
@@ -44,7 +44,7 @@ public:
  * destructor; it must not destroy the card. Several writes may show up as one event.
  */
 class Card {
-public:
+  public:
     virtual ~Card() = default;
 
     /** Every element, in numid order, with its value. */

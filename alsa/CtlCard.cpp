@@ -18,6 +18,8 @@
  *    otherwise info is as fresh as the last INFO event.
  * This replaces snd_hctl, which drops TLV events and needs the extra read().
  */
+#include "alsa/CtlCard.hpp"
+
 #include <alsa/asoundlib.h>
 #include <unistd.h>
 
@@ -29,7 +31,6 @@
 #include <set>
 
 #include "alsa/Card.hpp"
-#include "alsa/CtlCard.hpp"
 #include "alsa/CtlElem.hpp"
 
 namespace Alsa {
@@ -48,12 +49,13 @@ using ElemId = std::unique_ptr<snd_ctl_elem_id_t, IdDeleter>;
 
 ElemId NewId() {
     snd_ctl_elem_id_t* id = nullptr;
-    if (const int err = snd_ctl_elem_id_malloc(&id); err < 0) throw Error(err, "snd_ctl_elem_id_malloc");
+    if (const int err = snd_ctl_elem_id_malloc(&id); err < 0)
+        throw Error(err, "snd_ctl_elem_id_malloc");
     return ElemId(id);
 }
 
 class CtlCard final : public Card {
-public:
+  public:
     /** Takes over @p ctl (closed here, also when this throws). Throws Error. */
     CtlCard(snd_ctl_t* ctl, CardListener& listener);
     ~CtlCard() override;
@@ -70,7 +72,7 @@ public:
     std::vector<uint32_t> ReadTlv(unsigned numid) override;
     void Write(unsigned numid, const Value& value) override;
 
-private:
+  private:
     struct Entry {
         ElemId id;
         Control control;
@@ -117,7 +119,8 @@ private:
 CtlCard::CtlCard(snd_ctl_t* ctl, CardListener& listener)
     : ctl_(ctl),
       listener_(listener),
-      buffer_((MAX_EVENTS_PER_ROUND * snd_ctl_event_sizeof() + sizeof(uint64_t) - 1) / sizeof(uint64_t)) {
+      buffer_((MAX_EVENTS_PER_ROUND * snd_ctl_event_sizeof() + sizeof(uint64_t) - 1) /
+              sizeof(uint64_t)) {
     try {
         /* Non-blocking is essential: a read of an empty queue would sleep. */
         if (const int err = snd_ctl_nonblock(ctl_, 1); err < 0)
@@ -156,7 +159,8 @@ std::vector<pollfd> CtlCard::GetPollFds() const {
 bool CtlCard::HandleEvents(std::span<pollfd> fds) {
     if (gone_) return false;
     unsigned short revents = 0;
-    if (snd_ctl_poll_descriptors_revents(ctl_, fds.data(), static_cast<unsigned>(fds.size()), &revents) < 0) {
+    if (snd_ctl_poll_descriptors_revents(ctl_, fds.data(), static_cast<unsigned>(fds.size()),
+                                         &revents) < 0) {
         /* Plugins translate revents; if that fails, the raw ones are the best guess. */
         for (const pollfd& fd : fds) revents |= static_cast<unsigned short>(fd.revents);
     }
@@ -233,13 +237,15 @@ int CtlCard::HandleEvent(const snd_ctl_event_t* event) {
     }
     /* An ADD for a known element: created while we loaded, listed already. Re-read
      * it in full, as for INFO, in case it changed since. */
-    return HandleChange(it->second, (mask & SND_CTL_EVENT_MASK_ADD) != 0 ? SND_CTL_EVENT_MASK_INFO : mask);
+    return HandleChange(it->second,
+                        (mask & SND_CTL_EVENT_MASK_ADD) != 0 ? SND_CTL_EVENT_MASK_INFO : mask);
 }
 
 int CtlCard::ReadNew(ElemRef elem, Control& control) {
     if (const int err = ReadElemInfo(elem, control.info); err < 0) return err;
     if (control.info.access.read) {
-        if (const int err = ReadElemValue(elem, control.info, control.value); err == -ENODEV) return err;
+        if (const int err = ReadElemValue(elem, control.info, control.value); err == -ENODEV)
+            return err;
     }
     return 0;
 }
@@ -248,7 +254,8 @@ int CtlCard::HandleAdd(ElemId id) {
     Control control;
     if (const int err = ReadNew({ctl_, id.get()}, control); err < 0) return ReadError(err);
     const unsigned numid = control.info.id.numid;
-    auto [it, inserted] = entries_.insert_or_assign(numid, Entry{std::move(id), std::move(control)});
+    auto [it, inserted] =
+        entries_.insert_or_assign(numid, Entry{std::move(id), std::move(control)});
     listener_.OnControlAdded(it->second.control.info, it->second.control.value);
     return 0;
 }
@@ -286,7 +293,8 @@ int CtlCard::HandleChange(Entry& entry, unsigned mask) {
     }
     if ((mask & SND_CTL_EVENT_MASK_VALUE) != 0) {
         Value value;
-        if (const int err = ReadElemValue(elem, control.info, value); err < 0) return ReadError(err);
+        if (const int err = ReadElemValue(elem, control.info, value); err < 0)
+            return ReadError(err);
         control.value = std::move(value);
         unchecked_.insert(control.info.id.numid);
         if (!info_changed) {
@@ -359,7 +367,8 @@ void CtlCard::Load() {
         snd_ctl_elem_list_get_id(list.get(), i, id.get());
         Control control;
         if (const int err = ReadNew({ctl_, id.get()}, control); err < 0) {
-            if (err == -ENODEV) throw Error(err, "reading " + std::string(snd_ctl_elem_id_get_name(id.get())));
+            if (err == -ENODEV)
+                throw Error(err, "reading " + std::string(snd_ctl_elem_id_get_name(id.get())));
             continue;  // removed meanwhile; its REMOVE event follows
         }
         const unsigned numid = control.info.id.numid;
@@ -417,7 +426,8 @@ void CtlCard::Write(unsigned numid, const Value& value) {
 
 CtlCard::Entry& CtlCard::Find(unsigned numid) {
     const auto it = entries_.find(numid);
-    if (it == entries_.end()) throw Error(-ENOENT, "no control with numid " + std::to_string(numid));
+    if (it == entries_.end())
+        throw Error(-ENOENT, "no control with numid " + std::to_string(numid));
     return it->second;
 }
 

@@ -26,35 +26,52 @@ using ElemValue = Opaque<snd_ctl_elem_value_t, snd_ctl_elem_value_malloc, snd_ct
 
 Iface ToIface(snd_ctl_elem_iface_t iface) noexcept {
     switch (iface) {
-        case SND_CTL_ELEM_IFACE_CARD: return Iface::Card;
-        case SND_CTL_ELEM_IFACE_HWDEP: return Iface::Hwdep;
-        case SND_CTL_ELEM_IFACE_MIXER: return Iface::Mixer;
-        case SND_CTL_ELEM_IFACE_PCM: return Iface::Pcm;
-        case SND_CTL_ELEM_IFACE_RAWMIDI: return Iface::Rawmidi;
-        case SND_CTL_ELEM_IFACE_TIMER: return Iface::Timer;
-        case SND_CTL_ELEM_IFACE_SEQUENCER: return Iface::Sequencer;
+        case SND_CTL_ELEM_IFACE_CARD:
+            return Iface::Card;
+        case SND_CTL_ELEM_IFACE_HWDEP:
+            return Iface::Hwdep;
+        case SND_CTL_ELEM_IFACE_MIXER:
+            return Iface::Mixer;
+        case SND_CTL_ELEM_IFACE_PCM:
+            return Iface::Pcm;
+        case SND_CTL_ELEM_IFACE_RAWMIDI:
+            return Iface::Rawmidi;
+        case SND_CTL_ELEM_IFACE_TIMER:
+            return Iface::Timer;
+        case SND_CTL_ELEM_IFACE_SEQUENCER:
+            return Iface::Sequencer;
     }
     return Iface::Mixer;
 }
 
 ElemType ToType(snd_ctl_elem_type_t type) noexcept {
     switch (type) {
-        case SND_CTL_ELEM_TYPE_BOOLEAN: return ElemType::Boolean;
-        case SND_CTL_ELEM_TYPE_INTEGER: return ElemType::Integer;
-        case SND_CTL_ELEM_TYPE_ENUMERATED: return ElemType::Enumerated;
-        case SND_CTL_ELEM_TYPE_BYTES: return ElemType::Bytes;
-        case SND_CTL_ELEM_TYPE_IEC958: return ElemType::Iec958;
-        case SND_CTL_ELEM_TYPE_INTEGER64: return ElemType::Integer64;
-        default: return ElemType::None;
+        case SND_CTL_ELEM_TYPE_BOOLEAN:
+            return ElemType::Boolean;
+        case SND_CTL_ELEM_TYPE_INTEGER:
+            return ElemType::Integer;
+        case SND_CTL_ELEM_TYPE_ENUMERATED:
+            return ElemType::Enumerated;
+        case SND_CTL_ELEM_TYPE_BYTES:
+            return ElemType::Bytes;
+        case SND_CTL_ELEM_TYPE_IEC958:
+            return ElemType::Iec958;
+        case SND_CTL_ELEM_TYPE_INTEGER64:
+            return ElemType::Integer64;
+        default:
+            return ElemType::None;
     }
 }
 
 /* Channels a value of @p info can hold (the kernel never exceeds these). */
 unsigned Channels(const ControlInfo& info) noexcept {
     switch (info.type) {
-        case ElemType::Integer64: return std::min(info.count, MAX_INTEGER64_CHANNELS);
-        case ElemType::Bytes: return std::min(info.count, MAX_BYTES);
-        default: return std::min(info.count, MAX_INTEGER_CHANNELS);
+        case ElemType::Integer64:
+            return std::min(info.count, MAX_INTEGER64_CHANNELS);
+        case ElemType::Bytes:
+            return std::min(info.count, MAX_BYTES);
+        default:
+            return std::min(info.count, MAX_INTEGER_CHANNELS);
     }
 }
 
@@ -156,16 +173,20 @@ int ReadElemValue(ElemRef elem, const ControlInfo& info, Value& out) {
     const unsigned channels = Channels(info);
     switch (info.type) {
         case ElemType::Boolean:
-            for (unsigned i = 0; i < channels; ++i) out.numbers.push_back(snd_ctl_elem_value_get_boolean(v, i));
+            for (unsigned i = 0; i < channels; ++i)
+                out.numbers.push_back(snd_ctl_elem_value_get_boolean(v, i));
             break;
         case ElemType::Integer:
-            for (unsigned i = 0; i < channels; ++i) out.numbers.push_back(snd_ctl_elem_value_get_integer(v, i));
+            for (unsigned i = 0; i < channels; ++i)
+                out.numbers.push_back(snd_ctl_elem_value_get_integer(v, i));
             break;
         case ElemType::Integer64:
-            for (unsigned i = 0; i < channels; ++i) out.numbers.push_back(snd_ctl_elem_value_get_integer64(v, i));
+            for (unsigned i = 0; i < channels; ++i)
+                out.numbers.push_back(snd_ctl_elem_value_get_integer64(v, i));
             break;
         case ElemType::Enumerated:
-            for (unsigned i = 0; i < channels; ++i) out.numbers.push_back(snd_ctl_elem_value_get_enumerated(v, i));
+            for (unsigned i = 0; i < channels; ++i)
+                out.numbers.push_back(snd_ctl_elem_value_get_enumerated(v, i));
             break;
         case ElemType::Bytes: {
             const auto* bytes = static_cast<const uint8_t*>(snd_ctl_elem_value_get_bytes(v));
@@ -215,11 +236,13 @@ void WriteElemValue(ElemRef elem, const ControlInfo& info, const Value& value) {
         case ElemType::Bytes:
             if (value.bytes.size() != info.count || info.count > MAX_BYTES)
                 throw Error(-EINVAL, what + ": wrong byte count");
-            for (unsigned i = 0; i < info.count; ++i) snd_ctl_elem_value_set_byte(v.get(), i, value.bytes[i]);
+            for (unsigned i = 0; i < info.count; ++i)
+                snd_ctl_elem_value_set_byte(v.get(), i, value.bytes[i]);
             break;
         case ElemType::Iec958: {
             snd_aes_iec958_t iec958;
-            if (value.bytes.size() != sizeof(iec958)) throw Error(-EINVAL, what + ": wrong IEC958 size");
+            if (value.bytes.size() != sizeof(iec958))
+                throw Error(-EINVAL, what + ": wrong IEC958 size");
             std::memcpy(&iec958, value.bytes.data(), sizeof(iec958));
             snd_ctl_elem_value_set_iec958(v.get(), &iec958);
             break;

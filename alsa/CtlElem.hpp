@@ -20,7 +20,7 @@ namespace Alsa {
 /** Owner of one of alsa-lib's opaque malloc'ed structs. Throws Error if out of memory. */
 template <typename T, int (*ALLOC)(T**), void (*FREE)(T*)>
 class Opaque {
-public:
+  public:
     Opaque() {
         if (const int err = ALLOC(&ptr_); err < 0) throw Error(err, "alsa-lib allocation");
     }
@@ -29,7 +29,7 @@ public:
     Opaque& operator=(const Opaque&) = delete;
     T* get() const noexcept { return ptr_; }
 
-private:
+  private:
     T* ptr_ = nullptr;
 };
 

@@ -19,8 +19,9 @@ bool HasProc(const DiscoveryOptions& options) {
 }
 
 bool IsNumber(std::string_view s) noexcept {
-    return !s.empty() && std::all_of(s.begin(), s.end(),
-                                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c));
+    });
 }
 
 /* Fills the names of @p identity from the ctl's card info, if it opens. */
@@ -79,7 +80,8 @@ std::vector<CardIdentity> SelectCards(const std::vector<CardIdentity>& present,
 
     std::vector<std::string> plugins;
     for (const std::string& name : options.extra_ctls) {
-        if (ParseHwCtlName(name) || std::find(plugins.begin(), plugins.end(), name) != plugins.end())
+        if (ParseHwCtlName(name) ||
+            std::find(plugins.begin(), plugins.end(), name) != plugins.end())
             continue;
         plugins.push_back(name);
         selected.push_back(MakeCtlIdentity(name));
@@ -92,8 +94,9 @@ std::vector<std::string> FindMissingCtls(const std::vector<CardIdentity>& presen
     std::vector<std::string> missing;
     for (const std::string& name : options.extra_ctls) {
         if (!ParseHwCtlName(name)) continue;
-        const bool found = std::any_of(present.begin(), present.end(),
-                                       [&](const CardIdentity& identity) { return IsNamedBy(identity, name); });
+        const bool found =
+            std::any_of(present.begin(), present.end(),
+                        [&](const CardIdentity& identity) { return IsNamedBy(identity, name); });
         if (!found) missing.push_back(name);
     }
     return missing;
@@ -109,8 +112,8 @@ std::vector<int> ListCards(const DiscoveryOptions& options, bool have_proc) {
     std::vector<int> cards;
     if (have_proc) {
         std::error_code ec;
-        for (const auto& entry :
-             std::filesystem::directory_iterator(std::filesystem::path(options.proc_root) / "asound", ec)) {
+        for (const auto& entry : std::filesystem::directory_iterator(
+                 std::filesystem::path(options.proc_root) / "asound", ec)) {
             const std::string name = entry.path().filename().string();
             if (name.rfind("card", 0) == 0 && IsNumber(name.substr(4)) && name.size() < 8)
                 cards.push_back(std::stoi(name.substr(4)));

@@ -64,7 +64,8 @@ std::optional<uint16_t> ParseHex16(std::string_view s) noexcept {
 std::string Hex4(uint16_t v) {
     static constexpr char DIGITS[] = "0123456789abcdef";
     std::string s(4, '0');
-    for (int i = 3; i >= 0; --i, v = static_cast<uint16_t>(v >> 4)) s[static_cast<size_t>(i)] = DIGITS[v & 0xf];
+    for (int i = 3; i >= 0; --i, v = static_cast<uint16_t>(v >> 4))
+        s[static_cast<size_t>(i)] = DIGITS[v & 0xf];
     return s;
 }
 
@@ -99,8 +100,8 @@ bool IsUsbDeviceDir(const fs::path& dir) {
 std::optional<fs::path> FindUsbDevice(const fs::path& sys_root, int card) {
     const fs::path sound = sys_root / "class" / "sound";
     const std::string n = std::to_string(card);
-    for (const fs::path& link : {sound / ("card" + n) / "device",
-                                 sound / ("controlC" + n) / "device" / "device"}) {
+    for (const fs::path& link :
+         {sound / ("card" + n) / "device", sound / ("controlC" + n) / "device" / "device"}) {
         std::error_code ec;
         const fs::path dir = fs::canonical(link, ec);
         if (ec) continue;
@@ -160,7 +161,8 @@ std::string MakeDeviceId(const CardIdentity& identity) {
     if (identity.card < 0) return "ctl-" + SanitiseId(identity.ctl);
     if (identity.usb) {
         const UsbIdentity& usb = *identity.usb;
-        const std::string prefix = "usb-" + SanitiseId(usb.vendor) + "-" + SanitiseId(usb.product) + "-";
+        const std::string prefix =
+            "usb-" + SanitiseId(usb.vendor) + "-" + SanitiseId(usb.product) + "-";
         if (!usb.serial.empty()) return prefix + SanitiseId(usb.serial);
         if (!usb.path.empty()) return prefix + "port-" + SanitiseId(usb.path);
     }
@@ -185,14 +187,16 @@ bool IsFocusriteName(std::string_view card_name) noexcept {
 }
 
 bool IsFocusrite(const CardIdentity& identity) noexcept {
-    return IsFocusriteName(identity.name) || (identity.usb && identity.usb->vendor == FOCUSRITE_VENDOR);
+    return IsFocusriteName(identity.name) ||
+           (identity.usb && identity.usb->vendor == FOCUSRITE_VENDOR);
 }
 
 std::optional<int> ParseControlNode(std::string_view name) noexcept {
     constexpr std::string_view PREFIX = "controlC";
     if (!name.starts_with(PREFIX)) return std::nullopt;
     name.remove_prefix(PREFIX.size());
-    if (name.empty() || !std::isdigit(static_cast<unsigned char>(name.front()))) return std::nullopt;
+    if (name.empty() || !std::isdigit(static_cast<unsigned char>(name.front())))
+        return std::nullopt;
     int card = -1;
     const auto [ptr, ec] = std::from_chars(name.data(), name.data() + name.size(), card);
     if (ec != std::errc{} || ptr != name.data() + name.size()) return std::nullopt;
@@ -244,7 +248,8 @@ CardIdentity ReadCardIdentity(int card, const std::string& proc_root, const std:
 }
 
 bool IsCardRegistered(int card, const std::string& proc_root) {
-    const auto id = ReadFile(fs::path(proc_root) / "asound" / ("card" + std::to_string(card)) / "id");
+    const auto id =
+        ReadFile(fs::path(proc_root) / "asound" / ("card" + std::to_string(card)) / "id");
     return id && !Trim(*id).empty();
 }
 

@@ -17,7 +17,9 @@ constexpr int MAX_DEPTH = 4;
 /* Half of the 0.01 dB resolution of TLVs: what clients may round away. */
 constexpr double DB_TOLERANCE = 0.005;
 
-constexpr size_t WordsOf(uint32_t bytes) noexcept { return (size_t{bytes} + 3) / 4; }
+constexpr size_t WordsOf(uint32_t bytes) noexcept {
+    return (size_t{bytes} + 3) / 4;
+}
 
 /* One TLV entry: the whole entry (header + payload) or empty if malformed. */
 std::span<const uint32_t> TakeEntry(std::span<const uint32_t> words) noexcept {
@@ -80,7 +82,9 @@ bool ForEachRangeItem(std::span<const uint32_t> entry, F&& f) {
 }
 
 /* cdB (1/100 dB, as in TLVs) to dB; the mute marker becomes -inf. */
-double CentiToDb(double cdb) noexcept { return cdb <= TLV_DB_GAIN_MUTE ? NEG_INF : cdb / 100.0; }
+double CentiToDb(double cdb) noexcept {
+    return cdb <= TLV_DB_GAIN_MUTE ? NEG_INF : cdb / 100.0;
+}
 
 /* dB value of @p raw: -inf for mute, nullopt if malformed or not covered. */
 std::optional<double> Eval(std::span<const uint32_t> entry, int64_t min, int64_t max, int64_t raw,
@@ -199,7 +203,9 @@ struct Candidate {
     double distance;
 };
 
-double Distance(double a, double b) noexcept { return a == b ? 0.0 : std::fabs(a - b); }
+double Distance(double a, double b) noexcept {
+    return a == b ? 0.0 : std::fabs(a - b);
+}
 
 /* The raw value in b.lo..b.hi whose dB value is nearest to @p db. */
 std::optional<Candidate> Nearest(std::span<const uint32_t> entry, const Bounds& b, double db,
@@ -243,7 +249,8 @@ std::span<const uint32_t> FindDbTlv(std::span<const uint32_t> tlv) noexcept {
     return FindDb(tlv, 0);
 }
 
-std::optional<DbRange> GetDbRange(std::span<const uint32_t> tlv, int64_t min, int64_t max) noexcept {
+std::optional<DbRange> GetDbRange(std::span<const uint32_t> tlv, int64_t min,
+                                  int64_t max) noexcept {
     const auto entry = FindDbTlv(tlv);
     if (entry.empty() || min > max) return std::nullopt;
     const Extent extent = GetExtent(entry, Bounds{min, max, min, max}, 0);

@@ -42,7 +42,9 @@ inline constexpr int32_t TLV_DB_GAIN_MUTE = -9999999;
 std::span<const uint32_t> FindDbTlv(std::span<const uint32_t> tlv) noexcept;
 
 /** @return true if FindDbTlv() finds a dB entry */
-inline bool HasDbTlv(std::span<const uint32_t> tlv) noexcept { return !FindDbTlv(tlv).empty(); }
+inline bool HasDbTlv(std::span<const uint32_t> tlv) noexcept {
+    return !FindDbTlv(tlv).empty();
+}
 
 /**
  * The dB range of a control with raw range @p min..@p max.

@@ -102,9 +102,9 @@ struct UsbIdentity {
 
 /** What identifies a card across replug, reboot and renumbering. */
 struct CardIdentity {
-    std::string id;  // stable device id, see Identity.hpp for the scheme
-    int card = -1;   // ALSA card index now (-1 for a plugin ctl)
-    std::string ctl;  // ctl name to open: "hw:2" or a plugin name
+    std::string id;       // stable device id, see Identity.hpp for the scheme
+    int card = -1;        // ALSA card index now (-1 for a plugin ctl)
+    std::string ctl;      // ctl name to open: "hw:2" or a plugin name
     std::string card_id;  // ALSA card id string ("USB", "Dummy")
     std::string name;     // ALSA card name ("Scarlett 18i20 USB")
     std::string longname;

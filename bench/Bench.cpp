@@ -126,7 +126,8 @@ int ConnectUnix(const std::string& path) {
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     std::snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path.c_str());
-    for (int tries = 0; connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0; ++tries) {
+    for (int tries = 0; connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0;
+         ++tries) {
         if (tries > 200) Die("connect " + path + ": " + std::strerror(errno));
         usleep(10000);
     }
@@ -177,7 +178,8 @@ struct Writer {
     snd_ctl_elem_value_t* value = nullptr;
 
     Writer(const std::string& name, unsigned want) {
-        if (int e = snd_ctl_open(&ctl, name.c_str(), 0); e < 0) Die("open " + name + ": " + snd_strerror(e));
+        if (int e = snd_ctl_open(&ctl, name.c_str(), 0); e < 0)
+            Die("open " + name + ": " + snd_strerror(e));
         snd_ctl_elem_list_t* list;
         snd_ctl_elem_list_alloca(&list);
         snd_ctl_elem_list(ctl, list);
@@ -195,7 +197,8 @@ struct Writer {
                 continue;
             long lo = snd_ctl_elem_info_get_min(info), hi = snd_ctl_elem_info_get_max(info);
             if (hi - lo < 20) continue;
-            targets.push_back({snd_ctl_elem_info_get_numid(info), lo, hi, snd_ctl_elem_info_get_count(info)});
+            targets.push_back(
+                {snd_ctl_elem_info_get_numid(info), lo, hi, snd_ctl_elem_info_get_count(info)});
         }
         snd_ctl_elem_list_free_space(list);
         if (targets.empty()) Die("no writable integer control on " + name);
@@ -209,12 +212,14 @@ struct Writer {
     std::pair<unsigned, long> Of(uint64_t k) const {
         const Target& t = targets[k % targets.size()];
         const long range = t.max - t.min + 1;
-        return {t.numid, t.min + static_cast<long>((k / targets.size()) % static_cast<uint64_t>(range))};
+        return {t.numid,
+                t.min + static_cast<long>((k / targets.size()) % static_cast<uint64_t>(range))};
     }
     /** Period after which (numid, value) pairs repeat. */
     uint64_t Period() const {
         uint64_t r = ~0ull;
-        for (const auto& t : targets) r = std::min<uint64_t>(r, static_cast<uint64_t>(t.max - t.min + 1));
+        for (const auto& t : targets)
+            r = std::min<uint64_t>(r, static_cast<uint64_t>(t.max - t.min + 1));
         return r * targets.size();
     }
     void Write(uint64_t k) {
@@ -223,7 +228,8 @@ struct Writer {
         snd_ctl_elem_value_clear(value);
         snd_ctl_elem_value_set_numid(value, numid);
         for (unsigned c = 0; c < t.count; ++c) snd_ctl_elem_value_set_integer(value, c, v);
-        if (int e = snd_ctl_elem_write(ctl, value); e < 0) Die(std::string("write: ") + snd_strerror(e));
+        if (int e = snd_ctl_elem_write(ctl, value); e < 0)
+            Die(std::string("write: ") + snd_strerror(e));
     }
 };
 
@@ -257,7 +263,9 @@ Percentiles Stats(std::vector<double> v) {
     r.n = v.size();
     if (v.empty()) return r;
     std::sort(v.begin(), v.end());
-    auto at = [&](double q) { return v[std::min(v.size() - 1, static_cast<size_t>(q * (v.size() - 1) + 0.5))]; };
+    auto at = [&](double q) {
+        return v[std::min(v.size() - 1, static_cast<size_t>(q * (v.size() - 1) + 0.5))];
+    };
     r.p50 = at(0.5);
     r.p99 = at(0.99);
     r.max = v.back();
@@ -323,7 +331,8 @@ int Fanout(const Args& a) {
                 double due = t0 + k * interval;
                 double now = NowNs();
                 if (due > now) {
-                    timespec ts{static_cast<time_t>((due - now) / 1e9), static_cast<long>(std::fmod(due - now, 1e9))};
+                    timespec ts{static_cast<time_t>((due - now) / 1e9),
+                                static_cast<long>(std::fmod(due - now, 1e9))};
                     nanosleep(&ts, nullptr);
                 }
             }
@@ -362,7 +371,8 @@ int Fanout(const Args& a) {
                 const char* p = chunk;
                 const char* e = chunk + r;
                 while (p < e) {
-                    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(e - p)));
+                    const char* nl =
+                        static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(e - p)));
                     if (!nl) {
                         if (parse) c.buf.append(p, e);
                         break;
@@ -372,16 +382,19 @@ int Fanout(const Args& a) {
                         std::string line = c.buf;
                         line.append(p, nl);
                         c.buf.clear();
-                        ScanChanged(line.data(), line.data() + line.size(), [&](unsigned numid, long v) {
-                            c.last[numid] = v;
-                            /* the write slot of (numid, v) */
-                            for (size_t ti = 0; ti < writer.targets.size(); ++ti) {
-                                const Target& t = writer.targets[ti];
-                                if (t.numid != numid) continue;
-                                uint64_t slot = ti + static_cast<uint64_t>(v - t.min) * writer.targets.size();
-                                if (slot < period && sent[slot] > 0) lat.push_back((at - sent[slot]) / 1e3);
-                            }
-                        });
+                        ScanChanged(line.data(), line.data() + line.size(),
+                                    [&](unsigned numid, long v) {
+                                        c.last[numid] = v;
+                                        /* the write slot of (numid, v) */
+                                        for (size_t ti = 0; ti < writer.targets.size(); ++ti) {
+                                            const Target& t = writer.targets[ti];
+                                            if (t.numid != numid) continue;
+                                            uint64_t slot = ti + static_cast<uint64_t>(v - t.min) *
+                                                                     writer.targets.size();
+                                            if (slot < period && sent[slot] > 0)
+                                                lat.push_back((at - sent[slot]) / 1e3);
+                                        }
+                                    });
                     }
                     p = nl + 1;
                 }
@@ -416,15 +429,17 @@ int Fanout(const Args& a) {
         rss_last = rss.back().second;
     }
     Percentiles st = Stats(lat);
-    std::printf("RESULT %s clients=%d stalled=%d changes=%llu write_s=%.3f changes_per_s=%.0f "
-                "notifications=%llu notifications_per_s=%.0f daemon_cpu_s=%.3f cpu_us_per_notification=%.3f "
-                "messages_per_change=%.4f converged=%zu p50_us=%.1f p99_us=%.1f max_us=%.1f latency_n=%zu "
-                "rss_first_kb=%ld rss_max_kb=%ld rss_last_kb=%ld\n",
-                tag.c_str(), nclients, stalled, static_cast<unsigned long long>(k), busy_s, k / busy_s,
-                static_cast<unsigned long long>(lines), lines / busy_s, cpu1 - cpu0,
-                lines ? (cpu1 - cpu0) * 1e6 / static_cast<double>(lines) : 0.0,
-                k ? static_cast<double>(lines) / static_cast<double>(k) / std::max(1, nclients) : 0.0, converged,
-                st.p50, st.p99, st.max, st.n, rss_first, rss_max, rss_last);
+    std::printf(
+        "RESULT %s clients=%d stalled=%d changes=%llu write_s=%.3f changes_per_s=%.0f "
+        "notifications=%llu notifications_per_s=%.0f daemon_cpu_s=%.3f "
+        "cpu_us_per_notification=%.3f "
+        "messages_per_change=%.4f converged=%zu p50_us=%.1f p99_us=%.1f max_us=%.1f latency_n=%zu "
+        "rss_first_kb=%ld rss_max_kb=%ld rss_last_kb=%ld\n",
+        tag.c_str(), nclients, stalled, static_cast<unsigned long long>(k), busy_s, k / busy_s,
+        static_cast<unsigned long long>(lines), lines / busy_s, cpu1 - cpu0,
+        lines ? (cpu1 - cpu0) * 1e6 / static_cast<double>(lines) : 0.0,
+        k ? static_cast<double>(lines) / static_cast<double>(k) / std::max(1, nclients) : 0.0,
+        converged, st.p50, st.p99, st.max, st.n, rss_first, rss_max, rss_last);
     if (!a.Get("rss-out").empty()) {
         FILE* f = std::fopen(a.Get("rss-out").c_str(), "w");
         for (auto& [t, kb] : rss) std::fprintf(f, "%.2f %ld\n", t, kb);
@@ -507,7 +522,8 @@ int Latency(const Args& a) {
             const double at = NowNs();
             if (pf[0].revents) {
                 ssize_t r;
-                while ((r = read(sub, chunk, sizeof(chunk))) > 0) subbuf.append(chunk, static_cast<size_t>(r));
+                while ((r = read(sub, chunk, sizeof(chunk))) > 0)
+                    subbuf.append(chunk, static_cast<size_t>(r));
                 size_t nl;
                 while ((nl = subbuf.find('\n')) != std::string::npos) {
                     ScanChanged(subbuf.data(), subbuf.data() + nl, [&](unsigned numid, long val) {
@@ -522,7 +538,8 @@ int Latency(const Args& a) {
             for (size_t j = 0; j < obs.size(); ++j) {
                 if (!pf[j + 1].revents) continue;
                 ssize_t r;
-                while ((r = read(obs[j].fd, chunk, sizeof(chunk))) > 0) obs[j].buf.append(chunk, static_cast<size_t>(r));
+                while ((r = read(obs[j].fd, chunk, sizeof(chunk))) > 0)
+                    obs[j].buf.append(chunk, static_cast<size_t>(r));
                 size_t nl;
                 while ((nl = obs[j].buf.find('\n')) != std::string::npos) {
                     obs[j].buf.erase(0, nl + 1);
@@ -544,16 +561,18 @@ int Latency(const Args& a) {
         }
     }
     Percentiles d = Stats(dlat);
-    std::printf("RESULT %s observer=scarlettd n=%zu missed=%d p50_us=%.1f p99_us=%.1f max_us=%.1f\n", tag.c_str(),
-                d.n, missed, d.p50, d.p99, d.max);
+    std::printf(
+        "RESULT %s observer=scarlettd n=%zu missed=%d p50_us=%.1f p99_us=%.1f max_us=%.1f\n",
+        tag.c_str(), d.n, missed, d.p50, d.p99, d.max);
     for (auto& o : obs) {
         Percentiles s = Stats(o.lat);
         std::string name = o.cmd.substr(0, o.cmd.find(' '));
         name = name.substr(name.rfind('/') + 1);
-        std::printf("RESULT %s observer=%s n=%zu p50_us=%.1f p99_us=%.1f max_us=%.1f daemon_p50_ratio=%.3f "
-                    "daemon_p99_ratio=%.3f\n",
-                    tag.c_str(), name.c_str(), s.n, s.p50, s.p99, s.max, s.p50 > 0 ? d.p50 / s.p50 : 0.0,
-                    s.p99 > 0 ? d.p99 / s.p99 : 0.0);
+        std::printf(
+            "RESULT %s observer=%s n=%zu p50_us=%.1f p99_us=%.1f max_us=%.1f daemon_p50_ratio=%.3f "
+            "daemon_p99_ratio=%.3f\n",
+            tag.c_str(), name.c_str(), s.n, s.p50, s.p99, s.max, s.p50 > 0 ? d.p50 / s.p50 : 0.0,
+            s.p99 > 0 ? d.p99 / s.p99 : 0.0);
         kill(o.pid, SIGTERM);
         waitpid(o.pid, nullptr, 0);
     }
@@ -565,7 +584,8 @@ int Latency(const Args& a) {
 int Idle(const Args& a) {
     RaiseFdLimit();
     std::vector<int> fds;
-    for (int i = 0; i < static_cast<int>(a.Num("clients", 100)); ++i) fds.push_back(Subscriber(a.Get("socket-dir")));
+    for (int i = 0; i < static_cast<int>(a.Num("clients", 100)); ++i)
+        fds.push_back(Subscriber(a.Get("socket-dir")));
     std::printf("ready\n");
     std::fflush(stdout);
     char c;
@@ -579,7 +599,8 @@ int Idle(const Args& a) {
         ssize_t r;
         while ((r = read(fd, buf, sizeof(buf))) > 0) bytes += static_cast<size_t>(r);
     }
-    std::printf("RESULT %s clients=%zu bytes_received=%zu\n", a.Get("tag", "idle").c_str(), fds.size(), bytes);
+    std::printf("RESULT %s clients=%zu bytes_received=%zu\n", a.Get("tag", "idle").c_str(),
+                fds.size(), bytes);
     return 0;
 }
 
@@ -631,9 +652,11 @@ int Startup(const Args& a) {
     std::sort(times.begin(), times.end());
     std::sort(rss.begin(), rss.end());
     std::sort(hwm.begin(), hwm.end());
-    std::printf("RESULT %s runs=%d ready_ms_median=%.2f ready_ms_min=%.2f ready_ms_max=%.2f rss_kb=%ld hwm_kb=%ld\n",
-                a.Get("tag", "startup").c_str(), runs, times[times.size() / 2], times.front(), times.back(),
-                rss[rss.size() / 2], hwm[hwm.size() / 2]);
+    std::printf(
+        "RESULT %s runs=%d ready_ms_median=%.2f ready_ms_min=%.2f ready_ms_max=%.2f rss_kb=%ld "
+        "hwm_kb=%ld\n",
+        a.Get("tag", "startup").c_str(), runs, times[times.size() / 2], times.front(), times.back(),
+        rss[rss.size() / 2], hwm[hwm.size() / 2]);
     return 0;
 }
 

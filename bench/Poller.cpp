@@ -24,7 +24,9 @@
 
 namespace {
 volatile sig_atomic_t report = 0;
-void OnUsr1(int) { report = 1; }
+void OnUsr1(int) {
+    report = 1;
+}
 }  // namespace
 
 int main(int argc, char** argv) {

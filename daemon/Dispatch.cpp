@@ -25,9 +25,11 @@ std::vector<std::string> StringList(const Json& params, const char* field) {
     std::vector<std::string> out;
     if (!params.contains(field)) return out;
     const Json& v = params.at(field);
-    if (!v.is_array()) throw Ipc::ParamsInvalid(field, std::string(field) + " must be an array of strings");
+    if (!v.is_array())
+        throw Ipc::ParamsInvalid(field, std::string(field) + " must be an array of strings");
     for (const auto& e : v) {
-        if (!e.is_string()) throw Ipc::ParamsInvalid(field, std::string(field) + " must be an array of strings");
+        if (!e.is_string())
+            throw Ipc::ParamsInvalid(field, std::string(field) + " must be an array of strings");
         out.push_back(e.get<std::string>());
     }
     return out;
@@ -46,9 +48,10 @@ const Alsa::Control& ResolveControl(const Core::Device& device, const Json& ref,
             what = "numid " + ref["numid"].dump();
         else
             what = "'" + ref.value("name", std::string()) + "' index " +
-                   ref.value("index", Json(0)).dump() + " iface " + ref.value("iface", std::string("any"));
-        return RpcError(ErrorCode::ControlNotFound, "no control " + what + " on " + device.identity.id,
-                        {{"control", ref}});
+                   ref.value("index", Json(0)).dump() + " iface " +
+                   ref.value("iface", std::string("any"));
+        return RpcError(ErrorCode::ControlNotFound,
+                        "no control " + what + " on " + device.identity.id, {{"control", ref}});
     };
     std::optional<unsigned> numid;
     std::string name;
@@ -65,7 +68,8 @@ const Alsa::Control& ResolveControl(const Core::Device& device, const Json& ref,
                 throw Ipc::ParamsInvalid(field, "unknown key '" + key + "' in a control reference");
         if (ref.contains("numid")) {
             if (ref.size() != 1)
-                throw Ipc::ParamsInvalid(field, "a reference by numid takes no name, index or iface");
+                throw Ipc::ParamsInvalid(field,
+                                         "a reference by numid takes no name, index or iface");
             if (!ref["numid"].is_number_integer() || ref["numid"].get<int64_t>() <= 0)
                 throw Ipc::ParamsInvalid(field, "numid must be a positive integer");
             if (ref["numid"].get<int64_t>() > UINT_MAX) throw not_found();
@@ -122,7 +126,8 @@ RpcError FromAlsa(const Alsa::Error& e, const Alsa::ControlInfo& info, Json appl
     const int err = e.GetErrno();
     Json data = {{"errno", err}, {"message", strerror(err)}, {"control", info.id.name}};
     if (!applied.is_null()) data["applied"] = std::move(applied);
-    if (err == EBUSY) return RpcError(ErrorCode::DeviceBusy, "device busy: " + std::string(e.what()), data);
+    if (err == EBUSY)
+        return RpcError(ErrorCode::DeviceBusy, "device busy: " + std::string(e.what()), data);
     if (err == EPERM) {
         data["reason"] = "refused by the kernel";
         return RpcError(ErrorCode::ControlReadOnly,
@@ -143,8 +148,7 @@ Json Instance::Call(Ipc::Connection& connection, const std::string& method, cons
     for (const auto& [key, value] : params.items()) {
         bool known = false;
         for (const auto& p : spec->params) known = known || key == p.name;
-        if (!known)
-            throw Ipc::ParamsInvalid(key, "unknown parameter '" + key + "' of " + method);
+        if (!known) throw Ipc::ParamsInvalid(key, "unknown parameter '" + key + "' of " + method);
     }
     for (const auto& p : spec->params)
         if (p.required && !params.contains(p.name))
@@ -157,9 +161,9 @@ const Core::Device& Instance::ResolveDevice(const Json& params) const {
     if (!params.contains("device")) {
         if (devices.size() == 1) return devices.begin()->second;
         if (devices.empty()) throw RpcError(ErrorCode::DeviceNotFound, "no device is known");
-        throw Ipc::ParamsInvalid("device", "device is required when " +
-                                               std::to_string(devices.size()) +
-                                               " devices are known");
+        throw Ipc::ParamsInvalid(
+            "device",
+            "device is required when " + std::to_string(devices.size()) + " devices are known");
     }
     const Json& d = params.at("device");
     if (!d.is_string()) throw Ipc::ParamsInvalid("device", "device must be a string (a device id)");
@@ -168,8 +172,8 @@ const Core::Device& Instance::ResolveDevice(const Json& params) const {
         throw RpcError(ErrorCode::DeviceNotFound, "no device '" + d.get<std::string>() + "'",
                        {{"device", d}});
     if (!device->online)
-        throw RpcError(ErrorCode::DeviceOffline, "device '" + device->identity.id + "' is unplugged",
-                       {{"device", d}});
+        throw RpcError(ErrorCode::DeviceOffline,
+                       "device '" + device->identity.id + "' is unplugged", {{"device", d}});
     return *device;
 }
 
@@ -183,7 +187,8 @@ void Instance::CheckSubscriptionLimit(const ClientState& state) const {
 OpenCard& Instance::OnlineCard(const Core::Device& device) {
     auto it = cards_.find(device.identity.id);
     if (it == cards_.end())
-        throw RpcError(ErrorCode::DeviceOffline, "device '" + device.identity.id + "' is unplugged");
+        throw RpcError(ErrorCode::DeviceOffline,
+                       "device '" + device.identity.id + "' is unplugged");
     return *it->second;
 }
 
@@ -208,15 +213,19 @@ Json Instance::DaemonInfo(Ipc::Connection&, const Json&) {
             {"uptime_ms", uptime.count()},
             {"devices", cache_.GetDevices().size()},
             {"clients", server_.GetClientCount()},
-            {"capabilities", {"controls", "subscribe", "events-socket", "batch", "meters", "rpc.discover"}},
+            {"capabilities",
+             {"controls", "subscribe", "events-socket", "batch", "meters", "rpc.discover"}},
             {"warnings", Warnings()}};
 }
 
-Json Instance::Discover(Ipc::Connection&, const Json&) { return MakeOpenRpcDocument(SCARLETTD_VERSION); }
+Json Instance::Discover(Ipc::Connection&, const Json&) {
+    return MakeOpenRpcDocument(SCARLETTD_VERSION);
+}
 
 Json Instance::DevicesList(Ipc::Connection&, const Json&) {
     Json list = Json::array();
-    for (const auto& [id, device] : cache_.GetDevices()) list.push_back(Codec::DeviceToJson(device));
+    for (const auto& [id, device] : cache_.GetDevices())
+        list.push_back(Codec::DeviceToJson(device));
     return {{"seq", cache_.GetSeq()}, {"devices", std::move(list)}};
 }
 
@@ -225,7 +234,8 @@ Json Instance::ControlsList(Ipc::Connection&, const Json& params) {
         throw Ipc::ParamsInvalid("match", "match must be a string (a shell glob)");
     std::optional<Alsa::Iface> iface;
     if (params.contains("iface")) {
-        if (!params["iface"].is_string()) throw Ipc::ParamsInvalid("iface", "iface must be a string");
+        if (!params["iface"].is_string())
+            throw Ipc::ParamsInvalid("iface", "iface must be a string");
         const auto& f = params["iface"].get_ref<const std::string&>();
         if (f != "any") {
             iface = Alsa::ParseIface(f);
@@ -241,7 +251,8 @@ Json Instance::ControlsList(Ipc::Connection&, const Json& params) {
         RefreshVolatile(device, c);
         list.push_back(Codec::ControlToJson(c));
     }
-    return {{"device", device.identity.id}, {"seq", cache_.GetSeq()}, {"controls", std::move(list)}};
+    return {
+        {"device", device.identity.id}, {"seq", cache_.GetSeq()}, {"controls", std::move(list)}};
 }
 
 Json Instance::ControlsGet(Ipc::Connection&, const Json& params) {
@@ -249,13 +260,15 @@ Json Instance::ControlsGet(Ipc::Connection&, const Json& params) {
         throw Ipc::ParamsInvalid("controls", "controls must be an array of control references");
     const Core::Device& device = ResolveDevice(params);
     std::vector<const Alsa::Control*> found;
-    for (const auto& ref : params["controls"]) found.push_back(&ResolveControl(device, ref, "controls"));
+    for (const auto& ref : params["controls"])
+        found.push_back(&ResolveControl(device, ref, "controls"));
     Json list = Json::array();
     for (const auto* c : found) {
         RefreshVolatile(device, *c);
         list.push_back(Codec::ControlToJson(*c));
     }
-    return {{"device", device.identity.id}, {"seq", cache_.GetSeq()}, {"controls", std::move(list)}};
+    return {
+        {"device", device.identity.id}, {"seq", cache_.GetSeq()}, {"controls", std::move(list)}};
 }
 
 Json Instance::ControlsSet(Ipc::Connection&, const Json& params) {
@@ -286,7 +299,8 @@ Json Instance::ControlsSet(Ipc::Connection&, const Json& params) {
          * before refusing on the cache's word, ask the card. */
         if (!control.info.access.IsWritable()) {
             try {
-                cache_.ApplyInfo(device_id, OnlineCard(device).GetCard().ReadInfo(control.info.id.numid),
+                cache_.ApplyInfo(device_id,
+                                 OnlineCard(device).GetCard().ReadInfo(control.info.id.numid),
                                  control.value);
             } catch (const Alsa::Error& e) {
                 throw FromAlsa(e, control.info, nullptr);
@@ -299,7 +313,9 @@ Json Instance::ControlsSet(Ipc::Connection&, const Json& params) {
     Json list = Json::array();
     if (dry_run) {
         for (const auto& p : plan) list.push_back(Codec::ControlToJson({p.control->info, p.value}));
-        return {{"device", device_id}, {"seq", cache_.GetSeq()}, {"dry_run", true},
+        return {{"device", device_id},
+                {"seq", cache_.GetSeq()},
+                {"dry_run", true},
                 {"controls", std::move(list)}};
     }
 
@@ -329,10 +345,11 @@ Json Instance::ControlsSet(Ipc::Connection&, const Json& params) {
             cache_.ApplyValue(device_id, numid, card.GetCard().Read(numid));
         } catch (const Alsa::Error& e) {
             const auto* c = cache_.FindDevice(device_id)->Find(numid);
-            Log::Warning(device_id + ": read back of numid " + std::to_string(numid) + ": " + e.what(),
-                         {.device = device_id,
-                          .control = c ? std::string_view(c->info.id.name) : std::string_view(),
-                          .client_pid = 0});
+            Log::Warning(
+                device_id + ": read back of numid " + std::to_string(numid) + ": " + e.what(),
+                {.device = device_id,
+                 .control = c ? std::string_view(c->info.id.name) : std::string_view(),
+                 .client_pid = 0});
         }
     }
     const Core::Device* now = cache_.FindDevice(device_id);

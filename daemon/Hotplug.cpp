@@ -94,11 +94,11 @@ void Instance::Rescan() noexcept {
      * retried by timer; the loop never sleeps. */
     bool retry = false;
     try {
-        found = options_.discover ? options_.discover()
-                                  : Alsa::DiscoverCards(
-                                        Alsa::DiscoveryOptions{.extra_ctls = options_.cards,
-                                                               .all_cards = options_.all_cards},
-                                        &retry);
+        found = options_.discover
+                    ? options_.discover()
+                    : Alsa::DiscoverCards(Alsa::DiscoveryOptions{.extra_ctls = options_.cards,
+                                                                 .all_cards = options_.all_cards},
+                                          &retry);
     } catch (const std::exception& e) {
         Log::Warning(std::string("card discovery: ") + e.what());
         return;

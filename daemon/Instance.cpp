@@ -13,7 +13,9 @@
 #include "systemd/Notify.hpp"
 
 OpenCard::OpenCard(Instance& instance, Alsa::CardIdentity identity)
-    : instance_(instance), identity_(std::move(identity)), checks_(instance.GetLoop(), [this] { RunChecks(); }) {}
+    : instance_(instance),
+      identity_(std::move(identity)),
+      checks_(instance.GetLoop(), [this] { RunChecks(); }) {}
 
 void OpenCard::Open() {
     const auto& open = instance_.GetOptions().open_card;
@@ -90,18 +92,18 @@ Instance::Instance(Options options)
       rescan_(loop_, [this] { Rescan(); }),
       retry_(loop_, [this] { Rescan(); }),
       inotify_watch_(loop_, [this](uint32_t) { OnInotify(); }),
-      signal_watch_(loop_, [this](uint32_t) {
-          signalfd_siginfo info;
-          while (read(signal_fd_.Get(), &info, sizeof(info)) == sizeof(info)) {
-              Log::Info("signal " + std::to_string(info.ssi_signo) + ": stopping");
-              loop_.Break();
-          }
-      }),
-      watchdog_(loop_,
-                [this] {
-                    Systemd::Notify("WATCHDOG=1");
-                    watchdog_.Schedule(watchdog_period_);
-                }) {
+      signal_watch_(loop_,
+                    [this](uint32_t) {
+                        signalfd_siginfo info;
+                        while (read(signal_fd_.Get(), &info, sizeof(info)) == sizeof(info)) {
+                            Log::Info("signal " + std::to_string(info.ssi_signo) + ": stopping");
+                            loop_.Break();
+                        }
+                    }),
+      watchdog_(loop_, [this] {
+          Systemd::Notify("WATCHDOG=1");
+          watchdog_.Schedule(watchdog_period_);
+      }) {
     /* A client that goes away mid-write must not kill us: Restart=on-failure would
      * not even restart a daemon killed by SIGPIPE. */
     signal(SIGPIPE, SIG_IGN);

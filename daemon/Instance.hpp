@@ -8,13 +8,12 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <tuple>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "alsa/Card.hpp"
 #include "alsa/RestoreCheck.hpp"
@@ -65,7 +64,7 @@ class Instance;
  * set, and its events go to the state cache. Owned by Instance. Loop thread only.
  */
 class OpenCard final : public Alsa::CardListener {
-public:
+  public:
     OpenCard(Instance& instance, Alsa::CardIdentity identity);
     /** Opens the ctl and registers its fds. Throws Alsa::Error / std::system_error. */
     void Open();
@@ -82,7 +81,7 @@ public:
     void OnControlAdded(const Alsa::ControlInfo& info, const Alsa::Value& value) noexcept override;
     void OnControlRemoved(const Alsa::ControlId& id) noexcept override;
 
-private:
+  private:
     void OnReady(size_t index, uint32_t events) noexcept;
     void RunChecks() noexcept;
 
@@ -124,7 +123,7 @@ struct ClientState {
  * cards and hotplug detection, and answers protocol-v1 requests. Loop thread only.
  */
 class Instance final : public Ipc::Handler {
-public:
+  public:
     /** Throws std::runtime_error / std::system_error when it cannot start. */
     explicit Instance(Options options);
     ~Instance() override;
@@ -164,7 +163,7 @@ public:
     Json Unsubscribe(Ipc::Connection&, const Json& params);
     Json MetersSubscribe(Ipc::Connection&, const Json& params);
 
-private:
+  private:
     /* Listen.cpp: sockets (adopted or bound) and who may connect */
     void SetUpSockets();
     void SetUpPeerPolicy(const std::string& control_path);
@@ -188,8 +187,9 @@ private:
     /** Marks @p sub with the changes of this round it has not seen. */
     void CatchUp(Core::Subscription& sub);
     /** A subscription seeded with the devices' online state, past every logged change. */
-    std::unique_ptr<Core::Subscription> NewSubscription(uint64_t id, std::optional<std::set<std::string>> devices,
-                                                        std::vector<std::string> globs, unsigned topics);
+    std::unique_ptr<Core::Subscription> NewSubscription(
+        uint64_t id, std::optional<std::set<std::string>> devices, std::vector<std::string> globs,
+        unsigned topics);
     uint64_t LogPosition() const noexcept { return round_start_ + round_.size(); }
     void Flush() noexcept;
     void FlushConnection(Ipc::Connection& connection);
@@ -225,7 +225,7 @@ private:
     /* Before server_: its destructor reports every disconnection, which re-plans meter
      * polling (both maps); members are destroyed in reverse order. */
     std::map<std::string, std::unique_ptr<OpenCard>> cards_;  // by device id
-    std::map<std::string, MeterPoll> meters_;  // by device id
+    std::map<std::string, MeterPoll> meters_;                 // by device id
     Ipc::Server server_;
     /* Cards closed from inside their own callback, destroyed right after it. */
     std::vector<std::unique_ptr<OpenCard>> closed_cards_;

@@ -89,7 +89,9 @@ std::string FormatDb(double db) {
     return buffer;
 }
 
-std::string Quoted(const Alsa::ControlInfo& info) { return "'" + info.id.name + "'"; }
+std::string Quoted(const Alsa::ControlInfo& info) {
+    return "'" + info.id.name + "'";
+}
 
 int64_t ParseEnum(const Alsa::ControlInfo& info, const json& v) {
     if (v.is_string()) {
@@ -101,8 +103,8 @@ int64_t ParseEnum(const Alsa::ControlInfo& info, const json& v) {
     if (v.is_number_integer()) {
         const auto i = v.get<int64_t>();
         if (i < 0 || static_cast<size_t>(i) >= info.items.size())
-            Invalid(info, "item index " + std::to_string(i) + " is out of range for " +
-                              Quoted(info));
+            Invalid(info,
+                    "item index " + std::to_string(i) + " is out of range for " + Quoted(info));
         return i;
     }
     Invalid(info, Quoted(info) + " takes an item label or index");
@@ -124,8 +126,7 @@ int64_t ParseScalar(const Alsa::ControlInfo& info, const json& v) {
             const auto n = v.get<int64_t>();
             if (n < info.min || n > info.max)
                 Invalid(info, std::to_string(n) + " is out of range for " + Quoted(info) + " (" +
-                                  std::to_string(info.min) + ".." + std::to_string(info.max) +
-                                  ")");
+                                  std::to_string(info.min) + ".." + std::to_string(info.max) + ")");
             if (info.step > 1 && (n - info.min) % info.step != 0)
                 Invalid(info, std::to_string(n) + " is not a multiple of the step " +
                                   std::to_string(info.step) + " of " + Quoted(info));
@@ -227,9 +228,12 @@ json ValueErrorData(const Alsa::ControlInfo& info) {
 
 json ControlToJson(const Alsa::Control& control) {
     const auto& info = control.info;
-    json out = {{"numid", info.id.numid},   {"iface", Alsa::IfaceName(info.id.iface)},
-                {"name", info.id.name},     {"index", info.id.index},
-                {"type", Alsa::TypeName(info.type)}, {"count", info.count},
+    json out = {{"numid", info.id.numid},
+                {"iface", Alsa::IfaceName(info.id.iface)},
+                {"name", info.id.name},
+                {"index", info.id.index},
+                {"type", Alsa::TypeName(info.type)},
+                {"count", info.count},
                 {"access", AccessToJson(info.access)},
                 {"writable", info.access.IsWritable()}};
     if (info.id.device) out["device"] = info.id.device;
@@ -261,7 +265,8 @@ json DeviceToJson(const Core::Device& device) {
     const auto& id = device.identity;
     json usb = nullptr;
     if (id.usb)
-        usb = {{"vendor", id.usb->vendor}, {"product", id.usb->product},
+        usb = {{"vendor", id.usb->vendor},
+               {"product", id.usb->product},
                {"serial", id.usb->serial.empty() ? json(nullptr) : json(id.usb->serial)}};
     return {{"id", id.id},
             {"online", device.online},
@@ -283,8 +288,9 @@ Alsa::Value ResolveChange(const Alsa::Control& control, const json& change) {
     for (auto k : KINDS) {
         if (!change.contains(k)) continue;
         if (!kind.empty())
-            throw Ipc::ParamsInvalid(std::string(k), "a change takes exactly one of value, db, "
-                                                     "step, db_step, toggle");
+            throw Ipc::ParamsInvalid(std::string(k),
+                                     "a change takes exactly one of value, db, "
+                                     "step, db_step, toggle");
         kind = k;
     }
     if (kind.empty())
@@ -342,7 +348,8 @@ Alsa::Value ResolveChange(const Alsa::Control& control, const json& change) {
     }
     if (kind == "db_step") {
         for (size_t i = 0; i < targets.size(); ++i) {
-            const int64_t raw = i < control.value.numbers.size() ? control.value.numbers[i] : info.min;
+            const int64_t raw =
+                i < control.value.numbers.size() ? control.value.numbers[i] : info.min;
             const auto now = Alsa::RawToDb(info.db_tlv, info.min, info.max, raw);
             targets[i] = std::clamp(now.value_or(range.min) + targets[i], range.min, range.max);
         }

@@ -26,8 +26,8 @@ json ValueToJson(const Alsa::ControlInfo& info, const Alsa::Value& value);
 
 /**
  * A change's target value, as controls.set receives it (protocol-v1 §4): @p change is
- * the change object (its `control` is ignored here). Exactly one of value, db, step, db_step, toggle.
- * Throws Ipc::RpcError (params.invalid, value.invalid with the valid range or items).
+ * the change object (its `control` is ignored here). Exactly one of value, db, step, db_step,
+ * toggle. Throws Ipc::RpcError (params.invalid, value.invalid with the valid range or items).
  */
 Alsa::Value ResolveChange(const Alsa::Control& control, const json& change);
 

@@ -56,16 +56,19 @@ void Instance::SetUpSockets() {
         const auto kind = KindOf(socket);
         if (!kind || adopted.contains(*kind)) {
             Log::Warning("ignoring passed socket '" + socket.name + "' (fd " +
-                         std::to_string(socket.fd) + "): not control.sock or events.sock, or twice");
+                         std::to_string(socket.fd) +
+                         "): not control.sock or events.sock, or twice");
             ::close(socket.fd);
             continue;
         }
-        if (*kind == Ipc::SocketKind::Control) control_path = Ipc::GetSocketPath(socket.fd).value_or("");
+        if (*kind == Ipc::SocketKind::Control)
+            control_path = Ipc::GetSocketPath(socket.fd).value_or("");
         server_.Adopt(*kind, socket.fd);
         adopted.insert(*kind);
     }
     if (!adopted.empty())
-        Log::Info("adopted " + std::to_string(adopted.size()) + " socket(s) from the service manager");
+        Log::Info("adopted " + std::to_string(adopted.size()) +
+                  " socket(s) from the service manager");
 
     if (adopted.size() < 2) {
         auto dir_option = options_.socket_dir;

@@ -25,7 +25,8 @@ Sink sink;
 RateLimiter device_limiter(DEVICE_BURST, DEVICE_INTERVAL);
 
 bool ToJournal() {
-    static const bool journal = Systemd::IsJournalStream(std::getenv("JOURNAL_STREAM"), STDERR_FILENO);
+    static const bool journal =
+        Systemd::IsJournalStream(std::getenv("JOURNAL_STREAM"), STDERR_FILENO);
     return journal;
 }
 
@@ -44,8 +45,7 @@ void WriteStderr(Level level, std::string_view message, bool prefix_priority) {
     [[maybe_unused]] auto n = ::write(STDERR_FILENO, line.data(), line.size());
 }
 
-void Emit(Level level, std::string_view message, const Fields& fields,
-          const Where& where) {
+void Emit(Level level, std::string_view message, const Fields& fields, const Where& where) {
     if (sink) {
         sink(level, message, fields);
         return;
@@ -70,11 +70,17 @@ void Emit(Level level, std::string_view message, const Fields& fields,
 
 }  // namespace
 
-void SetMaxLevel(Level level) noexcept { max_level = level; }
+void SetMaxLevel(Level level) noexcept {
+    max_level = level;
+}
 
-bool Enabled(Level level) noexcept { return static_cast<int>(level) <= static_cast<int>(max_level); }
+bool Enabled(Level level) noexcept {
+    return static_cast<int>(level) <= static_cast<int>(max_level);
+}
 
-void SetSink(Sink s) { sink = std::move(s); }
+void SetSink(Sink s) {
+    sink = std::move(s);
+}
 
 void Write(Level level, std::string_view message, const Fields& fields,
            const Where& where) noexcept {

@@ -40,18 +40,19 @@ struct Where {
     const char* function;
 };
 
-void Write(Level level, std::string_view message, const Fields& fields, const Where& where) noexcept;
+void Write(Level level, std::string_view message, const Fields& fields,
+           const Where& where) noexcept;
 inline void Write(Level level, std::string_view message, const Fields& fields = {},
                   const char* file = __builtin_FILE(), unsigned line = __builtin_LINE(),
                   const char* function = __builtin_FUNCTION()) noexcept {
     Write(level, message, fields, Where{file, line, function});
 }
 
-#define SCD_LOG_LEVEL_FUNCTION(name)                                                      \
-    inline void name(std::string_view m, const Fields& f = {},                            \
+#define SCD_LOG_LEVEL_FUNCTION(name)                                                        \
+    inline void name(std::string_view m, const Fields& f = {},                              \
                      const char* file = __builtin_FILE(), unsigned line = __builtin_LINE(), \
-                     const char* function = __builtin_FUNCTION()) noexcept {             \
-        Write(Level::name, m, f, Where{file, line, function});                            \
+                     const char* function = __builtin_FUNCTION()) noexcept {                \
+        Write(Level::name, m, f, Where{file, line, function});                              \
     }
 SCD_LOG_LEVEL_FUNCTION(Error)
 SCD_LOG_LEVEL_FUNCTION(Warning)

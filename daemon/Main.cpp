@@ -107,27 +107,56 @@ Options ParseArgs(int argc, char** argv, std::vector<std::string>& simulate) {
     int c;
     while ((c = getopt_long(argc, argv, "c:as:S:vqhV", LONG, nullptr)) != -1) {
         switch (c) {
-            case 'c': options.cards.emplace_back(optarg); break;
-            case 'a': options.all_cards = true; break;
-            case 's': options.socket_dir = optarg; break;
-            case 'S': simulate.emplace_back(optarg); break;
-            case OPT_LIST_MODELS: std::fputs(Simulate::ListModels().c_str(), stdout); std::exit(0);
-            case OPT_MAX_CLIENTS: options.limits.max_clients = Positive("max-clients"); break;
-            case OPT_MAX_LINE: options.limits.max_line = Positive("max-line"); break;
-            case OPT_MAX_OUTPUT: options.limits.max_output = Positive("max-output"); break;
+            case 'c':
+                options.cards.emplace_back(optarg);
+                break;
+            case 'a':
+                options.all_cards = true;
+                break;
+            case 's':
+                options.socket_dir = optarg;
+                break;
+            case 'S':
+                simulate.emplace_back(optarg);
+                break;
+            case OPT_LIST_MODELS:
+                std::fputs(Simulate::ListModels().c_str(), stdout);
+                std::exit(0);
+            case OPT_MAX_CLIENTS:
+                options.limits.max_clients = Positive("max-clients");
+                break;
+            case OPT_MAX_LINE:
+                options.limits.max_line = Positive("max-line");
+                break;
+            case OPT_MAX_OUTPUT:
+                options.limits.max_output = Positive("max-output");
+                break;
             case OPT_WRITE_STALL:
                 options.limits.write_stall = std::chrono::seconds(Positive("write-stall"));
                 break;
             case OPT_MAX_SUBSCRIPTIONS:
                 options.limits.max_subscriptions = Positive("max-subscriptions");
                 break;
-            case OPT_SYSTEM: options.system = true; break;
-            case OPT_SOCKET_GROUP: options.socket_group = optarg; break;
-            case 'v': ++verbosity; break;
-            case 'q': verbosity = -1; break;
-            case 'h': std::fputs(USAGE, stdout); std::exit(0);
-            case 'V': std::puts("scarlettd " SCARLETTD_VERSION); std::exit(0);
-            default: UsageError("unknown option");
+            case OPT_SYSTEM:
+                options.system = true;
+                break;
+            case OPT_SOCKET_GROUP:
+                options.socket_group = optarg;
+                break;
+            case 'v':
+                ++verbosity;
+                break;
+            case 'q':
+                verbosity = -1;
+                break;
+            case 'h':
+                std::fputs(USAGE, stdout);
+                std::exit(0);
+            case 'V':
+                std::puts("scarlettd " SCARLETTD_VERSION);
+                std::exit(0);
+            default:
+                UsageError("unknown option");
         }
     }
     if (optind < argc) UsageError(std::string("unexpected argument '") + argv[optind] + "'");
@@ -148,7 +177,8 @@ Options ParseArgs(int argc, char** argv, std::vector<std::string>& simulate) {
 int main(int argc, char** argv) try {
     std::vector<std::string> simulate;
     Options options = ParseArgs(argc, argv, simulate);
-    for (auto& socket : Systemd::TakeListenFds()) options.listen_fds.push_back({socket.fd, socket.name});
+    for (auto& socket : Systemd::TakeListenFds())
+        options.listen_fds.push_back({socket.fd, socket.name});
     if (!simulate.empty()) {
         Simulate::ConfigureAlsa();
         options.simulator_dir = Simulate::Directory();

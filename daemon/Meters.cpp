@@ -37,7 +37,8 @@ Json Instance::MetersSubscribe(Ipc::Connection& connection, const Json& params) 
         rate = r.get<unsigned>();
     }
     if (connection.GetKind() != Ipc::SocketKind::Control)
-        throw Ipc::RpcError(Ipc::ErrorCode::InvalidRequest, "meters.subscribe on the control socket");
+        throw Ipc::RpcError(Ipc::ErrorCode::InvalidRequest,
+                            "meters.subscribe on the control socket");
     const Core::Device& device = ResolveDevice(params);
     const Alsa::Control* meter = FindMeter(device);
     if (!meter)
@@ -52,7 +53,8 @@ Json Instance::MetersSubscribe(Ipc::Connection& connection, const Json& params) 
     Json result = {{"subscription", id}};
     /* FCP devices name their meter channels in a TLV; scarlett2 ones do not. */
     try {
-        auto labels = Alsa::ParseChannelLabels(OnlineCard(device).GetCard().ReadTlv(meter->info.id.numid));
+        auto labels =
+            Alsa::ParseChannelLabels(OnlineCard(device).GetCard().ReadTlv(meter->info.id.numid));
         if (!labels.empty()) result["labels"] = std::move(labels);
     } catch (const Alsa::Error&) {
     }
@@ -77,7 +79,8 @@ void Instance::UpdateMeterPoll(const std::string& device_id) {
     MeterPoll& poll = meters_[device_id];
     poll.numid = meter->info.id.numid;
     if (!poll.timer)
-        poll.timer = std::make_unique<Event::Timer>(loop_, [this, device_id] { OnMeterTick(device_id); });
+        poll.timer =
+            std::make_unique<Event::Timer>(loop_, [this, device_id] { OnMeterTick(device_id); });
     if (poll.rate_hz != rate || !poll.timer->IsPending()) {
         poll.rate_hz = rate;
         poll.timer->Schedule(std::chrono::microseconds(1'000'000 / rate));

@@ -17,7 +17,8 @@ void Instance::OnConnect(Ipc::Connection& connection) noexcept {
         auto sub = NewSubscription(0, std::nullopt, {}, Core::TOPIC_ALL);
         /* protocol-v1 §2: params as in subscribe's result, all topics, all devices. */
         Json params = {{"seq", cache_.GetSeq()}, {"snapshot", Snapshot(*sub)}};
-        connection.Send({{"jsonrpc", "2.0"}, {"method", "snapshot"}, {"params", std::move(params)}});
+        connection.Send(
+            {{"jsonrpc", "2.0"}, {"method", "snapshot"}, {"params", std::move(params)}});
         state->subscriptions.push_back(std::move(sub));
     }
     connection.user = std::move(state);
@@ -46,12 +47,14 @@ void Instance::OnDrained(Ipc::Connection& connection) noexcept {
     encoded_.clear();
 }
 
-std::unique_ptr<Core::Subscription> Instance::NewSubscription(uint64_t id,
-                                                             std::optional<std::set<std::string>> devices,
-                                                             std::vector<std::string> globs, unsigned topics) {
-    auto sub = std::make_unique<Core::Subscription>(id, std::move(devices), std::move(globs), topics);
+std::unique_ptr<Core::Subscription> Instance::NewSubscription(
+    uint64_t id, std::optional<std::set<std::string>> devices, std::vector<std::string> globs,
+    unsigned topics) {
+    auto sub =
+        std::make_unique<Core::Subscription>(id, std::move(devices), std::move(globs), topics);
     /* It starts from what it is shown now: the devices as they are, no earlier change. */
-    for (const auto& [device_id, device] : cache_.GetDevices()) sub->SetAnnounced(device_id, device.online);
+    for (const auto& [device_id, device] : cache_.GetDevices())
+        sub->SetAnnounced(device_id, device.online);
     sub->SetMarkedUpTo(LogPosition());
     return sub;
 }
@@ -101,7 +104,8 @@ const std::string& Instance::EncodeChanged(const std::string& device_id, const C
     /* Value changes of controls also in info (sent in full) or added: not repeated. */
     std::vector<unsigned> values;
     for (unsigned numid : pending.values)
-        if (!pending.info.contains(numid) && !pending.added.contains(numid)) values.push_back(numid);
+        if (!pending.info.contains(numid) && !pending.added.contains(numid))
+            values.push_back(numid);
     std::string key = device_id;
     key += '\0';
     for (unsigned numid : pending.info) (key += std::to_string(numid)) += ',';

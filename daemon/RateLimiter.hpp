@@ -13,7 +13,7 @@
  * idle daemon stays idle. Time is passed in, so tests drive it. Not thread-safe.
  */
 class RateLimiter {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
 
     struct Verdict {
@@ -30,7 +30,7 @@ public:
     /** Keys with a window; bounded by the number of devices the daemon has known. */
     size_t GetKeyCount() const noexcept { return windows_.size(); }
 
-private:
+  private:
     struct Window {
         Clock::time_point start;
         size_t admitted = 0;

@@ -51,8 +51,9 @@ void Instance::CheckAlsaRestore(const Alsa::CardIdentity& identity) noexcept {
         /* Once per device and daemon: it is a standing configuration issue. */
         const bool first = restore_conflicts_.emplace(identity.id, *conflict).second;
         if (first)
-            Log::Warning(identity.id + ": alsa-utils restores " + conflict->state +
-                             " (card id " + identity.card_id + ") on every plug, overwriting the "
+            Log::Warning(identity.id + ": alsa-utils restores " + conflict->state + " (card id " +
+                             identity.card_id +
+                             ") on every plug, overwriting the "
                              "settings stored in the device; see daemon.info warnings for the fix",
                          {.device = identity.id});
     } catch (const std::exception& e) {
@@ -65,16 +66,22 @@ Instance::Json Instance::Warnings() const {
     for (const auto& [device, conflict] : restore_conflicts_) {
         const Core::Device* d = cache_.FindDevice(device);
         const std::string card_id = d ? d->identity.card_id : std::string();
-        list.push_back(
-            {{"code", "alsa_restore"},
-             {"device", device},
-             {"message", "alsa-utils (" + conflict.rule + ") runs 'alsactl restore' when this "
-                         "device is plugged in and " + conflict.state + " holds settings for its "
-                         "card id '" + card_id + "': they overwrite the settings the device keeps "
-                         "itself"},
-             {"fix", "mask the per-plug restore with 'sudo ln -s /dev/null "
-                     "/etc/udev/rules.d/90-alsa-restore.rules', or delete the state." + card_id +
-                     " block from " + conflict.state + "; then 'sudo udevadm control --reload'"}});
+        list.push_back({{"code", "alsa_restore"},
+                        {"device", device},
+                        {"message", "alsa-utils (" + conflict.rule +
+                                        ") runs 'alsactl restore' when this "
+                                        "device is plugged in and " +
+                                        conflict.state +
+                                        " holds settings for its "
+                                        "card id '" +
+                                        card_id +
+                                        "': they overwrite the settings the device keeps "
+                                        "itself"},
+                        {"fix",
+                         "mask the per-plug restore with 'sudo ln -s /dev/null "
+                         "/etc/udev/rules.d/90-alsa-restore.rules', or delete the state." +
+                             card_id + " block from " + conflict.state +
+                             "; then 'sudo udevadm control --reload'"}});
     }
     return list;
 }

@@ -63,7 +63,8 @@ std::string FindSimulator() {
 /** Starts `scarlett-sim serve` and waits for its "ready" on a pipe (no polling). */
 void Spawn(const Sim::Model& model) {
     int pipe_fds[2];
-    if (pipe2(pipe_fds, O_CLOEXEC) < 0) throw std::runtime_error(std::string("pipe: ") + strerror(errno));
+    if (pipe2(pipe_fds, O_CLOEXEC) < 0)
+        throw std::runtime_error(std::string("pipe: ") + strerror(errno));
     const std::string simulator = FindSimulator();
     const pid_t parent = getpid();
     const pid_t pid = fork();
@@ -82,7 +83,8 @@ void Spawn(const Sim::Model& model) {
             fcntl(3, F_SETFD, 0);
         else
             dup2(pipe_fds[1], 3);
-        const char* argv[] = {simulator.c_str(), "serve", model.id.c_str(), "--ready-fd", "3", nullptr};
+        const char* argv[] = {simulator.c_str(), "serve", model.id.c_str(),
+                              "--ready-fd",      "3",     nullptr};
         execvp(argv[0], const_cast<char* const*>(argv));
         std::fprintf(stderr, "scarlettd: cannot run %s: %s\n", simulator.c_str(), strerror(errno));
         _exit(127);
@@ -120,7 +122,9 @@ void ConfigureAlsa() {
     setenv("ALSA_CONFIG_PATH", path.c_str(), 1);
 }
 
-std::string Directory() { return Sim::SimDir().string(); }
+std::string Directory() {
+    return Sim::SimDir().string();
+}
 
 SimulatedCard Prepare(const std::string& model_name) {
     const Sim::Model* model = Sim::FindModel(model_name);

@@ -7,8 +7,9 @@
  * none of that name runs) and is opened through the scarlett_sim ALSA ctl plugin.
  */
 
-#include <string>
 #include <sys/types.h>
+
+#include <string>
 
 #include "daemon/Instance.hpp"
 

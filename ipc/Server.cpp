@@ -134,9 +134,9 @@ Connection* Server::AddConnection(SocketKind kind, Event::UniqueFd fd) {
         return nullptr;
     }
     if (!IsPeerAllowed(*peer, policy_)) {
-        Log(std::string("rejected a ") + ToString(kind) + " connection from pid=" +
-            std::to_string(peer->pid) + " uid=" + std::to_string(peer->uid) + ": not uid " +
-            std::to_string(*policy_.uid) +
+        Log(std::string("rejected a ") + ToString(kind) +
+            " connection from pid=" + std::to_string(peer->pid) +
+            " uid=" + std::to_string(peer->uid) + ": not uid " + std::to_string(*policy_.uid) +
             (policy_.group ? " nor in group " + std::to_string(*policy_.group) : std::string()));
         DiscardInput(fd.Get());
         return nullptr;

@@ -17,7 +17,8 @@ namespace {
 std::filesystem::path BaseDir() {
     if (const char* dir = std::getenv("SCARLETT_SIM_DIR"); dir != nullptr && *dir != '\0')
         return dir;
-    if (const char* runtime = std::getenv("XDG_RUNTIME_DIR"); runtime != nullptr && *runtime != '\0')
+    if (const char* runtime = std::getenv("XDG_RUNTIME_DIR");
+        runtime != nullptr && *runtime != '\0')
         return std::filesystem::path(runtime) / "scarlett-sim";
     const std::string uid = std::to_string(::getuid());
     const std::filesystem::path run_user = "/run/user/" + uid;
@@ -33,7 +34,7 @@ std::filesystem::path SimDir() {
     const auto dir = BaseDir();
     if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
         throw std::system_error(errno, std::generic_category(), "cannot create " + dir.string());
-    struct stat info{};
+    struct stat info {};
     if (::stat(dir.c_str(), &info) != 0)
         throw std::system_error(errno, std::generic_category(), "cannot use " + dir.string());
     if (!S_ISDIR(info.st_mode))
@@ -44,7 +45,8 @@ std::filesystem::path SimDir() {
 bool IsValidInstanceName(std::string_view name) noexcept {
     if (name.empty() || name.size() > 64 || name[0] == '.' || name[0] == '-') return false;
     for (const char c : name)
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') return false;
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-')
+            return false;
     return true;
 }
 
@@ -55,9 +57,13 @@ static std::filesystem::path PathFor(std::string_view name, const char* suffix) 
     return SimDir() / (std::string(name) + suffix);
 }
 
-std::filesystem::path SocketPath(std::string_view name) { return PathFor(name, ".sock"); }
+std::filesystem::path SocketPath(std::string_view name) {
+    return PathFor(name, ".sock");
+}
 
-std::filesystem::path ControlSocketPath(std::string_view name) { return PathFor(name, ".ctl"); }
+std::filesystem::path ControlSocketPath(std::string_view name) {
+    return PathFor(name, ".ctl");
+}
 
 std::string CardIdFor(std::string_view name) {
     std::string id;

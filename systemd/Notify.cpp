@@ -5,7 +5,9 @@
 
 namespace Systemd {
 
-void Notify(const char* state) noexcept { sd_notify(0, state); }
+void Notify(const char* state) noexcept {
+    sd_notify(0, state);
+}
 
 std::optional<std::chrono::microseconds> WatchdogInterval() noexcept {
     uint64_t usec = 0;

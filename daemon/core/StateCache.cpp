@@ -23,7 +23,8 @@ void StateCache::Emit(Change::Kind kind, const Device& device, const Alsa::Contr
     observer_(Change{kind, device, control});
 }
 
-void StateCache::SetOnline(const Alsa::CardIdentity& identity, std::vector<Alsa::Control> controls) {
+void StateCache::SetOnline(const Alsa::CardIdentity& identity,
+                           std::vector<Alsa::Control> controls) {
     Device& device = devices_[identity.id];
     device.identity = identity;
     device.online = true;

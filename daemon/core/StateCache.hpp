@@ -37,7 +37,7 @@ struct Change {
  * device stays, offline, under its id. Loop thread only.
  */
 class StateCache {
-public:
+  public:
     using Observer = std::function<void(const Change&)>;
 
     explicit StateCache(Observer observer) : observer_(std::move(observer)) {}
@@ -60,7 +60,7 @@ public:
     /** Updates a volatile control's value without a change (meters are polled, not events). */
     void RefreshVolatile(const std::string& id, unsigned numid, const Alsa::Value& value);
 
-private:
+  private:
     Device* FindOnline(const std::string& id) noexcept;
     void Emit(Change::Kind kind, const Device& device, const Alsa::ControlId* control);
 

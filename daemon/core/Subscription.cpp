@@ -24,9 +24,8 @@ bool Subscription::WantsDevice(const std::string& id) const noexcept {
 }
 
 bool Subscription::WantsControl(const std::string& name) const noexcept {
-    return globs_.empty() ||
-           std::any_of(globs_.begin(), globs_.end(),
-                       [&](const std::string& g) { return GlobMatch(g, name); });
+    return globs_.empty() || std::any_of(globs_.begin(), globs_.end(),
+                                         [&](const std::string& g) { return GlobMatch(g, name); });
 }
 
 void Subscription::Mark(const Change& change) {

@@ -51,10 +51,12 @@ struct PendingDevice {
 
 /** One `subscribe` of one connection: its filters and its pending changes. */
 class Subscription {
-public:
+  public:
     Subscription(uint64_t id, std::optional<std::set<std::string>> devices,
                  std::vector<std::string> control_globs, unsigned topics)
-        : id_(id), devices_(std::move(devices)), globs_(std::move(control_globs)),
+        : id_(id),
+          devices_(std::move(devices)),
+          globs_(std::move(control_globs)),
           topics_(topics) {}
 
     uint64_t GetId() const noexcept { return id_; }
@@ -78,7 +80,7 @@ public:
     /** Called after the pending changes were encoded. */
     void ClearPending() noexcept;
 
-private:
+  private:
     uint64_t id_;
     std::optional<std::set<std::string>> devices_;
     std::vector<std::string> globs_;

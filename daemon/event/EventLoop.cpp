@@ -96,9 +96,8 @@ void EventLoop::RearmTimerFd() noexcept {
     armed_at_ = next;
     itimerspec spec{};
     if (!timers_.empty()) {
-        const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                            next.time_since_epoch())
-                            .count();
+        const auto ns =
+            std::chrono::duration_cast<std::chrono::nanoseconds>(next.time_since_epoch()).count();
         /* steady_clock is CLOCK_MONOTONIC on Linux, so its epoch is the timerfd's. */
         spec.it_value.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
         spec.it_value.tv_nsec = static_cast<long>(ns % 1'000'000'000);

@@ -24,7 +24,7 @@ class EventLoop;
  * Loop thread only; destroying or cancelling a watch from any callback is safe.
  */
 class FdWatch {
-public:
+  public:
     using Callback = std::function<void(uint32_t events)>;
 
     FdWatch(EventLoop& loop, Callback callback) noexcept
@@ -44,7 +44,7 @@ public:
     int GetFd() const noexcept { return fd_; }
     uint32_t GetEvents() const noexcept { return events_; }
 
-private:
+  private:
     friend class EventLoop;
     EventLoop& loop_;
     Callback callback_;
@@ -58,7 +58,7 @@ private:
  * no timer is pending, so an idle loop has no wakeups. Loop thread only.
  */
 class Timer {
-public:
+  public:
     using Callback = std::function<void()>;
     using Clock = std::chrono::steady_clock;
 
@@ -73,7 +73,7 @@ public:
     void Cancel() noexcept;
     bool IsPending() const noexcept { return pending_; }
 
-private:
+  private:
     friend class EventLoop;
     EventLoop& loop_;
     Callback callback_;
@@ -86,7 +86,7 @@ private:
  * again (MPD's idle flush): used to coalesce many events into one action.
  */
 class Deferred {
-public:
+  public:
     using Callback = std::function<void()>;
 
     Deferred(EventLoop& loop, Callback callback) noexcept
@@ -99,7 +99,7 @@ public:
     void Cancel() noexcept;
     bool IsPending() const noexcept { return pending_; }
 
-private:
+  private:
     friend class EventLoop;
     EventLoop& loop_;
     Callback callback_;
@@ -112,7 +112,7 @@ private:
  * Owns only the epoll fd and the timerfd. Single-threaded: loop thread only.
  */
 class EventLoop {
-public:
+  public:
     /** Throws std::system_error. */
     EventLoop();
     ~EventLoop();
@@ -129,7 +129,7 @@ public:
      *  from another thread). */
     uint64_t GetWakeups() const noexcept { return wakeups_.load(std::memory_order_relaxed); }
 
-private:
+  private:
     friend class FdWatch;
     friend class Timer;
     friend class Deferred;

@@ -30,7 +30,8 @@ class Builder {
                       std::vector<std::string> access = {"read", "write"},
                       const std::string& iface = "MIXER", unsigned count = 1, long long step = 1);
     StateControl& Enum(const std::string& name, std::vector<std::string> items,
-                       const std::string& value, std::vector<std::string> access = {"read", "write"},
+                       const std::string& value,
+                       std::vector<std::string> access = {"read", "write"},
                        const std::string& iface = "MIXER");
     /** Gives an INTEGER control a DB_MINMAX TLV (1/100 dB) and the dB values alsactl writes. */
     static void DbMinMax(StateControl& control, long long db_min, long long db_max);
@@ -52,14 +53,14 @@ std::string MixLetter(unsigned index);
 
 /* Internal view of a kernel era: the features the generators switch on. */
 struct EraFeatures {
-    bool firmware_controls = true;   // "Firmware Version" / "Minimum Firmware Version" (6.8+)
-    long long mixer_max = 184;       // 172 (-80..+6 dB) up to 6.7 and in the Gen 4 preview
-    bool standalone = true;          // "Standalone Switch" (5.18+)
-    bool chmap_volatile = true;      // USB-audio's channel maps are volatile in recent kernels
-    bool gen4_preview = false;       // Dec 2023 Gen 4 driver (linux-fcp fork) naming
-    bool msd_always = false;         // that driver created "MSD Mode Switch" even with MSD off
-    bool old_era = false;            // 5.14..5.17
-    bool digital_mode = true;        // S/PDIF mode / Digital I/O mode / S/PDIF source (6.8+)
+    bool firmware_controls = true;  // "Firmware Version" / "Minimum Firmware Version" (6.8+)
+    long long mixer_max = 184;      // 172 (-80..+6 dB) up to 6.7 and in the Gen 4 preview
+    bool standalone = true;         // "Standalone Switch" (5.18+)
+    bool chmap_volatile = true;     // USB-audio's channel maps are volatile in recent kernels
+    bool gen4_preview = false;      // Dec 2023 Gen 4 driver (linux-fcp fork) naming
+    bool msd_always = false;        // that driver created "MSD Mode Switch" even with MSD off
+    bool old_era = false;           // 5.14..5.17
+    bool digital_mode = true;       // S/PDIF mode / Digital I/O mode / S/PDIF source (6.8+)
 };
 EraFeatures FeaturesOf(const KernelEra& era);
 

@@ -15,11 +15,11 @@ namespace Sim::ModelsDetail {
 
 namespace {
 
-constexpr unsigned MIXES = 12;                       // "Mix A".."Mix L"
-constexpr unsigned SPDIF = 2;                        // S/PDIF in and out pairs on all three
-constexpr unsigned FCP_CARD = 0;                         // the ALSA card number fcp-server runs for
-constexpr long long MIXER_MAX = 32613;                // linear gain, 8192 = 0 dB, max +12 dB
-constexpr long long TLV_MUTE = -9999999;              // SNDRV_CTL_TLVD_DB_GAIN_MUTE
+constexpr unsigned MIXES = 12;                         // "Mix A".."Mix L"
+constexpr unsigned SPDIF = 2;                          // S/PDIF in and out pairs on all three
+constexpr unsigned FCP_CARD = 0;                       // the ALSA card number fcp-server runs for
+constexpr long long MIXER_MAX = 32613;                 // linear gain, 8192 = 0 dB, max +12 dB
+constexpr long long TLV_MUTE = -9999999;               // SNDRV_CTL_TLVD_DB_GAIN_MUTE
 constexpr std::uint32_t TLV_SOCKET_PATH = 0x53434b54;  // "SCKT", fcp-server's own TLV type
 
 /*
@@ -226,8 +226,7 @@ void AddInputs(Builder& b, const Params& p) {
                "Success", USER);
         b.Bool(name("Link Capture Switch"), false, USER);
         b.Bool(name("Safe Capture Switch"), false, USER);
-        if (in <= p.inst_inputs)
-            b.Enum(name("Level Capture Enum"), {"Line", "Inst"}, "Line", USER);
+        if (in <= p.inst_inputs) b.Enum(name("Level Capture Enum"), {"Line", "Inst"}, "Line", USER);
         b.Bool(name("Phantom Power Capture Switch"), false, USER);
         Volume(b, name("Gain Capture Volume"), 0, 70, 0, 69);
     }

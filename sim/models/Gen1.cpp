@@ -24,19 +24,63 @@ Gen1Params ParamsFor(const std::string& id) {
     using K = InputKind;
     Gen1Params p;
     if (id == "scarlett-gen1-6i6") {
-        p = {"6i6", 12, 4, 2, 0, 8, 6, {"Monitor", "Headphone", "SPDIF"},
-             {{1, K::Impedance}, {1, K::Pad}, {2, K::Impedance}, {2, K::Pad}, {3, K::Gain}, {4, K::Gain}}};
+        p = {"6i6",
+             12,
+             4,
+             2,
+             0,
+             8,
+             6,
+             {"Monitor", "Headphone", "SPDIF"},
+             {{1, K::Impedance},
+              {1, K::Pad},
+              {2, K::Impedance},
+              {2, K::Pad},
+              {3, K::Gain},
+              {4, K::Gain}}};
     } else if (id == "scarlett-gen1-8i6") {
-        p = {"8i6", 12, 4, 2, 0, 6, 8, {"Monitor", "Headphone", "SPDIF"},
+        p = {"8i6",
+             12,
+             4,
+             2,
+             0,
+             6,
+             8,
+             {"Monitor", "Headphone", "SPDIF"},
              {{1, K::Impedance}, {2, K::Impedance}, {3, K::Pad}, {4, K::Pad}}};
     } else if (id == "scarlett-gen1-18i6") {
-        p = {"18i6", 6, 8, 2, 8, 6, 18, {"Monitor", "Headphone", "SPDIF"},
+        p = {"18i6",
+             6,
+             8,
+             2,
+             8,
+             6,
+             18,
+             {"Monitor", "Headphone", "SPDIF"},
              {{1, K::Impedance}, {2, K::Impedance}}};
     } else if (id == "scarlett-gen1-18i8") {
-        p = {"18i8", 8, 8, 2, 8, 8, 18, {"Monitor", "Headphone 1", "Headphone 2", "SPDIF"},
-             {{1, K::Impedance}, {1, K::Pad}, {2, K::Impedance}, {2, K::Pad}, {3, K::Pad}, {4, K::Pad}}};
+        p = {"18i8",
+             8,
+             8,
+             2,
+             8,
+             8,
+             18,
+             {"Monitor", "Headphone 1", "Headphone 2", "SPDIF"},
+             {{1, K::Impedance},
+              {1, K::Pad},
+              {2, K::Impedance},
+              {2, K::Pad},
+              {3, K::Pad},
+              {4, K::Pad}}};
     } else if (id == "scarlett-gen1-18i20") {
-        p = {"18i20", 20, 8, 2, 8, 8, 18,
+        p = {"18i20",
+             20,
+             8,
+             2,
+             8,
+             8,
+             18,
              {"Monitor", "Line 3/4", "Line 5/6", "Line 7/8", "Line 9/10", "SPDIF", "ADAT 1/2",
               "ADAT 3/4", "ADAT 5/6", "ADAT 7/8"},
              {}};
@@ -58,7 +102,8 @@ constexpr long long VOLUME_MAX = 134;
 constexpr long long ZERO_DB = 128;
 
 StateControl& Volume(Builder& b, const std::string& name, unsigned count, long long value) {
-    auto& control = b.Int(ElementName(name), 0, VOLUME_MAX, value, {"read", "write"}, "MIXER", count);
+    auto& control =
+        b.Int(ElementName(name), 0, VOLUME_MAX, value, {"read", "write"}, "MIXER", count);
     control.tlv = {TLV_DB_SCALE, 8, static_cast<std::uint32_t>(-12800), 100};
     control.dbmin = -12800;
     control.dbmax = -12800 + VOLUME_MAX * 100;
@@ -105,17 +150,22 @@ StateBlock GenerateGen1(const Model& model, const EraFeatures& era) {
         Volume(b, Format("Master %u (%s) Playback Volume", bus + 1, label), 2, ZERO_DB);
         for (const char* side : {"L", "R"}) {
             unsigned pcm = 2 * bus + (side[0] == 'L' ? 1 : 2);
-            b.Enum(ElementName(Format("Master %u%s (%s) Source Playback Enum", bus + 1, side, label)),
-                   sources, pcm <= p.pcm ? Format("PCM %u", pcm) : "Off");
+            b.Enum(
+                ElementName(Format("Master %u%s (%s) Source Playback Enum", bus + 1, side, label)),
+                sources, pcm <= p.pcm ? Format("PCM %u", pcm) : "Off");
         }
     }
     for (const auto& [input, kind] : p.inputs) {
         switch (kind) {
-        case InputKind::Impedance:
-            b.Enum(Format("Input %u Impedance Switch", input), {"Line", "Hi-Z"}, "Line");
-            break;
-        case InputKind::Pad: b.Enum(Format("Input %u Pad Switch", input), {"0dB", "-10dB"}, "0dB"); break;
-        case InputKind::Gain: b.Enum(Format("Input %u Gain Switch", input), {"Lo", "Hi"}, "Lo"); break;
+            case InputKind::Impedance:
+                b.Enum(Format("Input %u Impedance Switch", input), {"Line", "Hi-Z"}, "Line");
+                break;
+            case InputKind::Pad:
+                b.Enum(Format("Input %u Pad Switch", input), {"0dB", "-10dB"}, "0dB");
+                break;
+            case InputKind::Gain:
+                b.Enum(Format("Input %u Gain Switch", input), {"Lo", "Hi"}, "Lo");
+                break;
         }
     }
     constexpr unsigned MATRIX_INPUTS = 18;
@@ -123,12 +173,14 @@ StateBlock GenerateGen1(const Model& model, const EraFeatures& era) {
         b.Enum(Format("Matrix %02u Input Playback Route", input), matrix_sources,
                input < matrix_sources.size() ? matrix_sources[input] : "Off");
         for (unsigned mix = 0; mix < p.mixes; ++mix)
-            Volume(b, Format("Matrix %02u Mix %s Playback Volume", input, MixLetter(mix).c_str()), 1, 0);
+            Volume(b, Format("Matrix %02u Mix %s Playback Volume", input, MixLetter(mix).c_str()),
+                   1, 0);
     }
     for (unsigned capture = 1; capture <= p.captures; ++capture) {
         std::string analogue = Format("Analog %u", capture);
         bool exists = capture <= p.analogue;
-        b.Enum(Format("Input Source %02u Capture Route", capture), sources, exists ? analogue : "Off");
+        b.Enum(Format("Input Source %02u Capture Route", capture), sources,
+               exists ? analogue : "Off");
     }
     b.Enum("Sample Clock Source", {"Internal", "SPDIF", "ADAT"}, "Internal");
     b.Enum("Sample Clock Sync Status", {"No Lock", "Locked"}, "Locked", {"read", "volatile"});

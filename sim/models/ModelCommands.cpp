@@ -20,14 +20,22 @@ const char* USAGE =
 
 const char* FamilyName(ModelFamily family) {
     switch (family) {
-    case ModelFamily::Gen1: return "gen1";
-    case ModelFamily::Gen2: return "gen2";
-    case ModelFamily::Gen3: return "gen3";
-    case ModelFamily::Gen4: return "gen4";
-    case ModelFamily::Gen4Fcp: return "gen4-fcp";
-    case ModelFamily::Clarett: return "clarett";
-    case ModelFamily::ClarettPlus: return "clarett+";
-    case ModelFamily::Vocaster: return "vocaster";
+        case ModelFamily::Gen1:
+            return "gen1";
+        case ModelFamily::Gen2:
+            return "gen2";
+        case ModelFamily::Gen3:
+            return "gen3";
+        case ModelFamily::Gen4:
+            return "gen4";
+        case ModelFamily::Gen4Fcp:
+            return "gen4-fcp";
+        case ModelFamily::Clarett:
+            return "clarett";
+        case ModelFamily::ClarettPlus:
+            return "clarett+";
+        case ModelFamily::Vocaster:
+            return "vocaster";
     }
     return "?";
 }

@@ -38,32 +38,58 @@ std::string Squash(std::string_view text) {
 const std::vector<Model>& Models() {
     using F = ModelFamily;
     static const std::vector<Model> models = {
-        Make("scarlett-gen1-6i6", "Scarlett 6i6 1st Gen", "Scarlett 6i6 USB", 0x8012, F::Gen1, "mixer_scarlett"),
-        Make("scarlett-gen1-8i6", "Scarlett 8i6 1st Gen", "Scarlett 8i6 USB", 0x8002, F::Gen1, "mixer_scarlett"),
-        Make("scarlett-gen1-18i6", "Scarlett 18i6 1st Gen", "Scarlett 18i6 USB", 0x8004, F::Gen1, "mixer_scarlett"),
-        Make("scarlett-gen1-18i8", "Scarlett 18i8 1st Gen", "Scarlett 18i8 USB", 0x8014, F::Gen1, "mixer_scarlett"),
-        Make("scarlett-gen1-18i20", "Scarlett 18i20 1st Gen", "Scarlett 18i20 USB", 0x800c, F::Gen1, "mixer_scarlett"),
-        Make("scarlett-gen2-6i6", "Scarlett 6i6 2nd Gen", "Scarlett 6i6 USB", 0x8203, F::Gen2, "scarlett2"),
-        Make("scarlett-gen2-18i8", "Scarlett 18i8 2nd Gen", "Scarlett 18i8 USB", 0x8204, F::Gen2, "scarlett2"),
-        Make("scarlett-gen2-18i20", "Scarlett 18i20 2nd Gen", "Scarlett 18i20 USB", 0x8201, F::Gen2, "scarlett2"),
-        Make("scarlett-gen3-solo", "Scarlett Solo 3rd Gen", "Scarlett Solo USB", 0x8211, F::Gen3, "scarlett2"),
-        Make("scarlett-gen3-2i2", "Scarlett 2i2 3rd Gen", "Scarlett 2i2 USB", 0x8210, F::Gen3, "scarlett2"),
-        Make("scarlett-gen3-4i4", "Scarlett 4i4 3rd Gen", "Scarlett 4i4 USB", 0x8212, F::Gen3, "scarlett2"),
-        Make("scarlett-gen3-8i6", "Scarlett 8i6 3rd Gen", "Scarlett 8i6 USB", 0x8213, F::Gen3, "scarlett2"),
-        Make("scarlett-gen3-18i8", "Scarlett 18i8 3rd Gen", "Scarlett 18i8 USB", 0x8214, F::Gen3, "scarlett2"),
-        Make("scarlett-gen3-18i20", "Scarlett 18i20 3rd Gen", "Scarlett 18i20 USB", 0x8215, F::Gen3, "scarlett2"),
-        Make("scarlett-gen4-solo", "Scarlett Solo 4th Gen", "Scarlett Solo 4th Gen", 0x8218, F::Gen4, "scarlett2"),
-        Make("scarlett-gen4-2i2", "Scarlett 2i2 4th Gen", "Scarlett 2i2 4th Gen", 0x8219, F::Gen4, "scarlett2"),
-        Make("scarlett-gen4-4i4", "Scarlett 4i4 4th Gen", "Scarlett 4i4 4th Gen", 0x821a, F::Gen4, "scarlett2"),
-        Make("scarlett-gen4-16i16", "Scarlett 16i16 4th Gen", "Scarlett 16i16 4th Gen", 0x821b, F::Gen4Fcp, "fcp-server"),
-        Make("scarlett-gen4-18i16", "Scarlett 18i16 4th Gen", "Scarlett 18i16 4th Gen", 0x821c, F::Gen4Fcp, "fcp-server"),
-        Make("scarlett-gen4-18i20", "Scarlett 18i20 4th Gen", "Scarlett 18i20 4th Gen", 0x821d, F::Gen4Fcp, "fcp-server"),
-        Make("clarett-2pre", "Clarett 2Pre USB", "Clarett 2Pre USB", 0x8206, F::Clarett, "scarlett2"),
-        Make("clarett-4pre", "Clarett 4Pre USB", "Clarett 4Pre USB", 0x8207, F::Clarett, "scarlett2"),
-        Make("clarett-8pre", "Clarett 8Pre USB", "Clarett 8Pre USB", 0x8208, F::Clarett, "scarlett2"),
-        Make("clarett-plus-2pre", "Clarett+ 2Pre", "Clarett+ 2Pre", 0x820a, F::ClarettPlus, "scarlett2"),
-        Make("clarett-plus-4pre", "Clarett+ 4Pre", "Clarett+ 4Pre", 0x820b, F::ClarettPlus, "scarlett2"),
-        Make("clarett-plus-8pre", "Clarett+ 8Pre", "Clarett+ 8Pre", 0x820c, F::ClarettPlus, "scarlett2"),
+        Make("scarlett-gen1-6i6", "Scarlett 6i6 1st Gen", "Scarlett 6i6 USB", 0x8012, F::Gen1,
+             "mixer_scarlett"),
+        Make("scarlett-gen1-8i6", "Scarlett 8i6 1st Gen", "Scarlett 8i6 USB", 0x8002, F::Gen1,
+             "mixer_scarlett"),
+        Make("scarlett-gen1-18i6", "Scarlett 18i6 1st Gen", "Scarlett 18i6 USB", 0x8004, F::Gen1,
+             "mixer_scarlett"),
+        Make("scarlett-gen1-18i8", "Scarlett 18i8 1st Gen", "Scarlett 18i8 USB", 0x8014, F::Gen1,
+             "mixer_scarlett"),
+        Make("scarlett-gen1-18i20", "Scarlett 18i20 1st Gen", "Scarlett 18i20 USB", 0x800c, F::Gen1,
+             "mixer_scarlett"),
+        Make("scarlett-gen2-6i6", "Scarlett 6i6 2nd Gen", "Scarlett 6i6 USB", 0x8203, F::Gen2,
+             "scarlett2"),
+        Make("scarlett-gen2-18i8", "Scarlett 18i8 2nd Gen", "Scarlett 18i8 USB", 0x8204, F::Gen2,
+             "scarlett2"),
+        Make("scarlett-gen2-18i20", "Scarlett 18i20 2nd Gen", "Scarlett 18i20 USB", 0x8201, F::Gen2,
+             "scarlett2"),
+        Make("scarlett-gen3-solo", "Scarlett Solo 3rd Gen", "Scarlett Solo USB", 0x8211, F::Gen3,
+             "scarlett2"),
+        Make("scarlett-gen3-2i2", "Scarlett 2i2 3rd Gen", "Scarlett 2i2 USB", 0x8210, F::Gen3,
+             "scarlett2"),
+        Make("scarlett-gen3-4i4", "Scarlett 4i4 3rd Gen", "Scarlett 4i4 USB", 0x8212, F::Gen3,
+             "scarlett2"),
+        Make("scarlett-gen3-8i6", "Scarlett 8i6 3rd Gen", "Scarlett 8i6 USB", 0x8213, F::Gen3,
+             "scarlett2"),
+        Make("scarlett-gen3-18i8", "Scarlett 18i8 3rd Gen", "Scarlett 18i8 USB", 0x8214, F::Gen3,
+             "scarlett2"),
+        Make("scarlett-gen3-18i20", "Scarlett 18i20 3rd Gen", "Scarlett 18i20 USB", 0x8215, F::Gen3,
+             "scarlett2"),
+        Make("scarlett-gen4-solo", "Scarlett Solo 4th Gen", "Scarlett Solo 4th Gen", 0x8218,
+             F::Gen4, "scarlett2"),
+        Make("scarlett-gen4-2i2", "Scarlett 2i2 4th Gen", "Scarlett 2i2 4th Gen", 0x8219, F::Gen4,
+             "scarlett2"),
+        Make("scarlett-gen4-4i4", "Scarlett 4i4 4th Gen", "Scarlett 4i4 4th Gen", 0x821a, F::Gen4,
+             "scarlett2"),
+        Make("scarlett-gen4-16i16", "Scarlett 16i16 4th Gen", "Scarlett 16i16 4th Gen", 0x821b,
+             F::Gen4Fcp, "fcp-server"),
+        Make("scarlett-gen4-18i16", "Scarlett 18i16 4th Gen", "Scarlett 18i16 4th Gen", 0x821c,
+             F::Gen4Fcp, "fcp-server"),
+        Make("scarlett-gen4-18i20", "Scarlett 18i20 4th Gen", "Scarlett 18i20 4th Gen", 0x821d,
+             F::Gen4Fcp, "fcp-server"),
+        Make("clarett-2pre", "Clarett 2Pre USB", "Clarett 2Pre USB", 0x8206, F::Clarett,
+             "scarlett2"),
+        Make("clarett-4pre", "Clarett 4Pre USB", "Clarett 4Pre USB", 0x8207, F::Clarett,
+             "scarlett2"),
+        Make("clarett-8pre", "Clarett 8Pre USB", "Clarett 8Pre USB", 0x8208, F::Clarett,
+             "scarlett2"),
+        Make("clarett-plus-2pre", "Clarett+ 2Pre", "Clarett+ 2Pre", 0x820a, F::ClarettPlus,
+             "scarlett2"),
+        Make("clarett-plus-4pre", "Clarett+ 4Pre", "Clarett+ 4Pre", 0x820b, F::ClarettPlus,
+             "scarlett2"),
+        Make("clarett-plus-8pre", "Clarett+ 8Pre", "Clarett+ 8Pre", 0x820c, F::ClarettPlus,
+             "scarlett2"),
         Make("vocaster-one", "Vocaster One", "Vocaster One USB", 0x8216, F::Vocaster, "scarlett2"),
         Make("vocaster-two", "Vocaster Two", "Vocaster Two USB", 0x8217, F::Vocaster, "scarlett2"),
     };
@@ -81,13 +107,16 @@ const Model* FindModel(std::string_view id_or_name) {
 
 const std::vector<KernelEra>& KernelEras() {
     static const std::vector<KernelEra> eras = {
-        {"latest", "6.8 and later: firmware-version controls, mixer 0..184 (-80..+12 dB), "
-                   "volatile channel maps, Gen 4 small and Vocaster (6.10)"},
-        {"gen4-preview", "the Dec 2023 Gen 4 driver (linux-fcp fork, before 6.8 final): "
-                         "firmware controls, mixer 0..172, Gen 4 gain -70..0 dB, "
-                         "5-state autogain status, one 'Line In 1-2 Link', MSD switch always"},
-        {"6.7", "5.18 to 6.7: no firmware-version controls, mixer 0..172 (-80..+6 dB), "
-                "Standalone Switch, read-only (not volatile) channel maps"},
+        {"latest",
+         "6.8 and later: firmware-version controls, mixer 0..184 (-80..+12 dB), "
+         "volatile channel maps, Gen 4 small and Vocaster (6.10)"},
+        {"gen4-preview",
+         "the Dec 2023 Gen 4 driver (linux-fcp fork, before 6.8 final): "
+         "firmware controls, mixer 0..172, Gen 4 gain -70..0 dB, "
+         "5-state autogain status, one 'Line In 1-2 Link', MSD switch always"},
+        {"6.7",
+         "5.18 to 6.7: no firmware-version controls, mixer 0..172 (-80..+6 dB), "
+         "Standalone Switch, read-only (not volatile) channel maps"},
         {"5.14", "5.14 to 5.17: as 6.7 but without the Standalone Switch"},
     };
     return eras;
@@ -99,7 +128,8 @@ const KernelEra& FindKernelEra(std::string_view id) {
         if (era.id == id) return era;
     std::string known;
     for (const auto& era : KernelEras()) known += (known.empty() ? "" : ", ") + era.id;
-    throw std::invalid_argument("unknown kernel era '" + std::string(id) + "' (known: " + known + ")");
+    throw std::invalid_argument("unknown kernel era '" + std::string(id) + "' (known: " + known +
+                                ")");
 }
 
 StateBlock GenerateControls(const Model& model, std::string_view era) {
@@ -111,9 +141,15 @@ StateBlock GenerateControls(const Model& model, std::string_view era,
     ModelsDetail::EraFeatures features = ModelsDetail::FeaturesOf(FindKernelEra(era));
     StateBlock block;
     switch (model.family) {
-    case ModelFamily::Gen1: block = ModelsDetail::GenerateGen1(model, features); break;
-    case ModelFamily::Gen4Fcp: block = ModelsDetail::GenerateFcp(model, features); break;
-    default: block = ModelsDetail::GenerateScarlett2(model, features, options.msd_switch); break;
+        case ModelFamily::Gen1:
+            block = ModelsDetail::GenerateGen1(model, features);
+            break;
+        case ModelFamily::Gen4Fcp:
+            block = ModelsDetail::GenerateFcp(model, features);
+            break;
+        default:
+            block = ModelsDetail::GenerateScarlett2(model, features, options.msd_switch);
+            break;
     }
     DeriveAccess(block);
     return block;
@@ -144,8 +180,8 @@ void DeriveAccess(StateBlock& block) {
     const StateControl* speaker = FindNamed(block, "Speaker Switching Playback Enum");
     bool speaker_on = speaker && !speaker->values.empty() && speaker->values[0] != "Off";
     for (unsigned line = 1; line <= 20; ++line) {
-        StateControl* mode =
-            FindNamed(block, ModelsDetail::Format("Line Out %02u Volume Control Playback Enum", line));
+        StateControl* mode = FindNamed(
+            block, ModelsDetail::Format("Line Out %02u Volume Control Playback Enum", line));
         if (!mode) continue;
         if (line <= 4 && speaker) SetWritable(*mode, !speaker_on);
         bool hw = !mode->values.empty() && mode->values[0] == "HW";
@@ -200,7 +236,9 @@ std::string Format(const char* format, ...) {
     return buffer;
 }
 
-std::string MixLetter(unsigned index) { return std::string(1, static_cast<char>('A' + index)); }
+std::string MixLetter(unsigned index) {
+    return std::string(1, static_cast<char>('A' + index));
+}
 
 StateControl& Builder::Add(std::string iface, std::string name, std::string type, unsigned count,
                            std::vector<std::string> access) {

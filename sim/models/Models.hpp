@@ -26,7 +26,7 @@ struct Model {
     unsigned usb_vid = 0x1235;
     unsigned usb_pid = 0;
     ModelFamily family = ModelFamily::Gen3;
-    std::string driver;     // "scarlett2", "fcp-server", "mixer_scarlett"
+    std::string driver;  // "scarlett2", "fcp-server", "mixer_scarlett"
 };
 
 /** Every supported model, in a stable order (by family, then size). */

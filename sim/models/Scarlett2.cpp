@@ -29,9 +29,9 @@ struct Params {
     Ports ports;
     bool has_mixer = true;
     /* Outputs */
-    std::vector<std::string> lines;  // descriptions of the line outputs; "" for none
-    bool line_volumes = false;       // per-line volume and mute
-    bool hw_sw = false;              // master HW volume, SW/HW enums, dim/mute
+    std::vector<std::string> lines;    // descriptions of the line outputs; "" for none
+    bool line_volumes = false;         // per-line volume and mute
+    bool hw_sw = false;                // master HW volume, SW/HW enums, dim/mute
     bool ro_master_headphone = false;  // Gen 4 4i4
     unsigned vocaster_headphones = 0;  // speaker + headphone mutes (Vocaster)
     /* Inputs */
@@ -42,7 +42,7 @@ struct Params {
     bool air_enum = false;
     std::vector<std::string> phantom;  // "1", "1-2", ...
     bool phantom_persistence = false;
-    unsigned dsp_inputs = 0;           // Vocaster DSP switch and compressor/filters
+    unsigned dsp_inputs = 0;  // Vocaster DSP switch and compressor/filters
     unsigned input_mute = 0;
     bool input_select = false;
     unsigned link = 0;
@@ -246,9 +246,9 @@ void AddOutputs(Builder& b, const Params& p) {
             unsigned line = i + 1;
             // The monitor pair follows the front-panel knob from the factory.
             bool hw = p.hw_sw && line <= 2;
-            std::string name = p.lines[i].empty()
-                                   ? Format("Line %02u Playback Volume", line)
-                                   : Format("Line %02u (%s) Playback Volume", line, p.lines[i].c_str());
+            std::string name = p.lines[i].empty() ? Format("Line %02u Playback Volume", line)
+                                                  : Format("Line %02u (%s) Playback Volume", line,
+                                                           p.lines[i].c_str());
             volume(name, VOLUME_MAX, RW);
             b.Bool(Format("Line %02u Mute Playback Switch", line));
             if (p.hw_sw)
@@ -305,11 +305,12 @@ void AddGainBlock(Builder& b, const Params& p, const EraFeatures& era, unsigned 
     if (era.gen4_preview)
         status = {"Stopped", "Running", "Failed", "Cancelled", "Unknown"};
     else if (p.autogain == Autogain::Vocaster)
-        status = {"Running", "Success", "FailPG", "FailRange", "WarnMaxCap", "WarnMinCap",
-                  "Cancelled", "Invalid"};
+        status = {"Running",    "Success",    "FailPG",    "FailRange",
+                  "WarnMaxCap", "WarnMinCap", "Cancelled", "Invalid"};
     else
-        status = {"Running", "Success", "SuccessDRover", "WarnMinGainLimit", "FailDRunder",
-                  "FailMaxGainLimit", "FailClipped", "Cancelled", "Invalid"};
+        status = {"Running",          "Success",     "SuccessDRover",
+                  "WarnMinGainLimit", "FailDRunder", "FailMaxGainLimit",
+                  "FailClipped",      "Cancelled",   "Invalid"};
     b.Enum(Format("Line In %u Autogain Status Capture Enum", input), status, status[1], RO);
     if (era.gen4_preview && p.safe) b.Bool(Format("Line In %u Safe Capture Switch", input));
 }
@@ -327,7 +328,8 @@ void AddInputs(Builder& b, const Params& p, const EraFeatures& era) {
             b.Bool(Format("Line In %u Air Capture Switch", input));
     }
     for (unsigned i = 1; i <= p.dsp_inputs; ++i) AddVocasterDsp(b, i);
-    for (unsigned i = 1; i <= p.input_mute; ++i) b.Bool(Format("Line In %u Mute Capture Switch", i));
+    for (unsigned i = 1; i <= p.input_mute; ++i)
+        b.Bool(Format("Line In %u Mute Capture Switch", i));
     for (const auto& inputs : p.phantom)
         b.Bool("Line In " + inputs + " Phantom Power Capture Switch");
     if (p.phantom_persistence) b.Bool("Phantom Power Persistence Capture Switch");
@@ -428,16 +430,18 @@ StateBlock GenerateScarlett2(const Model& model, const EraFeatures& era, bool ms
         unsigned mix_in = ports.mix_dst - ports.dsp;
         for (unsigned mix = 0; mix < mix_out; ++mix)
             for (unsigned input = 1; input <= mix_in; ++input)
-                AddMixVolume(b, Format("Mix %s Input %02u Playback Volume", MixLetter(mix).c_str(), input),
-                             era);
-        unsigned meters = ports.analogue_out + ports.spdif_out + ports.adat_out + ports.mix_dst +
-                          ports.pcm_out;
+                AddMixVolume(
+                    b, Format("Mix %s Input %02u Playback Volume", MixLetter(mix).c_str(), input),
+                    era);
+        unsigned meters =
+            ports.analogue_out + ports.spdif_out + ports.adat_out + ports.mix_dst + ports.pcm_out;
         auto& meter = b.Int("Level Meter", 0, 4095, 0, {"read", "volatile"}, "PCM", meters);
         (void)meter;
         b.Enum("Sync Status", {"Unlocked", "Locked"}, "Locked", RO);
     }
     if (p.direct_monitor == 1) b.Bool("Direct Monitor Playback Switch");
-    if (p.direct_monitor == 2) b.Enum("Direct Monitor Playback Enum", {"Off", "Mono", "Stereo"}, "Off");
+    if (p.direct_monitor == 2)
+        b.Enum("Direct Monitor Playback Enum", {"Off", "Mono", "Stereo"}, "Off");
     if (p.monitor_mix) {
         unsigned mix_in = ports.mix_dst - ports.dsp;
         std::vector<std::string> prefixes =
@@ -446,11 +450,13 @@ StateBlock GenerateScarlett2(const Model& model, const EraFeatures& era, bool ms
         for (const auto& prefix : prefixes)
             for (unsigned mix = 0; mix < 2; ++mix)
                 for (unsigned input = 1; input <= mix_in; ++input)
-                    AddMixVolume(b, prefix + Format("Mix %s Input %02u Playback Volume",
-                                                    MixLetter(mix).c_str(), input),
+                    AddMixVolume(b,
+                                 prefix + Format("Mix %s Input %02u Playback Volume",
+                                                 MixLetter(mix).c_str(), input),
                                  era);
     }
-    if (p.speaker_switching) b.Enum("Speaker Switching Playback Enum", {"Off", "Main", "Alt"}, "Off");
+    if (p.speaker_switching)
+        b.Enum("Speaker Switching Playback Enum", {"Off", "Main", "Alt"}, "Off");
     if (p.talkback) {
         b.Enum("Talkback Playback Enum", {"Disabled", "Off", "On"}, "Disabled");
         for (unsigned mix = 0; mix < ports.mix_src - ports.dsp; ++mix)
@@ -461,15 +467,18 @@ StateBlock GenerateScarlett2(const Model& model, const EraFeatures& era, bool ms
         b.Enum("Power Status Card Enum", {"External", "Bus", "Fail"}, "Bus", RO, "CARD");
     if (p.bluetooth) b.Int("Bluetooth Capture Volume", 0, 30, 0);
     switch (era.digital_mode ? p.digital : DigitalMode::None) {
-    case DigitalMode::None: break;
-    case DigitalMode::SpdifMode: b.Enum("S/PDIF Mode Capture Enum", {"RCA", "Optical"}, "RCA"); break;
-    case DigitalMode::DigitalIoMode:
-        b.Enum("Digital I/O Mode Capture Enum", {"S/PDIF RCA", "S/PDIF Optical", "Dual ADAT"},
-               "S/PDIF RCA");
-        break;
-    case DigitalMode::SpdifSource:
-        b.Enum("S/PDIF Source Capture Enum", {"None", "Optical", "RCA"}, "None");
-        break;
+        case DigitalMode::None:
+            break;
+        case DigitalMode::SpdifMode:
+            b.Enum("S/PDIF Mode Capture Enum", {"RCA", "Optical"}, "RCA");
+            break;
+        case DigitalMode::DigitalIoMode:
+            b.Enum("Digital I/O Mode Capture Enum", {"S/PDIF RCA", "S/PDIF Optical", "Dual ADAT"},
+                   "S/PDIF RCA");
+            break;
+        case DigitalMode::SpdifSource:
+            b.Enum("S/PDIF Source Capture Enum", {"None", "Optical", "RCA"}, "None");
+            break;
     }
     return b.Take();
 }

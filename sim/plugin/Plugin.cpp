@@ -72,7 +72,7 @@ std::uint32_t Hash(std::uint32_t a, std::uint32_t b) {
 }
 
 class SimCtl {
-public:
+  public:
     snd_ctl_ext_t ext{};
 
     ~SimCtl() {
@@ -97,13 +97,18 @@ public:
             std::error_code ignored;
             if ((error == -ENOENT || error == -ECONNREFUSED) &&
                 std::filesystem::exists(Sim::ControlSocketPath(name), ignored))
-                SNDERR("scarlett_sim: the simulated device %s is unplugged (scarlett-sim -d %s replug)",
-                       name.c_str(), name.c_str());
+                SNDERR(
+                    "scarlett_sim: the simulated device %s is unplugged (scarlett-sim -d %s "
+                    "replug)",
+                    name.c_str(), name.c_str());
             else if (error == -ENOENT || error == -ECONNREFUSED)
-                SNDERR("scarlett_sim: no simulator named %s is running; start one with: scarlett-sim serve MODEL",
-                       name.c_str());
+                SNDERR(
+                    "scarlett_sim: no simulator named %s is running; start one with: scarlett-sim "
+                    "serve MODEL",
+                    name.c_str());
             else
-                SNDERR("scarlett_sim: cannot connect to %s: %s", path.c_str(), std::strerror(-error));
+                SNDERR("scarlett_sim: cannot connect to %s: %s", path.c_str(),
+                       std::strerror(-error));
             return error == -ENOENT || error == -ECONNREFUSED ? -ENODEV : error;
         }
         std::vector<std::byte> message;
@@ -112,7 +117,8 @@ public:
         Sim::Wire::HelloMessage hello;
         if (got < static_cast<long>(sizeof(hello)) || fds.size() != 3) {
             for (const int fd : fds) ::close(fd);
-            SNDERR("scarlett_sim: %s did not greet (%s)", path.c_str(), got < 0 ? std::strerror(-got) : "bad hello");
+            SNDERR("scarlett_sim: %s did not greet (%s)", path.c_str(),
+                   got < 0 ? std::strerror(-got) : "bad hello");
             return got < 0 ? static_cast<int>(got) : -EPROTO;
         }
         std::memcpy(&hello, message.data(), sizeof(hello));
@@ -127,7 +133,8 @@ public:
         std::memcpy(ext.name, hello.name, sizeof(ext.name));
         std::memcpy(ext.longname, hello.longname, sizeof(ext.longname));
         std::memcpy(ext.mixername, hello.mixername, sizeof(ext.mixername));
-        ext.id[sizeof(ext.id) - 1] = ext.driver[sizeof(ext.driver) - 1] = ext.name[sizeof(ext.name) - 1] = '\0';
+        ext.id[sizeof(ext.id) - 1] = ext.driver[sizeof(ext.driver) - 1] =
+            ext.name[sizeof(ext.name) - 1] = '\0';
         ext.longname[sizeof(ext.longname) - 1] = ext.mixername[sizeof(ext.mixername) - 1] = '\0';
         return 0;
     }
@@ -150,9 +157,10 @@ public:
     snd_ctl_ext_key_t Find(const snd_ctl_elem_id_t* id) const {
         const unsigned numid = snd_ctl_elem_id_get_numid(id);
         if (numid > 0) return numid <= controls_.size() ? numid - 1 : SND_CTL_EXT_KEY_NOT_FOUND;
-        const auto found = by_id_.find({snd_ctl_elem_id_get_interface(id), snd_ctl_elem_id_get_name(id),
-                                        snd_ctl_elem_id_get_index(id), snd_ctl_elem_id_get_device(id),
-                                        snd_ctl_elem_id_get_subdevice(id)});
+        const auto found =
+            by_id_.find({snd_ctl_elem_id_get_interface(id), snd_ctl_elem_id_get_name(id),
+                         snd_ctl_elem_id_get_index(id), snd_ctl_elem_id_get_device(id),
+                         snd_ctl_elem_id_get_subdevice(id)});
         return found == by_id_.end() ? SND_CTL_EXT_KEY_NOT_FOUND : found->second;
     }
 
@@ -163,13 +171,18 @@ public:
         *count = control.count;
         unsigned bits = 0;
         for (const auto& word : control.access) {
-            if (word == "volatile") bits |= SND_CTL_EXT_ACCESS_VOLATILE;
-            else if (word == "inactive") bits |= SND_CTL_EXT_ACCESS_INACTIVE;
-            else if (word == "user") bits |= ACCESS_USER;
+            if (word == "volatile")
+                bits |= SND_CTL_EXT_ACCESS_VOLATILE;
+            else if (word == "inactive")
+                bits |= SND_CTL_EXT_ACCESS_INACTIVE;
+            else if (word == "user")
+                bits |= ACCESS_USER;
         }
-        if (!control.tlv.empty()) bits |= SND_CTL_EXT_ACCESS_TLV_READ | SND_CTL_EXT_ACCESS_TLV_CALLBACK;
+        if (!control.tlv.empty())
+            bits |= SND_CTL_EXT_ACCESS_TLV_READ | SND_CTL_EXT_ACCESS_TLV_CALLBACK;
         std::uint32_t flags = 0;
-        if (!Snapshot([&] { flags = Slot(key).flags.load(std::memory_order_relaxed); })) return -ENODEV;
+        if (!Snapshot([&] { flags = Slot(key).flags.load(std::memory_order_relaxed); }))
+            return -ENODEV;
         if ((flags & Sim::Wire::SLOT_READABLE) != 0) bits |= SND_CTL_EXT_ACCESS_READ;
         if ((flags & Sim::Wire::SLOT_WRITABLE) != 0) bits |= SND_CTL_EXT_ACCESS_WRITE;
         *access = bits;
@@ -222,7 +235,8 @@ public:
                     const std::uint64_t high = words[2 * v + 1].load(std::memory_order_relaxed);
                     out[v] = static_cast<T>(static_cast<std::int64_t>(low | high << 32));
                 } else {
-                    out[v] = static_cast<T>(static_cast<std::int32_t>(words[v].load(std::memory_order_relaxed)));
+                    out[v] = static_cast<T>(
+                        static_cast<std::int32_t>(words[v].load(std::memory_order_relaxed)));
                 }
             }
         });
@@ -238,7 +252,8 @@ public:
         const bool ok = Snapshot([&] {
             flags = slot.flags.load(std::memory_order_relaxed);
             for (std::uint32_t b = 0; b < slot.count && b < max; ++b)
-                data[b] = static_cast<unsigned char>(words[b / 4].load(std::memory_order_relaxed) >> (8 * (b % 4)));
+                data[b] = static_cast<unsigned char>(words[b / 4].load(std::memory_order_relaxed) >>
+                                                     (8 * (b % 4)));
         });
         if (!ok) return -ENODEV;
         return (flags & Sim::Wire::SLOT_READABLE) != 0 ? 0 : -EPERM;
@@ -253,7 +268,8 @@ public:
         std::memcpy(message.data(), &request, sizeof(request));
         for (unsigned v = 0; v < count; ++v) {
             const auto value = static_cast<std::int64_t>(values[v]);
-            std::memcpy(message.data() + sizeof(request) + v * sizeof(value), &value, sizeof(value));
+            std::memcpy(message.data() + sizeof(request) + v * sizeof(value), &value,
+                        sizeof(value));
         }
         return Transact(message);
     }
@@ -262,7 +278,8 @@ public:
         if (key >= controls_.size()) return -ENOENT;
         const auto count = controls_[key].count;
         std::vector<std::byte> message(sizeof(Sim::Wire::Request) + count);
-        Sim::Wire::Request request{Sim::Wire::Op::WriteBytes, static_cast<std::uint32_t>(key), count, 0};
+        Sim::Wire::Request request{Sim::Wire::Op::WriteBytes, static_cast<std::uint32_t>(key),
+                                   count, 0};
         std::memcpy(message.data(), &request, sizeof(request));
         std::memcpy(message.data() + sizeof(request), data, count);
         return Transact(message);
@@ -275,7 +292,8 @@ public:
         if (subscribe == 0) {
             /* The kernel drops a handle's queued events when it unsubscribes. */
             std::vector<std::byte> discard;
-            while (Sim::Wire::ReceiveMessage(ext.poll_fd, discard, nullptr, MSG_DONTWAIT) > 0) {}
+            while (Sim::Wire::ReceiveMessage(ext.poll_fd, discard, nullptr, MSG_DONTWAIT) > 0) {
+            }
         }
     }
 
@@ -299,7 +317,8 @@ public:
         if (nfds != 1) return -EINVAL;
         unsigned short events = pfds->revents;
         /* A removed card reports an error, not readable data, whatever is still queued. */
-        if ((events & (POLLHUP | POLLERR | POLLRDHUP)) != 0 || IsUnplugged()) events = POLLERR | POLLHUP;
+        if ((events & (POLLHUP | POLLERR | POLLRDHUP)) != 0 || IsUnplugged())
+            events = POLLERR | POLLHUP;
         *revents = events;
         return 0;
     }
@@ -314,19 +333,22 @@ public:
         return 0;
     }
 
-private:
+  private:
     using IdKey = std::tuple<int, std::string, unsigned, unsigned, unsigned>;
 
     int Load(const Sim::Wire::HelloMessage& hello, int definition_fd, int state_fd) {
         if (hello.op != Sim::Wire::Op::Hello || hello.version != Sim::Wire::VERSION) {
-            SNDERR("scarlett_sim: the simulator speaks another protocol version (%u)", hello.version);
+            SNDERR("scarlett_sim: the simulator speaks another protocol version (%u)",
+                   hello.version);
             return -EPROTO;
         }
-        void* text = ::mmap(nullptr, hello.definition_size, PROT_READ, MAP_SHARED, definition_fd, 0);
+        void* text =
+            ::mmap(nullptr, hello.definition_size, PROT_READ, MAP_SHARED, definition_fd, 0);
         if (text == MAP_FAILED) return -errno;
         try {
             auto blocks = Sim::ParseState(
-                std::string_view(static_cast<const char*>(text), hello.definition_size), "simulator");
+                std::string_view(static_cast<const char*>(text), hello.definition_size),
+                "simulator");
             ::munmap(text, hello.definition_size);
             if (blocks.size() != 1) return -EPROTO;
             controls_ = std::move(blocks.front().controls);
@@ -339,10 +361,11 @@ private:
             auto& control = controls_[i];
             /* Dumps from alsactl before 1.2 have dB limits but no TLV: describe them as one. */
             if (control.tlv.empty() && control.dbmin && control.dbmax)
-                control.tlv = {TLV_DB_MIN_MAX, 2 * sizeof(std::uint32_t), static_cast<std::uint32_t>(*control.dbmin),
+                control.tlv = {TLV_DB_MIN_MAX, 2 * sizeof(std::uint32_t),
+                               static_cast<std::uint32_t>(*control.dbmin),
                                static_cast<std::uint32_t>(*control.dbmax)};
-            by_id_.emplace(IdKey{IfaceOf(control.iface), control.name, control.index, control.device.value_or(0),
-                                 control.subdevice.value_or(0)},
+            by_id_.emplace(IdKey{IfaceOf(control.iface), control.name, control.index,
+                                 control.device.value_or(0), control.subdevice.value_or(0)},
                            i);
         }
         meter_index_ = hello.meter_index;
@@ -360,13 +383,16 @@ private:
 
     const StateHeader& Header() const { return *static_cast<const StateHeader*>(state_); }
     const ControlSlot& Slot(std::size_t key) const {
-        return reinterpret_cast<const ControlSlot*>(static_cast<const char*>(state_) + Header().slots_offset)[key];
+        return reinterpret_cast<const ControlSlot*>(static_cast<const char*>(state_) +
+                                                    Header().slots_offset)[key];
     }
     const Word* Words() const {
-        return reinterpret_cast<const Word*>(static_cast<const char*>(state_) + Header().words_offset);
+        return reinterpret_cast<const Word*>(static_cast<const char*>(state_) +
+                                             Header().words_offset);
     }
     const Word* Meters() const {
-        return reinterpret_cast<const Word*>(static_cast<const char*>(state_) + Header().meters_offset);
+        return reinterpret_cast<const Word*>(static_cast<const char*>(state_) +
+                                             Header().meters_offset);
     }
     bool IsUnplugged() const { return Header().unplugged.load(std::memory_order_acquire) != 0; }
 
@@ -406,7 +432,8 @@ private:
             return -ENODEV;
         timespec now{};
         clock_gettime(CLOCK_MONOTONIC, &now);
-        const double seconds = static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
+        const double seconds =
+            static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
         const auto tick = static_cast<std::uint32_t>(now.tv_sec * 20 + now.tv_nsec / 50000000);
         for (std::uint32_t i = 0; i < control.count; ++i) {
             if (i >= count || !std::isfinite(levels[i])) {
@@ -415,7 +442,8 @@ private:
             }
             const double jitter = static_cast<double>(Hash(tick, i) % 1000) / 1000.0 - 0.5;
             const double db = std::min(0.0, levels[i] + 1.5 * std::sin(seconds * 2.1 + i) + jitter);
-            out[i] = static_cast<T>(std::lround(std::clamp(max * std::pow(10.0, db / 20.0), min, max)));
+            out[i] =
+                static_cast<T>(std::lround(std::clamp(max * std::pow(10.0, db / 20.0), min, max)));
         }
         return 0;
     }
@@ -446,7 +474,9 @@ private:
     std::uint32_t meter_index_ = Sim::Wire::NO_METER;
 };
 
-SimCtl& Self(snd_ctl_ext_t* ext) { return *static_cast<SimCtl*>(ext->private_data); }
+SimCtl& Self(snd_ctl_ext_t* ext) {
+    return *static_cast<SimCtl*>(ext->private_data);
+}
 
 /* C callers: no exception may leave a callback. */
 template <class F>
@@ -460,9 +490,15 @@ int Guard(F body) noexcept {
     }
 }
 
-void OnClose(snd_ctl_ext_t* ext) { delete &Self(ext); }
-int OnCount(snd_ctl_ext_t* ext) { return Self(ext).Count(); }
-int OnList(snd_ctl_ext_t* ext, unsigned offset, snd_ctl_elem_id_t* id) { return Self(ext).List(offset, id); }
+void OnClose(snd_ctl_ext_t* ext) {
+    delete &Self(ext);
+}
+int OnCount(snd_ctl_ext_t* ext) {
+    return Self(ext).Count();
+}
+int OnList(snd_ctl_ext_t* ext, unsigned offset, snd_ctl_elem_id_t* id) {
+    return Self(ext).List(offset, id);
+}
 snd_ctl_ext_key_t OnFind(snd_ctl_ext_t* ext, const snd_ctl_elem_id_t* id) {
     try {
         return Self(ext).Find(id);
@@ -470,16 +506,20 @@ snd_ctl_ext_key_t OnFind(snd_ctl_ext_t* ext, const snd_ctl_elem_id_t* id) {
         return SND_CTL_EXT_KEY_NOT_FOUND;
     }
 }
-int OnAttribute(snd_ctl_ext_t* ext, snd_ctl_ext_key_t key, int* type, unsigned* access, unsigned* count) {
+int OnAttribute(snd_ctl_ext_t* ext, snd_ctl_ext_key_t key, int* type, unsigned* access,
+                unsigned* count) {
     return Self(ext).Attribute(key, type, access, count);
 }
 int OnIntegerInfo(snd_ctl_ext_t* ext, snd_ctl_ext_key_t key, long* min, long* max, long* step) {
     return Self(ext).IntegerInfo(key, min, max, step);
 }
-int OnInteger64Info(snd_ctl_ext_t* ext, snd_ctl_ext_key_t key, int64_t* min, int64_t* max, int64_t* step) {
+int OnInteger64Info(snd_ctl_ext_t* ext, snd_ctl_ext_key_t key, int64_t* min, int64_t* max,
+                    int64_t* step) {
     return Self(ext).Integer64Info(key, min, max, step);
 }
-int OnEnumInfo(snd_ctl_ext_t* ext, snd_ctl_ext_key_t key, unsigned* items) { return Self(ext).EnumInfo(key, items); }
+int OnEnumInfo(snd_ctl_ext_t* ext, snd_ctl_ext_key_t key, unsigned* items) {
+    return Self(ext).EnumInfo(key, items);
+}
 int OnEnumName(snd_ctl_ext_t* ext, snd_ctl_ext_key_t key, unsigned item, char* name, size_t max) {
     return Self(ext).EnumName(key, item, name, max);
 }
@@ -513,11 +553,14 @@ void OnSubscribe(snd_ctl_ext_t* ext, int subscribe) {
         return 0;
     });
 }
-int OnReadEvent(snd_ctl_ext_t* ext, snd_ctl_elem_id_t* id, unsigned* mask) { return Self(ext).ReadEvent(id, mask); }
+int OnReadEvent(snd_ctl_ext_t* ext, snd_ctl_elem_id_t* id, unsigned* mask) {
+    return Self(ext).ReadEvent(id, mask);
+}
 int OnPollRevents(snd_ctl_ext_t* ext, struct pollfd* pfds, unsigned nfds, unsigned short* revents) {
     return Self(ext).PollRevents(pfds, nfds, revents);
 }
-int OnTlv(snd_ctl_ext_t* ext, snd_ctl_ext_key_t key, int op_flag, unsigned, unsigned* tlv, unsigned tlv_size) {
+int OnTlv(snd_ctl_ext_t* ext, snd_ctl_ext_key_t key, int op_flag, unsigned, unsigned* tlv,
+          unsigned tlv_size) {
     return Self(ext).Tlv(key, op_flag, tlv, tlv_size);
 }
 
@@ -563,7 +606,8 @@ SND_CTL_PLUGIN_DEFINE_FUNC(scarlett_sim) {
         snd_config_t* node = snd_config_iterator_entry(i);
         const char* id;
         if (snd_config_get_id(node, &id) < 0) continue;
-        if (std::strcmp(id, "comment") == 0 || std::strcmp(id, "type") == 0 || std::strcmp(id, "hint") == 0)
+        if (std::strcmp(id, "comment") == 0 || std::strcmp(id, "type") == 0 ||
+            std::strcmp(id, "hint") == 0)
             continue;
         if (std::strcmp(id, "name") == 0) {
             const char* value;

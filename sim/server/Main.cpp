@@ -25,7 +25,8 @@
 namespace {
 
 constexpr const char* USAGE =
-    "usage: scarlett-sim serve MODEL [--kernel ERA] [--name NAME] [--state FILE [--block ID]] [--ready-fd N]\n"
+    "usage: scarlett-sim serve MODEL [--kernel ERA] [--name NAME] [--state FILE [--block ID]] "
+    "[--ready-fd N]\n"
     "       scarlett-sim serve --state FILE [--block ID] [--name NAME] [--ready-fd N]\n"
     "       scarlett-sim [-d NAME] ACTION...       e.g. press dim, knob 40, signal 1 -12\n"
     "       scarlett-sim [-d NAME] actions|info|unplug|replug\n"
@@ -54,7 +55,8 @@ struct ServeOptions {
     int ready_fd = -1;
 };
 
-const Sim::StateBlock& PickBlock(const std::vector<Sim::StateBlock>& blocks, const std::string& id) {
+const Sim::StateBlock& PickBlock(const std::vector<Sim::StateBlock>& blocks,
+                                 const std::string& id) {
     if (!id.empty() || blocks.size() == 1) return Sim::SelectBlock(blocks, id);
     /* Two-block fixtures append the newer dump after the older one. */
     return blocks.back();
@@ -67,7 +69,8 @@ int Serve(const ServeOptions& options) {
     if (!options.model.empty()) {
         model = Sim::FindModel(options.model);
         if (model == nullptr)
-            throw std::invalid_argument("unknown model '" + options.model + "' (scarlett-sim models lists them)");
+            throw std::invalid_argument("unknown model '" + options.model +
+                                        "' (scarlett-sim models lists them)");
         block = Sim::GenerateControls(*model, options.era);
         if (!options.state_file.empty()) {
             const auto blocks = Sim::LoadStateFile(options.state_file);
@@ -84,7 +87,8 @@ int Serve(const ServeOptions& options) {
         throw std::invalid_argument("serve needs a MODEL or --state FILE");
     }
     if (!Sim::IsValidInstanceName(name))
-        throw std::invalid_argument("invalid name '" + name + "' (use letters, digits, '.', '_' and '-')");
+        throw std::invalid_argument("invalid name '" + name +
+                                    "' (use letters, digits, '.', '_' and '-')");
 
     Sim::ServerOptions server_options;
     server_options.name = name;
@@ -94,7 +98,8 @@ int Serve(const ServeOptions& options) {
         server_options.long_name = "Focusrite " + model->name + " (simulated, " + name + ")";
     } else {
         server_options.card_name = block.id;
-        server_options.long_name = "Focusrite device from " + options.state_file + " (simulated, " + name + ")";
+        server_options.long_name =
+            "Focusrite device from " + options.state_file + " (simulated, " + name + ")";
     }
 
     /* Signals arrive through the loop, so shutdown runs the destructors (sockets removed). */
@@ -110,7 +115,8 @@ int Serve(const ServeOptions& options) {
     Event::EventLoop loop;
     Event::FdWatch signal_watch(loop, [&](std::uint32_t) {
         signalfd_siginfo info{};
-        while (::read(signal_fd.Get(), &info, sizeof(info)) == sizeof(info)) {}
+        while (::read(signal_fd.Get(), &info, sizeof(info)) == sizeof(info)) {
+        }
         loop.Break();
     });
     signal_watch.Open(signal_fd.Get(), EPOLLIN);
@@ -121,7 +127,8 @@ int Serve(const ServeOptions& options) {
     const int ready_fd = options.ready_fd >= 0 ? options.ready_fd : STDOUT_FILENO;
     constexpr char READY[] = "ready\n";
     if (::write(ready_fd, READY, sizeof(READY) - 1) < 0 && options.ready_fd >= 0)
-        std::cerr << "scarlett-sim: --ready-fd " << ready_fd << ": " << std::strerror(errno) << "\n";
+        std::cerr << "scarlett-sim: --ready-fd " << ready_fd << ": " << std::strerror(errno)
+                  << "\n";
     if (options.ready_fd >= 0) ::close(options.ready_fd);
 
     loop.Run();
@@ -148,7 +155,8 @@ int ParseServe(const std::vector<std::string>& args) {
             const std::string value = next();
             std::size_t used = 0;
             options.ready_fd = std::stoi(value, &used);
-            if (used != value.size() || options.ready_fd < 0) throw std::invalid_argument("bad --ready-fd " + value);
+            if (used != value.size() || options.ready_fd < 0)
+                throw std::invalid_argument("bad --ready-fd " + value);
         } else if (arg == "-h" || arg == "--help") {
             std::cout << USAGE;
             return 0;
@@ -159,17 +167,21 @@ int ParseServe(const std::vector<std::string>& args) {
         else
             throw std::invalid_argument("unexpected argument " + arg);
     }
-    if (!options.era.empty() && options.model.empty()) throw std::invalid_argument("--kernel needs a MODEL");
+    if (!options.era.empty() && options.model.empty())
+        throw std::invalid_argument("--kernel needs a MODEL");
     return Serve(options);
 }
 
 std::string DefaultSimulator() {
     const auto running = Sim::ListSimulators();
-    if (running.empty()) throw std::runtime_error("no simulator is running; start one with: scarlett-sim serve MODEL");
+    if (running.empty())
+        throw std::runtime_error(
+            "no simulator is running; start one with: scarlett-sim serve MODEL");
     if (running.size() > 1) {
         std::string names;
         for (const auto& simulator : running) names += (names.empty() ? "" : ", ") + simulator.name;
-        throw std::runtime_error("several simulators are running (" + names + "); choose one with -d NAME");
+        throw std::runtime_error("several simulators are running (" + names +
+                                 "); choose one with -d NAME");
     }
     return running.front().name;
 }
@@ -183,8 +195,9 @@ int List() {
     for (const auto& simulator : running) {
         const auto& info = simulator.info;
         std::cout << simulator.name << "  model " << Sim::InfoField(info, "model") << "  "
-                  << (Sim::InfoField(info, "plugged") == "yes" ? "plugged in" : "unplugged") << "  clients "
-                  << Sim::InfoField(info, "clients") << "  pid " << Sim::InfoField(info, "pid") << "\n";
+                  << (Sim::InfoField(info, "plugged") == "yes" ? "plugged in" : "unplugged")
+                  << "  clients " << Sim::InfoField(info, "clients") << "  pid "
+                  << Sim::InfoField(info, "pid") << "\n";
     }
     return 0;
 }
@@ -237,10 +250,12 @@ int main(int argc, char** argv) {
             name = args[1];
             first = 2;
         }
-        if (first >= args.size()) throw std::invalid_argument("no action given (scarlett-sim actions lists them)");
+        if (first >= args.size())
+            throw std::invalid_argument("no action given (scarlett-sim actions lists them)");
         return Tool(name, {args.begin() + static_cast<long>(first), args.end()});
     } catch (const std::invalid_argument& error) {
-        std::cerr << "scarlett-sim: " << error.what() << "\n(scarlett-sim --help shows the usage)\n";
+        std::cerr << "scarlett-sim: " << error.what()
+                  << "\n(scarlett-sim --help shows the usage)\n";
         return 2;
     } catch (const std::exception& error) {
         std::cerr << "scarlett-sim: " << error.what() << "\n";

@@ -38,7 +38,8 @@ int SendMessage(int fd, std::span<const std::byte> data, std::span<const int> fd
     }
 }
 
-long ReceiveMessage(int fd, std::vector<std::byte>& data, std::vector<int>* fds, int flags) noexcept {
+long ReceiveMessage(int fd, std::vector<std::byte>& data, std::vector<int>* fds,
+                    int flags) noexcept {
     data.resize(MAX_MESSAGE);
     iovec iov{data.data(), data.size()};
     msghdr msg{};
@@ -55,7 +56,8 @@ long ReceiveMessage(int fd, std::vector<std::byte>& data, std::vector<int>* fds,
         data.clear();
         return -errno;
     }
-    for (cmsghdr* header = CMSG_FIRSTHDR(&msg); header != nullptr; header = CMSG_NXTHDR(&msg, header)) {
+    for (cmsghdr* header = CMSG_FIRSTHDR(&msg); header != nullptr;
+         header = CMSG_NXTHDR(&msg, header)) {
         if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) continue;
         const std::size_t n = (header->cmsg_len - CMSG_LEN(0)) / sizeof(int);
         for (std::size_t i = 0; i < n; ++i) {

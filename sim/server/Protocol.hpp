@@ -68,8 +68,8 @@ enum class Op : std::uint32_t {
 struct HelloMessage {
     Op op = Op::Hello;
     std::uint32_t version = VERSION;
-    std::uint32_t definition_size = 0;  // bytes of text in the definition memfd
-    std::uint32_t state_size = 0;       // bytes of the state memfd
+    std::uint32_t definition_size = 0;     // bytes of text in the definition memfd
+    std::uint32_t state_size = 0;          // bytes of the state memfd
     std::uint32_t meter_index = NO_METER;  // the volatile "Level Meter", computed by the plugin
     char id[16] = {};
     char driver[16] = {};
@@ -80,8 +80,8 @@ struct HelloMessage {
 
 struct Request {
     Op op{};
-    std::uint32_t index = 0;     // control, or the Subscribe argument
-    std::uint32_t count = 0;     // payload items (values or bytes)
+    std::uint32_t index = 0;  // control, or the Subscribe argument
+    std::uint32_t count = 0;  // payload items (values or bytes)
     std::uint32_t reserved = 0;
     /* Write: std::int64_t values[count]; WriteBytes: unsigned char bytes[count]. */
 };

@@ -23,8 +23,11 @@ namespace Sim {
 
 struct Server::Client {
     Client(Event::EventLoop& loop, Server& server)
-        : request_watch(loop, [this, &server](std::uint32_t flags) { server.OnClientRequest(*this, flags); }),
-          event_watch(loop, [this, &server](std::uint32_t flags) { server.OnClientEvents(*this, flags); }) {}
+        : request_watch(
+              loop, [this, &server](std::uint32_t flags) { server.OnClientRequest(*this, flags); }),
+          event_watch(
+              loop, [this, &server](std::uint32_t flags) { server.OnClientEvents(*this, flags); }) {
+    }
 
     Event::UniqueFd request;
     Event::UniqueFd events;
@@ -55,14 +58,16 @@ Event::UniqueFd Bind(const std::string& path) {
     const std::string temporary = path + ".new";
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
-    if (temporary.size() >= sizeof(address.sun_path)) throw std::runtime_error("socket path too long: " + path);
+    if (temporary.size() >= sizeof(address.sun_path))
+        throw std::runtime_error("socket path too long: " + path);
     std::memcpy(address.sun_path, temporary.c_str(), temporary.size() + 1);
     Event::UniqueFd fd(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (!fd) throw std::system_error(errno, std::generic_category(), "socket");
     ::unlink(temporary.c_str());
     if (::bind(fd.Get(), reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0)
         throw std::system_error(errno, std::generic_category(), "bind " + temporary);
-    if (::listen(fd.Get(), 64) != 0) throw std::system_error(errno, std::generic_category(), "listen " + temporary);
+    if (::listen(fd.Get(), 64) != 0)
+        throw std::system_error(errno, std::generic_category(), "listen " + temporary);
     if (::rename(temporary.c_str(), path.c_str()) != 0)
         throw std::system_error(errno, std::generic_category(), "rename to " + path);
     return fd;
@@ -136,15 +141,18 @@ void Server::StopListening() noexcept {
 
 void Server::OnAccept() noexcept {
     for (;;) {
-        Event::UniqueFd fd(::accept4(listen_fd_.Get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+        Event::UniqueFd fd(
+            ::accept4(listen_fd_.Get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
         if (!fd) {
             if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
-                std::cerr << "scarlett-sim[" << options_.name << "]: accept: " << std::strerror(errno) << "\n";
+                std::cerr << "scarlett-sim[" << options_.name
+                          << "]: accept: " << std::strerror(errno) << "\n";
             return;
         }
         int pair[2];
         if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
-            std::cerr << "scarlett-sim[" << options_.name << "]: socketpair: " << std::strerror(errno) << "\n";
+            std::cerr << "scarlett-sim[" << options_.name
+                      << "]: socketpair: " << std::strerror(errno) << "\n";
             continue;
         }
         Event::UniqueFd mine(pair[0]);
@@ -158,7 +166,8 @@ void Server::OnAccept() noexcept {
         Wire::HelloMessage hello;
         hello.definition_size = definition_size_;
         hello.state_size = state_->GetSize();
-        if (const auto meter = device_.MeterIndex()) hello.meter_index = static_cast<std::uint32_t>(*meter);
+        if (const auto meter = device_.MeterIndex())
+            hello.meter_index = static_cast<std::uint32_t>(*meter);
         CopyField(hello.id, sizeof(hello.id), CardIdFor(options_.name));
         CopyField(hello.driver, sizeof(hello.driver), "scarlett-sim");
         CopyField(hello.name, sizeof(hello.name), options_.card_name);
@@ -166,7 +175,8 @@ void Server::OnAccept() noexcept {
         CopyField(hello.mixername, sizeof(hello.mixername), options_.model_id);
         const int fds[] = {definition_->Get(), state_->GetFd(), theirs.Get()};
         if (const int error = Wire::SendMessage(fd.Get(), Wire::AsBytes(hello), fds); error < 0) {
-            std::cerr << "scarlett-sim[" << options_.name << "]: hello: " << std::strerror(-error) << "\n";
+            std::cerr << "scarlett-sim[" << options_.name << "]: hello: " << std::strerror(-error)
+                      << "\n";
             continue;
         }
 
@@ -181,8 +191,8 @@ void Server::OnAccept() noexcept {
             std::cerr << "scarlett-sim[" << options_.name << "]: " << error.what() << "\n";
             continue;
         }
-        std::cerr << "scarlett-sim[" << options_.name << "]: client connected (pid " << peer.pid << ", uid "
-                  << peer.uid << ")\n";
+        std::cerr << "scarlett-sim[" << options_.name << "]: client connected (pid " << peer.pid
+                  << ", uid " << peer.uid << ")\n";
         clients_.push_back(std::move(client));
     }
 }
@@ -207,26 +217,27 @@ void Server::OnClientRequest(Client& client, std::uint32_t) noexcept {
 
     int error = 0;
     switch (request.op) {
-    case Wire::Op::Subscribe:
-        client.subscribed = request.index != 0;
-        if (!client.subscribed) {
-            /* As the kernel does: unsubscribing forgets what was queued. */
-            client.backlog.clear();
-            client.backlog_mask.clear();
-            client.event_watch.Modify(0);
-        }
-        break;
-    case Wire::Op::Write:
-    case Wire::Op::WriteBytes:
-        error = HandleWrite(request, payload);
-        break;
-    default:
-        error = -EINVAL;
-        break;
+        case Wire::Op::Subscribe:
+            client.subscribed = request.index != 0;
+            if (!client.subscribed) {
+                /* As the kernel does: unsubscribing forgets what was queued. */
+                client.backlog.clear();
+                client.backlog_mask.clear();
+                client.event_watch.Modify(0);
+            }
+            break;
+        case Wire::Op::Write:
+        case Wire::Op::WriteBytes:
+            error = HandleWrite(request, payload);
+            break;
+        default:
+            error = -EINVAL;
+            break;
     }
     Wire::ReplyMessage reply;
     reply.error = error;
-    if (Wire::SendMessage(client.request.Get(), Wire::AsBytes(reply)) < 0) Drop(client, "not reading replies");
+    if (Wire::SendMessage(client.request.Get(), Wire::AsBytes(reply)) < 0)
+        Drop(client, "not reading replies");
 }
 
 int Server::HandleWrite(const Wire::Request& request, std::span<const std::byte> payload) {
@@ -318,8 +329,8 @@ void Server::Drop(Client& client, const char* reason) noexcept {
     client.event_watch.Cancel();
     client.request.Reset();
     client.events.Reset();
-    std::cerr << "scarlett-sim[" << options_.name << "]: client disconnected (pid " << client.pid << ", " << reason
-              << ")\n";
+    std::cerr << "scarlett-sim[" << options_.name << "]: client disconnected (pid " << client.pid
+              << ", " << reason << ")\n";
     reap_.Schedule();
 }
 
@@ -363,7 +374,8 @@ void Server::Unplug() noexcept {
 
 void Server::OnToolAccept() noexcept {
     for (;;) {
-        Event::UniqueFd fd(::accept4(control_fd_.Get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+        Event::UniqueFd fd(
+            ::accept4(control_fd_.Get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
         if (!fd) return;
         auto tool = std::make_unique<Tool>(loop_, *this);
         tool->fd = std::move(fd);
@@ -410,41 +422,41 @@ void Server::OnToolRequest(Tool& tool) noexcept {
 
 std::pair<int, std::string> Server::HandleTool(Wire::Op op, const std::string& text) {
     switch (op) {
-    case Wire::Op::Act: {
-        if (!plugged_) return {-ENODEV, "the device is unplugged (scarlett-sim replug)"};
-        std::vector<std::string> words;
-        std::istringstream lines(text);
-        for (std::string word; std::getline(lines, word, '\n');)
-            if (!word.empty()) words.push_back(word);
-        std::vector<DeviceEvent> events;
-        try {
-            device_.Act(words, SimClock::now(), events);
-        } catch (const ActionError& error) {
-            return {-EINVAL, error.what()};
+        case Wire::Op::Act: {
+            if (!plugged_) return {-ENODEV, "the device is unplugged (scarlett-sim replug)"};
+            std::vector<std::string> words;
+            std::istringstream lines(text);
+            for (std::string word; std::getline(lines, word, '\n');)
+                if (!word.empty()) words.push_back(word);
+            std::vector<DeviceEvent> events;
+            try {
+                device_.Act(words, SimClock::now(), events);
+            } catch (const ActionError& error) {
+                return {-EINVAL, error.what()};
+            }
+            Publish(events);
+            RescheduleDeadline();
+            std::ostringstream out;
+            out << events.size() << (events.size() == 1 ? " control changed" : " controls changed");
+            return {0, out.str()};
         }
-        Publish(events);
-        RescheduleDeadline();
-        std::ostringstream out;
-        out << events.size() << (events.size() == 1 ? " control changed" : " controls changed");
-        return {0, out.str()};
-    }
-    case Wire::Op::Actions: {
-        std::string out;
-        for (const auto& line : device_.ActionHelp()) out += line + "\n";
-        return {0, out};
-    }
-    case Wire::Op::Info:
-        return {0, Info()};
-    case Wire::Op::Unplug:
-        if (!plugged_) return {-EALREADY, "already unplugged"};
-        Unplug();
-        return {0, "unplugged"};
-    case Wire::Op::Replug:
-        if (plugged_) return {-EALREADY, "already plugged in"};
-        Listen();
-        return {0, "plugged in"};
-    default:
-        return {-EINVAL, "unknown request"};
+        case Wire::Op::Actions: {
+            std::string out;
+            for (const auto& line : device_.ActionHelp()) out += line + "\n";
+            return {0, out};
+        }
+        case Wire::Op::Info:
+            return {0, Info()};
+        case Wire::Op::Unplug:
+            if (!plugged_) return {-EALREADY, "already unplugged"};
+            Unplug();
+            return {0, "unplugged"};
+        case Wire::Op::Replug:
+            if (plugged_) return {-EALREADY, "already plugged in"};
+            Listen();
+            return {0, "plugged in"};
+        default:
+            return {-EINVAL, "unknown request"};
     }
 }
 

@@ -29,14 +29,14 @@ struct ServerOptions {
  * Loop thread only.
  */
 class Server {
-public:
+  public:
     /** Binds NAME.ctl and NAME.sock. Throws std::runtime_error (e.g. name in use). */
     Server(Event::EventLoop& loop, Device& device, ServerOptions options);
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
 
-private:
+  private:
     struct Client;
     struct Tool;
 

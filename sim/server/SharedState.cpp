@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include <bit>
-#include <limits>
 #include <cerrno>
+#include <limits>
 #include <new>
 #include <system_error>
 
@@ -15,7 +15,9 @@ namespace Sim {
 
 namespace {
 
-std::uint32_t AlignUp(std::uint32_t value) { return (value + 7u) & ~7u; }
+std::uint32_t AlignUp(std::uint32_t value) {
+    return (value + 7u) & ~7u;
+}
 
 }  // namespace
 
@@ -28,14 +30,15 @@ SharedState::SharedState(const Device& device) {
     for (const auto& control : controls) words += Wire::WordsFor(control.type, control.count);
 
     const auto slots_offset = AlignUp(sizeof(Wire::StateHeader));
-    const auto words_offset =
-        AlignUp(slots_offset + static_cast<std::uint32_t>(controls.size() * sizeof(Wire::ControlSlot)));
+    const auto words_offset = AlignUp(
+        slots_offset + static_cast<std::uint32_t>(controls.size() * sizeof(Wire::ControlSlot)));
     const auto meters_offset = AlignUp(words_offset + words * 4);
     size_ = AlignUp(meters_offset + meter_count * 4);
 
     fd_.Reset(::memfd_create("scarlett-sim-state", MFD_CLOEXEC | MFD_ALLOW_SEALING));
     if (!fd_) throw std::system_error(errno, std::generic_category(), "memfd_create");
-    if (::ftruncate(fd_.Get(), size_) != 0) throw std::system_error(errno, std::generic_category(), "ftruncate");
+    if (::ftruncate(fd_.Get(), size_) != 0)
+        throw std::system_error(errno, std::generic_category(), "ftruncate");
     /* Clients must not be able to shrink it under the server's (or each other's) feet. */
     (void)::fcntl(fd_.Get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
     map_ = ::mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_SHARED, fd_.Get(), 0);
@@ -73,11 +76,13 @@ Wire::ControlSlot* SharedState::Slots() noexcept {
 }
 
 std::atomic<std::uint32_t>* SharedState::Words() noexcept {
-    return reinterpret_cast<std::atomic<std::uint32_t>*>(static_cast<char*>(map_) + Header().words_offset);
+    return reinterpret_cast<std::atomic<std::uint32_t>*>(static_cast<char*>(map_) +
+                                                         Header().words_offset);
 }
 
 std::atomic<std::uint32_t>* SharedState::Meters() noexcept {
-    return reinterpret_cast<std::atomic<std::uint32_t>*>(static_cast<char*>(map_) + Header().meters_offset);
+    return reinterpret_cast<std::atomic<std::uint32_t>*>(static_cast<char*>(map_) +
+                                                         Header().meters_offset);
 }
 
 void SharedState::BeginWrite() noexcept {
@@ -96,28 +101,33 @@ void SharedState::StoreControl(const Device& device, std::size_t index) noexcept
     const auto& control = device.Definition().controls[index];
     const auto& state = device.State(index);
     auto& slot = Slots()[index];
-    slot.flags.store((state.readable ? Wire::SLOT_READABLE : 0u) | (state.writable ? Wire::SLOT_WRITABLE : 0u),
-                     std::memory_order_relaxed);
+    slot.flags.store(
+        (state.readable ? Wire::SLOT_READABLE : 0u) | (state.writable ? Wire::SLOT_WRITABLE : 0u),
+        std::memory_order_relaxed);
     auto* words = Words() + slot.first_word;
     if (control.type == "BYTES" || control.type == "IEC958") {
         for (std::uint32_t w = 0; w < slot.type_words; ++w) {
             std::uint32_t word = 0;
             for (std::uint32_t b = 0; b < 4; ++b) {
                 const std::size_t at = w * 4 + b;
-                if (at < state.bytes.size()) word |= static_cast<std::uint32_t>(state.bytes[at]) << (8 * b);
+                if (at < state.bytes.size())
+                    word |= static_cast<std::uint32_t>(state.bytes[at]) << (8 * b);
             }
             words[w].store(word, std::memory_order_relaxed);
         }
     } else if (control.type == "INTEGER64") {
         for (std::uint32_t v = 0; v < slot.count; ++v) {
-            const auto value = v < state.values.size() ? static_cast<std::uint64_t>(state.values[v]) : 0;
+            const auto value =
+                v < state.values.size() ? static_cast<std::uint64_t>(state.values[v]) : 0;
             words[2 * v].store(static_cast<std::uint32_t>(value), std::memory_order_relaxed);
-            words[2 * v + 1].store(static_cast<std::uint32_t>(value >> 32), std::memory_order_relaxed);
+            words[2 * v + 1].store(static_cast<std::uint32_t>(value >> 32),
+                                   std::memory_order_relaxed);
         }
     } else {
         for (std::uint32_t v = 0; v < slot.type_words; ++v) {
             const auto value = v < state.values.size() ? state.values[v] : 0;
-            words[v].store(static_cast<std::uint32_t>(static_cast<std::int32_t>(value)), std::memory_order_relaxed);
+            words[v].store(static_cast<std::uint32_t>(static_cast<std::int32_t>(value)),
+                           std::memory_order_relaxed);
         }
     }
 }
@@ -147,6 +157,8 @@ void SharedState::UpdateAll(const Device& device) noexcept {
     EndWrite();
 }
 
-void SharedState::MarkUnplugged() noexcept { Header().unplugged.store(1, std::memory_order_release); }
+void SharedState::MarkUnplugged() noexcept {
+    Header().unplugged.store(1, std::memory_order_release);
+}
 
 }  // namespace Sim

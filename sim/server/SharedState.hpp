@@ -18,7 +18,7 @@ namespace Sim {
  * Simulator loop thread only (the only writer).
  */
 class SharedState {
-public:
+  public:
     /** Throws std::system_error. */
     explicit SharedState(const Device& device);
     ~SharedState();
@@ -35,7 +35,7 @@ public:
     /** Tells the clients that mapped this memfd that their device is gone, for good. */
     void MarkUnplugged() noexcept;
 
-private:
+  private:
     void BeginWrite() noexcept;
     void EndWrite() noexcept;
     void StoreControl(const Device& device, std::size_t index) noexcept;

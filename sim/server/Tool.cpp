@@ -35,7 +35,8 @@ std::pair<int, std::string> Ask(const std::string& path, Wire::Op op, const std:
     if (::poll(&ready, 1, ANSWER_TIMEOUT_MS) <= 0) return {-ETIMEDOUT, {}};
     std::vector<std::byte> answer;
     const long got = Wire::ReceiveMessage(fd.Get(), answer);
-    if (got < static_cast<long>(sizeof(Wire::ReplyMessage))) return {got < 0 ? static_cast<int>(got) : -EPIPE, {}};
+    if (got < static_cast<long>(sizeof(Wire::ReplyMessage)))
+        return {got < 0 ? static_cast<int>(got) : -EPIPE, {}};
     Wire::ReplyMessage reply;
     std::memcpy(&reply, answer.data(), sizeof(reply));
     return {reply.error, Wire::ReplyText(answer)};
@@ -53,16 +54,20 @@ std::vector<RunningSimulator> ListSimulators() {
         const auto [error, info] = Ask(entry.path().string(), Wire::Op::Info, {});
         if (error == 0) found.push_back({name, info});
     }
-    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    std::sort(found.begin(), found.end(),
+              [](const auto& a, const auto& b) { return a.name < b.name; });
     return found;
 }
 
-std::pair<int, std::string> AskSimulator(const std::string& name, Wire::Op op, const std::string& text) {
+std::pair<int, std::string> AskSimulator(const std::string& name, Wire::Op op,
+                                         const std::string& text) {
     const auto path = ControlSocketPath(name).string();
     const auto answer = Ask(path, op, text);
     if (answer.first == -ENOENT || answer.first == -ECONNREFUSED)
-        throw std::runtime_error("no simulator named " + name + " is running; start one with: scarlett-sim serve MODEL");
-    if (answer.first == -ETIMEDOUT) throw std::runtime_error("the simulator " + name + " does not answer");
+        throw std::runtime_error("no simulator named " + name +
+                                 " is running; start one with: scarlett-sim serve MODEL");
+    if (answer.first == -ETIMEDOUT)
+        throw std::runtime_error("the simulator " + name + " does not answer");
     if (answer.first < 0 && answer.second.empty())
         throw std::runtime_error("simulator " + name + ": " + std::strerror(-answer.first));
     return answer;

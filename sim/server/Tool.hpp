@@ -23,7 +23,8 @@ std::vector<RunningSimulator> ListSimulators();
  * Throws std::runtime_error with a message for the user when none runs or it does
  * not answer within a few seconds.
  */
-std::pair<int, std::string> AskSimulator(const std::string& name, Wire::Op op, const std::string& text = {});
+std::pair<int, std::string> AskSimulator(const std::string& name, Wire::Op op,
+                                         const std::string& text = {});
 
 /** The value of @p key in an Info answer, "" when absent. */
 std::string InfoField(const std::string& info, const std::string& key);

@@ -44,15 +44,15 @@
 
 namespace {
 
-using nlohmann::json;
 using Alsa::ElemType;
+using nlohmann::json;
 
 const std::string DEVICE_ID = "usb-1235-8215-P9ABCDEF";
 constexpr size_t MAX_CLIENTS = 4;
 
 [[noreturn]] void Fail(const std::string& what, std::string_view line) {
-    std::fprintf(stderr, "fuzz_rpc: %s\n  line: %.*s\n", what.c_str(), static_cast<int>(line.size()),
-                 line.data());
+    std::fprintf(stderr, "fuzz_rpc: %s\n  line: %.*s\n", what.c_str(),
+                 static_cast<int>(line.size()), line.data());
     std::abort();
 }
 
@@ -70,7 +70,9 @@ Alsa::Control MakeControl(unsigned numid, const std::string& name, ElemType type
     return c;
 }
 
-uint32_t Centi(int db100) { return static_cast<uint32_t>(db100); }
+uint32_t Centi(int db100) {
+    return static_cast<uint32_t>(db100);
+}
 
 /** One of each type, access state and dB TLV kind the codec distinguishes. */
 std::vector<Alsa::Control> FuzzControls() {
@@ -78,7 +80,8 @@ std::vector<Alsa::Control> FuzzControls() {
     auto master = MakeControl(1, "Master Playback Volume", ElemType::Integer, 2, 0, 127, {100, 90});
     master.info.db_tlv = {Alsa::TLV_DB_SCALE, 8, Centi(-6350), 50 | Alsa::TLV_DB_SCALE_MUTE};
     out.push_back(master);
-    auto mix = MakeControl(2, "Mix A Input 01 Playback Volume", ElemType::Integer, 1, 0, 172, {160});
+    auto mix =
+        MakeControl(2, "Mix A Input 01 Playback Volume", ElemType::Integer, 1, 0, 172, {160});
     mix.info.db_tlv = {Alsa::TLV_DB_MINMAX, 8, Centi(-8000), Centi(600)};
     out.push_back(mix);
     out.push_back(MakeControl(3, "Line In 1 Air Capture Switch", ElemType::Boolean, 1, 0, 1, {0}));
@@ -93,7 +96,8 @@ std::vector<Alsa::Control> FuzzControls() {
     firmware.info.id.iface = Alsa::Iface::Card;
     firmware.info.access.write = false;
     out.push_back(firmware);
-    auto phantom = MakeControl(7, "Phantom Power Capture Switch", ElemType::Boolean, 2, 0, 1, {0, 1});
+    auto phantom =
+        MakeControl(7, "Phantom Power Capture Switch", ElemType::Boolean, 2, 0, 1, {0, 1});
     phantom.info.access.locked = true;
     out.push_back(phantom);
     auto mute = MakeControl(8, "Line 02 Mute Playback Switch", ElemType::Boolean, 1, 0, 1, {1});
@@ -115,15 +119,16 @@ std::vector<Alsa::Control> FuzzControls() {
     meter.info.access.write = false;
     meter.info.access.is_volatile = true;
     out.push_back(meter);
-    auto mix1 = MakeControl(13, "Mix A Input 01 Playback Volume", ElemType::Integer, 1, 0, 172, {0});
+    auto mix1 =
+        MakeControl(13, "Mix A Input 01 Playback Volume", ElemType::Integer, 1, 0, 172, {0});
     mix1.info.id.index = 1;
     mix1.info.db_tlv = {Alsa::TLV_DB_MINMAX_MUTE, 8, Centi(-8000), Centi(600)};
     out.push_back(mix1);
     /* DB_RANGE: two DB_SCALE items of 6 words each. */
     auto line = MakeControl(14, "Line Out 01 Volume", ElemType::Integer, 1, 0, 100, {50});
-    line.info.db_tlv = {Alsa::TLV_DB_RANGE, 48,
-                        0, 50, Alsa::TLV_DB_SCALE, 8, Centi(-7000), 100,
-                        51, 100, Alsa::TLV_DB_SCALE, 8, Centi(-2000), 40};
+    line.info.db_tlv = {Alsa::TLV_DB_RANGE, 48,  0,  50,  Alsa::TLV_DB_SCALE, 8,
+                        Centi(-7000),       100, 51, 100, Alsa::TLV_DB_SCALE, 8,
+                        Centi(-2000),       40};
     out.push_back(line);
     auto gain = MakeControl(15, "Line In 1 Gain Capture Volume", ElemType::Integer, 1, 0, 70, {0});
     gain.info.db_tlv = {Alsa::TLV_DB_LINEAR, 8, Centi(-4800), 0};
@@ -181,8 +186,8 @@ struct Peer {
 
     void CheckLine(std::string_view line) {
         if (verbose)
-            std::fprintf(stderr, "%s< %.*s\n", control ? "" : "events ", static_cast<int>(line.size()),
-                         line.data());
+            std::fprintf(stderr, "%s< %.*s\n", control ? "" : "events ",
+                         static_cast<int>(line.size()), line.data());
         const json message = json::parse(line, nullptr, false);
         if (message.is_discarded()) Fail("the daemon wrote a line that is not JSON", line);
         if (message.is_array()) {
@@ -328,7 +333,8 @@ class Harness {
 
     void Send(std::string_view bytes) {
         while (!bytes.empty() && control_.fd >= 0 && !control_.closed_by_daemon) {
-            const ssize_t n = send(control_.fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+            const ssize_t n =
+                send(control_.fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
             if (n > 0) {
                 bytes.remove_prefix(static_cast<size_t>(n));
             } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
@@ -385,7 +391,8 @@ class Harness {
      * unless the daemon already closed them (after an oversized line, say).
      */
     void Crowd() {
-        const size_t held = static_cast<size_t>(control_.IsOpen()) + static_cast<size_t>(events_.IsOpen());
+        const size_t held =
+            static_cast<size_t>(control_.IsOpen()) + static_cast<size_t>(events_.IsOpen());
         std::vector<Peer> crowd(MAX_CLIENTS - std::min(held, MAX_CLIENTS) + 1);
         for (auto& peer : crowd) {
             peer.fd = Connect("control.sock");
@@ -400,9 +407,11 @@ class Harness {
                 Fail(last ? "no connection was rejected over the client limit"
                           : "a connection within the client limit was rejected",
                      "held " + std::to_string(held) + ", crowd " + std::to_string(crowd.size()));
-            if (last && crowd[i].last_response.value("error", json::object()).value("data", json::object()).value(
-                            "code", json()) != "limit.exceeded")
-                Fail("the rejected connection got no limit.exceeded line", crowd[i].last_response.dump());
+            if (last && crowd[i].last_response.value("error", json::object())
+                                .value("data", json::object())
+                                .value("code", json()) != "limit.exceeded")
+                Fail("the rejected connection got no limit.exceeded line",
+                     crowd[i].last_response.dump());
         }
         for (auto& peer : crowd) peer.Close();
         Pump();
@@ -426,13 +435,15 @@ class Harness {
         Peer probe;
         probe.fd = Connect("control.sock");
         const std::string request = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"daemon.info\"}\n";
-        if (send(probe.fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size()))
+        if (send(probe.fd, request.data(), request.size(), MSG_NOSIGNAL) !=
+            static_cast<ssize_t>(request.size()))
             Fail("cannot send to the daemon", request);
         for (int round = 0; round < 100 && probe.last_response.is_null(); ++round) {
             instance_->GetLoop().RunOnce(0);
             probe.Drain();
         }
-        const json clients = probe.last_response.value("result", json::object()).value("clients", json());
+        const json clients =
+            probe.last_response.value("result", json::object()).value("clients", json());
         if (clients != 1) Fail("connections left over after an input", probe.last_response.dump());
         probe.Close();
         Pump();

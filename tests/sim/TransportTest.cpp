@@ -25,19 +25,21 @@ const fs::path FIXTURES = fs::path(SCARLETTD_SHARED_DIR) / "fixtures" / "alsa-st
 
 /* A `scarlett-sim serve` in its own SCARLETT_SIM_DIR, stopped with SIGTERM at the end. */
 class Simulator {
-public:
+  public:
     Simulator(std::string name, std::vector<std::string> args) : name_(std::move(name)) {
         char pattern[] = "/tmp/scarlett-sim-test-XXXXXX";
         REQUIRE(mkdtemp(pattern) != nullptr);
         dir_ = pattern;
         setenv("SCARLETT_SIM_DIR", dir_.c_str(), 1);
-        const std::string config = std::string(SCARLETT_SIM_ALSA_CONF) + ":" + SCARLETT_SIM_BUILD_CONF;
+        const std::string config =
+            std::string(SCARLETT_SIM_ALSA_CONF) + ":" + SCARLETT_SIM_BUILD_CONF;
         setenv("ALSA_CONFIG_PATH", config.c_str(), 1);
 
         int ready[2];
         REQUIRE(pipe(ready) == 0);
         args.insert(args.begin(), {SCARLETT_SIM_BUILD_EXE, "serve"});
-        for (const char* extra : {"--name", name_.c_str(), "--ready-fd", "3"}) args.emplace_back(extra);
+        for (const char* extra : {"--name", name_.c_str(), "--ready-fd", "3"})
+            args.emplace_back(extra);
         pid_ = fork();
         REQUIRE(pid_ >= 0);
         if (pid_ == 0) {
@@ -51,7 +53,8 @@ public:
         close(ready[1]);
         pollfd wait{ready[0], POLLIN, 0};
         char buffer[16] = {};
-        const bool answered = poll(&wait, 1, TIMEOUT_MS) == 1 && read(ready[0], buffer, sizeof(buffer) - 1) > 0;
+        const bool answered =
+            poll(&wait, 1, TIMEOUT_MS) == 1 && read(ready[0], buffer, sizeof(buffer) - 1) > 0;
         close(ready[0]);
         REQUIRE_MESSAGE(answered, "the simulator did not get ready");
         CHECK(std::string(buffer) == "ready\n");
@@ -77,7 +80,8 @@ public:
         std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen((command + " 2>&1").c_str(), "r"), pclose);
         std::string out;
         char buffer[4096];
-        for (size_t n; (n = fread(buffer, 1, sizeof(buffer), pipe.get())) > 0;) out.append(buffer, n);
+        for (size_t n; (n = fread(buffer, 1, sizeof(buffer), pipe.get())) > 0;)
+            out.append(buffer, n);
         return out;
     }
     /** The number of plugin requests the simulator has served. */
@@ -88,7 +92,7 @@ public:
         return std::stol(info.substr(at + 9));
     }
 
-private:
+  private:
     std::string name_;
     fs::path dir_;
     pid_t pid_ = -1;
@@ -100,7 +104,8 @@ struct Hctl {
         REQUIRE(snd_hctl_load(handle) == 0);
     }
     ~Hctl() { snd_hctl_close(handle); }
-    snd_hctl_elem_t* Find(const char* name, snd_ctl_elem_iface_t iface = SND_CTL_ELEM_IFACE_MIXER) const {
+    snd_hctl_elem_t* Find(const char* name,
+                          snd_ctl_elem_iface_t iface = SND_CTL_ELEM_IFACE_MIXER) const {
         snd_ctl_elem_id_t* id;
         snd_ctl_elem_id_alloca(&id);
         snd_ctl_elem_id_set_interface(id, iface);
@@ -160,7 +165,8 @@ TEST_CASE("A simulator serves a dump's controls and values to snd_ctl and amixer
     REQUIRE(snd_ctl_card_info(ctl, info) == 0);
     CHECK(std::string(snd_ctl_card_info_get_driver(info)) == "scarlett-sim");
     CHECK(std::string(snd_ctl_card_info_get_id(info)) == "dump18i20");
-    CHECK(std::string(snd_ctl_card_info_get_longname(info)).find("(simulated, dump-18i20)") != std::string::npos);
+    CHECK(std::string(snd_ctl_card_info_get_longname(info)).find("(simulated, dump-18i20)") !=
+          std::string::npos);
     snd_ctl_close(ctl);
 
     Hctl hctl(simulator.Device());
@@ -171,7 +177,8 @@ TEST_CASE("A simulator serves a dump's controls and values to snd_ctl and amixer
 
     SUBCASE("TLVs and enum items come from the definition") {
         unsigned tlv[64] = {};
-        REQUIRE(snd_hctl_elem_tlv_read(hctl.Find("Master HW Playback Volume"), tlv, sizeof(tlv)) == 0);
+        REQUIRE(snd_hctl_elem_tlv_read(hctl.Find("Master HW Playback Volume"), tlv, sizeof(tlv)) ==
+                0);
         if (master->tlv.empty()) {
             /* An old alsactl wrote only the dB limits: the plugin describes them as DB_MINMAX. */
             CHECK(tlv[0] == 4u);
@@ -180,8 +187,9 @@ TEST_CASE("A simulator serves a dump's controls and values to snd_ctl and amixer
             CHECK(tlv[0] == master->tlv[0]);
             CHECK(tlv[2] == master->tlv[2]);
         }
-        const std::string listed = simulator.Run("amixer -D " + simulator.Device() +
-                                                 " cget name='Line Out 01 Volume Control Playback Enum'");
+        const std::string listed =
+            simulator.Run("amixer -D " + simulator.Device() +
+                          " cget name='Line Out 01 Volume Control Playback Enum'");
         CHECK(listed.find("Item #1 'HW'") != std::string::npos);
     }
 }
@@ -194,8 +202,8 @@ TEST_CASE("Writes, hardware actions and access changes reach every client as eve
     snd_hctl_elem_set_callback(mix, RecordEvent);
 
     SUBCASE("a write by amixer in another process") {
-        const std::string out =
-            simulator.Run("amixer -D " + simulator.Device() + " cset name='Mix A Input 01 Playback Volume' 77");
+        const std::string out = simulator.Run("amixer -D " + simulator.Device() +
+                                              " cset name='Mix A Input 01 Playback Volume' 77");
         CHECK(out.find("values=77") != std::string::npos);
         REQUIRE(WaitForEvent(hctl, SND_CTL_EVENT_MASK_VALUE));
         CHECK(hctl.Read(mix) == 77);
@@ -207,7 +215,9 @@ TEST_CASE("Writes, hardware actions and access changes reach every client as eve
         snd_ctl_elem_value_set_integer(value, 0, 42);
         REQUIRE(snd_hctl_elem_write(mix, value) >= 0);
         REQUIRE(WaitForEvent(hctl, SND_CTL_EVENT_MASK_VALUE));
-        CHECK(simulator.Run("amixer -D " + simulator.Device() + " cget name='Mix A Input 01 Playback Volume'")
+        CHECK(simulator
+                  .Run("amixer -D " + simulator.Device() +
+                       " cget name='Mix A Input 01 Playback Volume'")
                   .find("values=42") != std::string::npos);
     }
     SUBCASE("an out-of-range write is refused") {
@@ -230,8 +240,10 @@ TEST_CASE("Writes, hardware actions and access changes reach every client as eve
         snd_hctl_elem_t* line = hctl.Find("Line 01 (Monitor 1 L) Playback Volume");
         g_masks.clear();
         snd_hctl_elem_set_callback(line, RecordEvent);
-        simulator.Run("amixer -D " + simulator.Device() + " cset name='Line Out 01 Volume Control Playback Enum' SW");
-        simulator.Run("amixer -D " + simulator.Device() + " cset name='Line Out 01 Volume Control Playback Enum' HW");
+        simulator.Run("amixer -D " + simulator.Device() +
+                      " cset name='Line Out 01 Volume Control Playback Enum' SW");
+        simulator.Run("amixer -D " + simulator.Device() +
+                      " cset name='Line Out 01 Volume Control Playback Enum' HW");
         REQUIRE(WaitForEvent(hctl, SND_CTL_EVENT_MASK_INFO));
         snd_ctl_elem_info_t* info;
         snd_ctl_elem_info_alloca(&info);
@@ -254,7 +266,8 @@ TEST_CASE("Reading controls costs no round trip to the simulator") {
     snd_ctl_elem_info_t* info;
     snd_ctl_elem_info_alloca(&info);
     for (int round = 0; round < 20; ++round)
-        for (snd_hctl_elem_t* elem = snd_hctl_first_elem(hctl.handle); elem; elem = snd_hctl_elem_next(elem)) {
+        for (snd_hctl_elem_t* elem = snd_hctl_first_elem(hctl.handle); elem;
+             elem = snd_hctl_elem_next(elem)) {
             REQUIRE(snd_hctl_elem_info(elem, info) == 0);
             REQUIRE(snd_hctl_elem_read(elem, value) == 0);
         }
@@ -315,12 +328,14 @@ TEST_CASE("Unplug cuts every client like a removed card; replug brings the devic
 TEST_CASE("The tool explains what is wrong") {
     Simulator simulator("tool", {"scarlett-gen3-18i20"});
     CHECK(simulator.Run(std::string(SCARLETT_SIM_BUILD_EXE) + " -d nothing-here info")
-              .find("no simulator named nothing-here is running; start one with: scarlett-sim serve MODEL") !=
-          std::string::npos);
-    CHECK(simulator.Run(std::string(SCARLETT_SIM_BUILD_EXE) + " list").find("tool  model scarlett-gen3-18i20") !=
-          std::string::npos);
+              .find("no simulator named nothing-here is running; start one with: scarlett-sim "
+                    "serve MODEL") != std::string::npos);
+    CHECK(simulator.Run(std::string(SCARLETT_SIM_BUILD_EXE) + " list")
+              .find("tool  model scarlett-gen3-18i20") != std::string::npos);
     /* The only simulator running is the default. */
-    CHECK(simulator.Run(std::string(SCARLETT_SIM_BUILD_EXE) + " actions").find("press dim") != std::string::npos);
-    CHECK(simulator.Run(std::string(SCARLETT_SIM_BUILD_EXE) + " serve scarlett-gen3-18i20 --name tool")
+    CHECK(simulator.Run(std::string(SCARLETT_SIM_BUILD_EXE) + " actions").find("press dim") !=
+          std::string::npos);
+    CHECK(simulator
+              .Run(std::string(SCARLETT_SIM_BUILD_EXE) + " serve scarlett-gen3-18i20 --name tool")
               .find("already running") != std::string::npos);
 }

@@ -27,7 +27,7 @@ namespace SimTest {
 
 /** A private directory removed at scope exit. */
 class TempDir {
-public:
+  public:
     TempDir() {
         std::string pattern = std::filesystem::temp_directory_path() / "scarlettd-simtest-XXXXXX";
         REQUIRE(mkdtemp(pattern.data()) != nullptr);
@@ -39,13 +39,13 @@ public:
     }
     const std::string& Path() const { return path_; }
 
-private:
+  private:
     std::string path_;
 };
 
 /** An AF_UNIX datagram socket standing in for systemd's notify socket. */
 class NotifySocket {
-public:
+  public:
     explicit NotifySocket(const std::string& path) : path_(path) {
         fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         REQUIRE(fd_ >= 0);
@@ -71,14 +71,14 @@ public:
         return false;
     }
 
-private:
+  private:
     std::string path_;
     int fd_ = -1;
 };
 
 /** A running program; SIGTERM and reaped when destroyed. */
 class Process {
-public:
+  public:
     Process(std::vector<std::string> argv, const std::map<std::string, std::string>& env) {
         pid_ = fork();
         REQUIRE(pid_ >= 0);
@@ -105,7 +105,7 @@ public:
     }
     pid_t Pid() const { return pid_; }
 
-private:
+  private:
     pid_t pid_ = -1;
     int status_ = 0;
 };
@@ -131,7 +131,8 @@ inline std::pair<int, std::string> Run(std::vector<std::string> argv,
     std::string text;
     char buffer[4096];
     ssize_t n;
-    while ((n = read(out[0], buffer, sizeof(buffer))) > 0) text.append(buffer, static_cast<size_t>(n));
+    while ((n = read(out[0], buffer, sizeof(buffer))) > 0)
+        text.append(buffer, static_cast<size_t>(n));
     close(out[0]);
     int status = 0;
     waitpid(pid, &status, 0);

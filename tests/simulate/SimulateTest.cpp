@@ -29,9 +29,8 @@ const std::string ALSA_CONF =
 
 /** One daemon serving the given models, each on its own simulator. */
 class Bench {
-public:
-    explicit Bench(const std::vector<std::string>& models)
-        : notify_(dir_.Path() + "/notify") {
+  public:
+    explicit Bench(const std::vector<std::string>& models) : notify_(dir_.Path() + "/notify") {
         std::filesystem::create_directory(dir_.Path() + "/sim");
         env_ = {{"SCARLETT_SIM_DIR", dir_.Path() + "/sim"},
                 {"SCARLETT_SIM", SCARLETT_SIM},
@@ -59,7 +58,7 @@ public:
         return Run(args, env_);
     }
 
-private:
+  private:
     TempDir dir_;
     NotifySocket notify_;
     std::map<std::string, std::string> env_;
@@ -88,7 +87,8 @@ json Await(Cli::Client& client, Pred pred, int timeout_ms = 10000) {
 
 /** The control @p numid in a controls.changed of @p device, or null. */
 json Changed(const json& n, const std::string& device, long long numid) {
-    if (n.value("method", "") != "controls.changed" || n["params"]["device"] != device) return nullptr;
+    if (n.value("method", "") != "controls.changed" || n["params"]["device"] != device)
+        return nullptr;
     for (const auto& c : n["params"]["controls"])
         if (c["numid"] == numid) return c;
     return nullptr;
@@ -100,7 +100,9 @@ json ControlNamed(const json& controls, const std::string& name) {
     return nullptr;
 }
 
-std::string DeviceId(const std::string& model) { return "sim-" + model; }
+std::string DeviceId(const std::string& model) {
+    return "sim-" + model;
+}
 
 }  // namespace
 
@@ -155,9 +157,9 @@ TEST_CASE("every model: scarlettd serves it, clients and amixer change it, every
         }
 
         /* Client write: the other client hears it. */
-        Result(writer.Call("controls.set",
-                           {{"device", device},
-                            {"changes", {{{"control", numid}, {"value", by_client}}}}}));
+        Result(writer.Call(
+            "controls.set",
+            {{"device", device}, {"changes", {{{"control", numid}, {"value", by_client}}}}}));
         json seen = Await(watcher, [&](const json& n) {
             const json c = Changed(n, device, numid);
             return !c.is_null() && c["value"][0] == by_client;
@@ -167,8 +169,8 @@ TEST_CASE("every model: scarlettd serves it, clients and amixer change it, every
         auto [code, out] = bench.Amixer(model.id, {"cget", "numid=" + std::to_string(numid)});
         CHECK(code == 0);
         /* ...and writes: every subscriber hears it. */
-        auto [set_code, set_out] = bench.Amixer(
-            model.id, {"cset", "numid=" + std::to_string(numid), amixer_value});
+        auto [set_code, set_out] =
+            bench.Amixer(model.id, {"cset", "numid=" + std::to_string(numid), amixer_value});
         CHECK(set_code == 0);
         seen = Await(watcher, [&](const json& n) {
             const json c = Changed(n, device, numid);
@@ -182,7 +184,8 @@ namespace {
 
 /** The control named @p name in a controls.changed of @p device, or null. */
 json ChangedNamed(const json& n, const std::string& device, const std::string& name) {
-    if (n.value("method", "") != "controls.changed" || n["params"]["device"] != device) return nullptr;
+    if (n.value("method", "") != "controls.changed" || n["params"]["device"] != device)
+        return nullptr;
     return ControlNamed(n["params"]["controls"], name);
 }
 
@@ -205,7 +208,8 @@ TEST_CASE("acting as the hardware: knob, buttons, HW/SW switch, autogain, unplug
     const std::string dev3 = DeviceId(gen3), dev4 = DeviceId(gen4);
     Bench bench({gen3, gen4});
     auto watcher = bench.Connect();
-    Result(watcher.Call("subscribe", {{"snapshot", false}, {"topics", {"values", "info", "devices"}}}));
+    Result(watcher.Call("subscribe",
+                        {{"snapshot", false}, {"topics", {"values", "info", "devices"}}}));
 
     SUBCASE("the monitor knob moves the master volume and the HW-controlled outputs") {
         auto [code, out] = bench.Sim({"-d", gen3, "knob", "25"});
@@ -217,15 +221,17 @@ TEST_CASE("acting as the hardware: knob, buttons, HW/SW switch, autogain, unplug
                 for (const auto& c : m["params"]["controls"]) seen[c["name"]] = c["value"];
             return seen.count("Master HW Playback Volume") &&
                    seen.count("Line 01 (Monitor 1 L) Playback Volume") &&
-                   seen["Master HW Playback Volume"] == seen["Line 01 (Monitor 1 L) Playback Volume"];
+                   seen["Master HW Playback Volume"] ==
+                       seen["Line 01 (Monitor 1 L) Playback Volume"];
         });
-        CHECK_MESSAGE(!n.is_null(), "line 1 (HW-controlled from the factory) did not follow the knob");
+        CHECK_MESSAGE(!n.is_null(),
+                      "line 1 (HW-controlled from the factory) did not follow the knob");
         CHECK(seen.count("Line 03 (Monitor 2 L) Playback Volume") == 0);
     }
 
     SUBCASE("dim and mute buttons") {
-        for (const auto& [button, control] : {std::pair{"dim", "Dim Playback Switch"},
-                                              std::pair{"mute", "Mute Playback Switch"}}) {
+        for (const auto& [button, control] :
+             {std::pair{"dim", "Dim Playback Switch"}, std::pair{"mute", "Mute Playback Switch"}}) {
             auto [code, out] = bench.Sim({"-d", gen3, "press", button});
             REQUIRE_MESSAGE(code == 0, out);
             const json c = AwaitNamed(watcher, dev3, control,
@@ -235,58 +241,69 @@ TEST_CASE("acting as the hardware: knob, buttons, HW/SW switch, autogain, unplug
     }
 
     SUBCASE("the HW/SW switch, written by amixer, changes a line volume's writability (INFO)") {
-        auto [code, out] = bench.Amixer(gen3, {"cset", "name=Line Out 03 Volume Control Playback Enum", "HW"});
+        auto [code, out] =
+            bench.Amixer(gen3, {"cset", "name=Line Out 03 Volume Control Playback Enum", "HW"});
         REQUIRE(code == 0);
-        const json vol = AwaitNamed(watcher, dev3, "Line 03 (Monitor 2 L) Playback Volume",
-                                    [](const json& c) { return c.value("writable", true) == false; });
+        const json vol =
+            AwaitNamed(watcher, dev3, "Line 03 (Monitor 2 L) Playback Volume",
+                       [](const json& c) { return c.value("writable", true) == false; });
         REQUIRE_MESSAGE(!vol.is_null(), "no info change for the line's volume");
         CHECK(vol["info_changed"] == true);
         /* ...and scarlettd's own write back to SW restores it. */
         auto writer = bench.Connect();
-        Result(writer.Call("controls.set",
-                           {{"device", dev3},
-                            {"changes", {{{"control", "Line Out 03 Volume Control Playback Enum"},
-                                          {"value", "SW"}}}}}));
-        CHECK(!AwaitNamed(watcher, dev3, "Line 03 (Monitor 2 L) Playback Volume",
-                          [](const json& c) { return c.value("writable", false) == true; })
-                   .is_null());
+        Result(writer.Call(
+            "controls.set",
+            {{"device", dev3},
+             {"changes",
+              {{{"control", "Line Out 03 Volume Control Playback Enum"}, {"value", "SW"}}}}}));
+        CHECK(
+            !AwaitNamed(watcher, dev3, "Line 03 (Monitor 2 L) Playback Volume", [](const json& c) {
+                 return c.value("writable", false) == true;
+             }).is_null());
     }
 
     SUBCASE("autogain makes the gain read-only while it runs, then finishes with a status") {
         auto [code, out] = bench.Sim({"-d", gen4, "autogain", "1"});
         REQUIRE_MESSAGE(code == 0, out);
         const std::string gain = "Line In 1 Gain Capture Volume";
-        CHECK(!AwaitNamed(watcher, dev4, gain, [](const json& c) { return c["writable"] == false; })
-                   .is_null());
+        CHECK(!AwaitNamed(watcher, dev4, gain, [](const json& c) {
+                   return c["writable"] == false;
+               }).is_null());
         /* A client's write is refused meanwhile, and changes nothing. */
         auto writer = bench.Connect();
         const json refused = writer.Call(
             "controls.set", {{"device", dev4}, {"changes", {{{"control", gain}, {"value", 10}}}}});
         CHECK(refused.contains("error"));
-        const json done = AwaitNamed(watcher, dev4, gain,
-                                     [](const json& c) { return c["writable"] == true; }, 15000);
+        const json done = AwaitNamed(
+            watcher, dev4, gain, [](const json& c) { return c["writable"] == true; }, 15000);
         REQUIRE_MESSAGE(!done.is_null(), "autogain did not finish");
-        const json controls = Result(writer.Call("controls.get",
-            {{"device", dev4}, {"controls", {"Line In 1 Autogain Status Capture Enum"}}}))["controls"];
+        const json controls = Result(
+            writer.Call("controls.get",
+                        {{"device", dev4},
+                         {"controls", {"Line In 1 Autogain Status Capture Enum"}}}))["controls"];
         CHECK(controls[0]["value"][0] != "Running");
     }
 
     SUBCASE("unplug and replug: device.removed, then device.added with the same id and state") {
         auto writer = bench.Connect();
         Result(writer.Call("controls.set",
-                           {{"device", dev3}, {"changes", {{{"control", "Dim Playback Switch"}, {"value", true}}}}}));
+                           {{"device", dev3},
+                            {"changes", {{{"control", "Dim Playback Switch"}, {"value", true}}}}}));
         auto [code, out] = bench.Sim({"-d", gen3, "unplug"});
         REQUIRE_MESSAGE(code == 0, out);
         CHECK(!Await(watcher, [&](const json& n) {
-                   return n.value("method", "") == "device.removed" && n.dump().find(dev3) != std::string::npos;
+                   return n.value("method", "") == "device.removed" &&
+                          n.dump().find(dev3) != std::string::npos;
                }).is_null());
         std::tie(code, out) = bench.Sim({"-d", gen3, "replug"});
         REQUIRE_MESSAGE(code == 0, out);
         CHECK(!Await(watcher, [&](const json& n) {
-                   return n.value("method", "") == "device.added" && n.dump().find(dev3) != std::string::npos;
+                   return n.value("method", "") == "device.added" &&
+                          n.dump().find(dev3) != std::string::npos;
                }).is_null());
-        const json dim = Result(writer.Call("controls.get",
-            {{"device", dev3}, {"controls", {"Dim Playback Switch"}}}))["controls"][0];
+        const json dim = Result(
+            writer.Call("controls.get",
+                        {{"device", dev3}, {"controls", {"Dim Playback Switch"}}}))["controls"][0];
         CHECK(dim["value"][0] == true);
     }
 
@@ -295,7 +312,8 @@ TEST_CASE("acting as the hardware: knob, buttons, HW/SW switch, autogain, unplug
         REQUIRE_MESSAGE(code == 0, out);
         auto meters = bench.Connect();
         Result(meters.Call("meters.subscribe", {{"device", dev3}, {"rate_hz", 20}}));
-        const json n = Await(meters, [](const json& m) { return m.value("method", "") == "meters"; });
+        const json n =
+            Await(meters, [](const json& m) { return m.value("method", "") == "meters"; });
         REQUIRE(!n.is_null());
         double loudest = -1000;
         for (const auto& level : n["params"]["levels"])
@@ -317,10 +335,14 @@ std::vector<std::string> ActionWords(const std::string& line) {
     std::istringstream in(line.substr(0, line.find("  ")));
     for (std::string w; in >> w;) {
         if (w.front() == '[') continue;  // optional words
-        if (w == "INPUT" || w == "N") w = input;
-        else if (w == "PERCENT") w = "30";
-        else if (w == "DB" || w == "VOLUME") w = "20";
-        else if (w.find('|') != std::string::npos) w = w.substr(w.rfind('|') + 1);
+        if (w == "INPUT" || w == "N")
+            w = input;
+        else if (w == "PERCENT")
+            w = "30";
+        else if (w == "DB" || w == "VOLUME")
+            w = "20";
+        else if (w.find('|') != std::string::npos)
+            w = w.substr(w.rfind('|') + 1);
         words.push_back(w);
     }
     return words;
@@ -358,7 +380,8 @@ TEST_CASE("every model: every front-panel action reaches subscribers as control 
             if (rc != 0) continue;
             ++actions;
             const json n = Await(watcher, [&](const json& m) {
-                return m.value("method", "") == "controls.changed" && m["params"]["device"] == DeviceId(id);
+                return m.value("method", "") == "controls.changed" &&
+                       m["params"]["device"] == DeviceId(id);
             });
             CHECK_MESSAGE(!n.is_null(), "no event for the action");
         }

@@ -101,8 +101,7 @@ TEST_CASE("a client that never reads costs at most the output cap, and others ke
     CHECK(from_daemon <= bound);
     /* And the cap was really reached, or this test proves nothing. */
     CHECK(from_daemon >= limits.max_output);
-    if (!UNDER_ASAN)
-        CHECK(rss_after - std::min(rss_after, rss_before) < 32u * 1024 * 1024);
+    if (!UNDER_ASAN) CHECK(rss_after - std::min(rss_after, rss_before) < 32u * 1024 * 1024);
 
     /* Coalescing: after the drain, every subscription has the latest value of every
      * control, never a stale one. */
@@ -124,8 +123,8 @@ TEST_CASE("a stalled client is closed after the write-stall limit; a slow reader
     REQUIRE(stalled.Call("subscribe", {{"controls", {"Mix *"}}, {"snapshot", false}})
                 .contains("result"));
     auto slow = d.Connect();
-    REQUIRE(slow.Call("subscribe", {{"controls", {"Mix *"}}, {"snapshot", false}})
-                .contains("result"));
+    REQUIRE(
+        slow.Call("subscribe", {{"controls", {"Mix *"}}, {"snapshot", false}}).contains("result"));
     auto fast = d.Connect();
     REQUIRE(fast.Call("subscribe", {{"controls", {"Probe *"}}, {"snapshot", false}})
                 .contains("result"));
@@ -156,9 +155,9 @@ TEST_CASE("a stalled client is closed after the write-stall limit; a slow reader
     reader.join();
 
     REQUIRE_MESSAGE(closed_after, "the stalled client was not closed within 15 s");
-    MESSAGE("stalled client closed " << Ms(*closed_after) << " ms after the first change; "
-                                     << round << " rounds; the slow reader got "
-                                     << slow_notifications.load() << " notifications");
+    MESSAGE("stalled client closed " << Ms(*closed_after) << " ms after the first change; " << round
+                                     << " rounds; the slow reader got " << slow_notifications.load()
+                                     << " notifications");
     CHECK(Ms(*closed_after) < 10000);
     CHECK(AwaitClientCount(fast, 2));
     CHECK(slow.Call("daemon.info").contains("result"));

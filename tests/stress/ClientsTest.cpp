@@ -88,10 +88,17 @@ TEST_CASE("2000 rapid connects and disconnects leave the daemon responsive and c
         /* Vary what a vanishing client leaves behind: nothing, half a request, a
          * request whose answer it never reads, or a subscription. */
         switch (i % 4) {
-            case 1: c.SendRaw("{\"jsonrpc\":\"2.0\",\"id\":1,\"met"); break;
-            case 2: c.SendRaw("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"controls.list\"}\n"); break;
-            case 3: c.SendRaw("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"subscribe\"}\n"); break;
-            default: break;
+            case 1:
+                c.SendRaw("{\"jsonrpc\":\"2.0\",\"id\":1,\"met");
+                break;
+            case 2:
+                c.SendRaw("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"controls.list\"}\n");
+                break;
+            case 3:
+                c.SendRaw("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"subscribe\"}\n");
+                break;
+            default:
+                break;
         }
         if (i % 200 == 0) {
             /* Still answering while the churn goes on. */

@@ -34,8 +34,9 @@ TEST_CASE("a 10 MB line gets request.too_large and is closed; others are unaffec
                 .contains("result"));
 
     auto big = d.Connect();
-    const std::string line = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"daemon.info\",\"params\":{\"x\":\"" +
-                             std::string(10 * 1024 * 1024, 'a') + "\"}}\n";
+    const std::string line =
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"daemon.info\",\"params\":{\"x\":\"" +
+        std::string(10 * 1024 * 1024, 'a') + "\"}}\n";
     /* The daemon closes while we are still writing: that send fails, as it should. */
     try {
         big.SendRaw(line);
@@ -64,7 +65,8 @@ TEST_CASE("bytes that are not UTF-8 get parse_error and the connection stays usa
         "\x80\x81\x82\n",
     };
     for (const char* input : inputs) {
-        INFO("input: " << json(std::string(input)).dump(-1, ' ', false, json::error_handler_t::replace));
+        INFO("input: "
+             << json(std::string(input)).dump(-1, ' ', false, json::error_handler_t::replace));
         c.SendRaw(input);
         const auto reply = c.ReadLine(5000);
         REQUIRE(reply);
@@ -114,23 +116,28 @@ TEST_CASE("deeply nested JSON gets a clear error, never a crash") {
     }
     SUBCASE("a nested id is invalid_request") {
         auto c = d.Connect();
-        c.SendRaw("{\"jsonrpc\":\"2.0\",\"method\":\"daemon.info\",\"id\":" + Nested(depth) + "}\n");
+        c.SendRaw("{\"jsonrpc\":\"2.0\",\"method\":\"daemon.info\",\"id\":" + Nested(depth) +
+                  "}\n");
         const auto reply = c.ReadLine(5000);
         REQUIRE(reply);
         ExpectError(json::parse(*reply), -32600, "invalid_request");
     }
     SUBCASE("a nested params member is invalid_request") {
         auto c = d.Connect();
-        c.SendRaw("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"controls.list\",\"params\":{\"match\":" +
-                  Nested(depth) + "}}\n");
+        c.SendRaw(
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"controls.list\",\"params\":{\"match\":" +
+            Nested(depth) + "}}\n");
         const auto reply = c.ReadLine(5000);
         REQUIRE(reply);
-        ExpectError(json::parse(*reply), -32600, "invalid_request"); /* refused at parse: depth > 64 */
+        ExpectError(json::parse(*reply), -32600,
+                    "invalid_request"); /* refused at parse: depth > 64 */
     }
     SUBCASE("a nested controls.set value is an error") {
         auto c = d.Connect();
-        c.SendRaw("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"controls.set\",\"params\":{\"changes\":"
-                  "[{\"control\":1,\"value\":" + Nested(depth, "1") + "}]}}\n");
+        c.SendRaw(
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"controls.set\",\"params\":{\"changes\":"
+            "[{\"control\":1,\"value\":" +
+            Nested(depth, "1") + "}]}}\n");
         const auto reply = c.ReadLine(5000);
         REQUIRE(reply);
         const auto response = json::parse(*reply);
@@ -140,11 +147,13 @@ TEST_CASE("deeply nested JSON gets a clear error, never a crash") {
     }
     SUBCASE("a nested control reference is invalid_request") {
         auto c = d.Connect();
-        c.SendRaw("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"controls.get\",\"params\":{\"controls\":[" +
-                  Nested(depth) + "]}}\n");
+        c.SendRaw(
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"controls.get\",\"params\":{\"controls\":[" +
+            Nested(depth) + "]}}\n");
         const auto reply = c.ReadLine(5000);
         REQUIRE(reply);
-        ExpectError(json::parse(*reply), -32600, "invalid_request"); /* refused at parse: depth > 64 */
+        ExpectError(json::parse(*reply), -32600,
+                    "invalid_request"); /* refused at parse: depth > 64 */
     }
     CheckAlive(watcher, *device, 2);
 }

@@ -70,7 +70,8 @@ inline std::optional<Clock::duration> AwaitValue(Cli::Client& client, unsigned n
     const auto start = Clock::now();
     const auto deadline = start + std::chrono::milliseconds(timeout_ms);
     while (Clock::now() < deadline) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         auto n = client.NextNotification(static_cast<int>(left.count()) + 1);
         if (!n) break;
         if (ValueIn(*n, numid) == value) return Clock::now() - start;

@@ -806,7 +806,8 @@ TEST_CASE("permissions: an inaccessible card costs nothing; chmod brings it onli
          std::to_string(online) + " devices online; timerfd last seen armed " +
          (last_armed < 0 ? std::string("never") : Seconds(last_armed)) + " after ready, " +
          (armed ? "STILL ARMED" : "disarmed") + " at 7 s; CPU " + std::to_string(wait_ticks) +
-         " ticks in those 7 s (" + std::to_string(idle_ticks) + " after the retries stopped); then strace -f -c 3 s: " + std::to_string(idle.calls) +
+         " ticks in those 7 s (" + std::to_string(idle_ticks) +
+         " after the retries stopped); then strace -f -c 3 s: " + std::to_string(idle.calls) +
          " syscalls; chmod 0666 -> device.added in " + Seconds(added_seconds));
     CheckMirror(daemon, "permissions after chmod", 10);
     CHECK(daemon.Alive());

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include <doctest/doctest.h>
-
 #include <poll.h>
 
 #include <cerrno>
@@ -22,7 +21,7 @@ struct Event {
 };
 
 class RecordingListener final : public CardListener {
-public:
+  public:
     void OnControlValue(const ControlInfo& info, const Value& value) noexcept override {
         events.push_back({Event::VALUE, info, value});
     }
@@ -184,7 +183,9 @@ TEST_CASE("CtlCard misses no element created while it loads") {
     RecordingListener listener;
 
     SUBCASE("listed") {}
-    SUBCASE("listed and announced") { announce = true; }
+    SUBCASE("listed and announced") {
+        announce = true;
+    }
 
     auto card = OpenCard(fake.Open(), listener);
     auto controls = card->GetControls();
@@ -374,7 +375,8 @@ TEST_CASE("CtlCard reports events") {
         CHECK_FALSE(Handle(*card));
     }
     SUBCASE("POLLERR, POLLHUP and POLLNVAL end the card") {
-        for (short revents : {short(POLLERR), short(POLLHUP), short(POLLNVAL), short(POLLIN | POLLERR)}) {
+        for (short revents :
+             {short(POLLERR), short(POLLHUP), short(POLLNVAL), short(POLLIN | POLLERR)}) {
             FakeCtl other;
             Populate(other);
             auto c = OpenCard(other.Open(), listener);

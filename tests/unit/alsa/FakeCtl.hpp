@@ -22,7 +22,7 @@
 #include <vector>
 
 class FakeCtl {
-public:
+  public:
     struct Elem {
         std::string name;
         snd_ctl_elem_iface_t iface = SND_CTL_ELEM_IFACE_MIXER;
@@ -54,7 +54,8 @@ public:
 
     /** A new ctl handle on this fake (owned by whoever closes it; outlive it). */
     snd_ctl_t* Open() {
-        if (snd_ctl_ext_create(&ext_, "fake", SND_CTL_NONBLOCK) < 0) throw std::runtime_error("snd_ctl_ext_create");
+        if (snd_ctl_ext_create(&ext_, "fake", SND_CTL_NONBLOCK) < 0)
+            throw std::runtime_error("snd_ctl_ext_create");
         closed = false;
         return ext_.handle;
     }
@@ -82,7 +83,7 @@ public:
     std::vector<unsigned char> last_write_bytes;
     unsigned tlv_reads = 0;
 
-private:
+  private:
     static FakeCtl& Self(snd_ctl_ext_t* ext) { return *static_cast<FakeCtl*>(ext->private_data); }
     Elem* Get(snd_ctl_ext_key_t key) { return key < elems.size() ? &elems[key] : nullptr; }
 
@@ -103,15 +104,18 @@ private:
             if (self.elems[i].name == snd_ctl_elem_id_get_name(id)) return i;
         return SND_CTL_EXT_KEY_NOT_FOUND;
     }
-    static int OnAttribute(snd_ctl_ext_t* ext, snd_ctl_ext_key_t key, int* type, unsigned* acc, unsigned* count) {
+    static int OnAttribute(snd_ctl_ext_t* ext, snd_ctl_ext_key_t key, int* type, unsigned* acc,
+                           unsigned* count) {
         Elem* e = Self(ext).Get(key);
         if (e == nullptr) return -ENOENT;
         *type = e->type;
-        *acc = e->access | (e->tlv.empty() ? 0 : SND_CTL_EXT_ACCESS_TLV_READ | SND_CTL_EXT_ACCESS_TLV_CALLBACK);
+        *acc = e->access |
+               (e->tlv.empty() ? 0 : SND_CTL_EXT_ACCESS_TLV_READ | SND_CTL_EXT_ACCESS_TLV_CALLBACK);
         *count = e->count;
         return 0;
     }
-    static int OnIntegerInfo(snd_ctl_ext_t* ext, snd_ctl_ext_key_t key, long* min, long* max, long* step) {
+    static int OnIntegerInfo(snd_ctl_ext_t* ext, snd_ctl_ext_key_t key, long* min, long* max,
+                             long* step) {
         Elem* e = Self(ext).Get(key);
         *min = e->min;
         *max = e->max;
@@ -122,7 +126,8 @@ private:
         *items = static_cast<unsigned>(Self(ext).Get(key)->items.size());
         return 0;
     }
-    static int OnEnumName(snd_ctl_ext_t* ext, snd_ctl_ext_key_t key, unsigned item, char* name, size_t max) {
+    static int OnEnumName(snd_ctl_ext_t* ext, snd_ctl_ext_key_t key, unsigned item, char* name,
+                          size_t max) {
         const Elem* e = Self(ext).Get(key);
         if (item >= e->items.size()) return -EINVAL;
         std::snprintf(name, max, "%s", e->items[item].c_str());
@@ -135,7 +140,8 @@ private:
     }
     static int OnReadEnum(snd_ctl_ext_t* ext, snd_ctl_ext_key_t key, unsigned* items) {
         const Elem* e = Self(ext).Get(key);
-        for (size_t i = 0; i < e->values.size(); ++i) items[i] = static_cast<unsigned>(e->values[i]);
+        for (size_t i = 0; i < e->values.size(); ++i)
+            items[i] = static_cast<unsigned>(e->values[i]);
         return 0;
     }
     static int OnReadBytes(snd_ctl_ext_t* ext, snd_ctl_ext_key_t key, unsigned char* data, size_t) {
@@ -158,7 +164,8 @@ private:
         e->values = self.last_write;
         return 1;
     }
-    static int OnWriteBytes(snd_ctl_ext_t* ext, snd_ctl_ext_key_t key, unsigned char* data, size_t) {
+    static int OnWriteBytes(snd_ctl_ext_t* ext, snd_ctl_ext_key_t key, unsigned char* data,
+                            size_t) {
         auto& self = Self(ext);
         Elem* e = self.Get(key);
         self.last_write_bytes.assign(data, data + e->count);
@@ -188,8 +195,8 @@ private:
         *mask = event_mask;
         return 1;
     }
-    static int OnTlv(snd_ctl_ext_t* ext, snd_ctl_ext_key_t key, int op_flag, unsigned, unsigned* tlv,
-                     unsigned tlv_size) {
+    static int OnTlv(snd_ctl_ext_t* ext, snd_ctl_ext_key_t key, int op_flag, unsigned,
+                     unsigned* tlv, unsigned tlv_size) {
         auto& self = Self(ext);
         const Elem* e = self.Get(key);
         ++self.tlv_reads;

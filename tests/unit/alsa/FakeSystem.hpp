@@ -16,7 +16,7 @@
  * parent is the USB device (1-2.3) holding idVendor, idProduct and serial.
  */
 class FakeSystem {
-public:
+  public:
     struct Usb {
         std::string vendor = "1235";
         std::string product;
@@ -64,7 +64,8 @@ public:
         fs::path device;  // what cardN/device points at
         if (card.usb) {
             Write(proc_card / "usbid", card.usb->vendor + ":" + card.usb->product + "\n");
-            const fs::path usb_device = root_ / "sys/devices/pci0000:00/0000:00:14.0/usb1" / card.usb->path;
+            const fs::path usb_device =
+                root_ / "sys/devices/pci0000:00/0000:00:14.0/usb1" / card.usb->path;
             fs::create_directories(usb_device);
             Write(usb_device / "idVendor", card.usb->vendor + "\n");
             Write(usb_device / "idProduct", card.usb->product + "\n");
@@ -94,7 +95,7 @@ public:
         fs::remove(root_ / "sys/class/sound" / ("controlC" + n));
     }
 
-private:
+  private:
     static void Write(const std::filesystem::path& path, const std::string& text) {
         std::ofstream out(path, std::ios::binary | std::ios::trunc);
         out << text;

@@ -54,11 +54,13 @@ CardIdentity Read(const FakeSystem& system, int card) {
     return ReadCardIdentity(card, system.Proc(), system.Sys());
 }
 
-std::vector<CardIdentity> Select(const FakeSystem& system, std::vector<int> cards, DiscoveryOptions options = {}) {
+std::vector<CardIdentity> Select(const FakeSystem& system, std::vector<int> cards,
+                                 DiscoveryOptions options = {}) {
     options.proc_root = system.Proc();
     options.sys_root = system.Sys();
     std::vector<CardIdentity> present;
-    for (int card : cards) present.push_back(ReadCardIdentity(card, options.proc_root, options.sys_root));
+    for (int card : cards)
+        present.push_back(ReadCardIdentity(card, options.proc_root, options.sys_root));
     return SelectCards(present, options);
 }
 
@@ -169,7 +171,8 @@ TEST_CASE("ReadCardIdentity on a recorded tree") {
         CHECK(identity.card_id == "USB");
         CHECK(identity.name == "Scarlett 18i20 USB");
         CHECK(identity.driver == "USB-Audio");
-        CHECK(identity.longname == "Focusrite Scarlett 18i20 USB at usb-0000:00:14.0-2.3, high speed");
+        CHECK(identity.longname ==
+              "Focusrite Scarlett 18i20 USB at usb-0000:00:14.0-2.3, high speed");
         CHECK(identity.model == "Scarlett 18i20 3rd Gen");
         CHECK(identity.family == Family::Scarlett2);
         REQUIRE(identity.usb);
@@ -273,7 +276,8 @@ TEST_CASE("Card selection on a recorded tree") {
     system.AddCard(Dummy(3));
 
     SUBCASE("Focusrite by name only by default") {
-        CHECK(Ids(Select(system, {0, 1, 2, 3})) == std::vector<std::string>{"usb-1235-8215-P9EAC6K0B2F37F"});
+        CHECK(Ids(Select(system, {0, 1, 2, 3})) ==
+              std::vector<std::string>{"usb-1235-8215-P9EAC6K0B2F37F"});
     }
     SUBCASE("Focusrite by USB vendor when the name does not say so") {
         auto card = Scarlett18i20(4, "X1");
@@ -301,8 +305,8 @@ TEST_CASE("Card selection on a recorded tree") {
         DiscoveryOptions options;
         options.all_cards = true;
         CHECK(Ids(Select(system, {0, 1, 2, 3}, options)) ==
-              std::vector<std::string>{"card-PCH", "usb-1235-8215-P9EAC6K0B2F37F", "usb-046d-0825-port-1-4",
-                                       "card-Dummy"});
+              std::vector<std::string>{"card-PCH", "usb-1235-8215-P9EAC6K0B2F37F",
+                                       "usb-046d-0825-port-1-4", "card-Dummy"});
     }
     SUBCASE("--card by index, id and CARD=id") {
         for (const char* name : {"hw:3", "hw:Dummy", "hw:CARD=Dummy", "hw:CARD=3"}) {
@@ -326,8 +330,9 @@ TEST_CASE("Card selection on a recorded tree") {
         DiscoveryOptions options;
         options.extra_ctls = {"sysdefault:CARD=PCH", "hw:3", "sysdefault:CARD=PCH", "myctl"};
         const auto selected = Select(system, {0, 1, 2, 3}, options);
-        CHECK(Ids(selected) == std::vector<std::string>{"usb-1235-8215-P9EAC6K0B2F37F", "card-Dummy",
-                                                        "ctl-sysdefault_CARD_PCH", "ctl-myctl"});
+        CHECK(Ids(selected) == std::vector<std::string>{"usb-1235-8215-P9EAC6K0B2F37F",
+                                                        "card-Dummy", "ctl-sysdefault_CARD_PCH",
+                                                        "ctl-myctl"});
         CHECK(selected[2].card == -1);
         CHECK(selected[2].ctl == "sysdefault:CARD=PCH");
         CHECK_FALSE(selected[2].usb);
@@ -338,7 +343,8 @@ TEST_CASE("Card selection on a recorded tree") {
         options.proc_root = system.Proc();
         options.sys_root = system.Sys();
         std::vector<CardIdentity> present;
-        for (int card : {0, 1, 2, 3}) present.push_back(ReadCardIdentity(card, options.proc_root, options.sys_root));
+        for (int card : {0, 1, 2, 3})
+            present.push_back(ReadCardIdentity(card, options.proc_root, options.sys_root));
         CHECK(FindMissingCtls(present, options) == std::vector<std::string>{"hw:7", "hw:Nope"});
         CHECK(Select(system, {0, 1, 2, 3}, options).size() == 3);
     }

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <string>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "alsa/Tlv.hpp"
@@ -18,7 +18,9 @@ using Words = std::vector<uint32_t>;
 
 constexpr double INF = std::numeric_limits<double>::infinity();
 
-uint32_t W(int32_t v) { return static_cast<uint32_t>(v); }
+uint32_t W(int32_t v) {
+    return static_cast<uint32_t>(v);
+}
 
 Words Scale(int32_t min_cdb, uint32_t step_cdb, bool mute) {
     return {TLV_DB_SCALE, 8, W(min_cdb), step_cdb | (mute ? TLV_DB_SCALE_MUTE : 0)};
@@ -49,7 +51,8 @@ void CheckRoundTrip(const Words& tlv, int64_t min, int64_t max) {
         const auto db = RawToDb(tlv, min, max, raw);
         const auto back = DbToRaw(tlv, min, max, db ? *db : -INF);
         REQUIRE(back.has_value());
-        if (*back != raw) FAIL_CHECK("raw " << raw << " -> " << (db ? *db : -INF) << " dB -> " << *back);
+        if (*back != raw)
+            FAIL_CHECK("raw " << raw << " -> " << (db ? *db : -INF) << " dB -> " << *back);
     }
 }
 
@@ -259,7 +262,8 @@ TEST_CASE("DB_RANGE") {
         CheckRoundTrip(tlv, 0, 20);
     }
     SUBCASE("items beyond the control's range are clipped") {
-        const Words tlv = Range({{0, 10, Scale(-2000, 100, false)}, {11, 40, Scale(-1000, 100, false)}});
+        const Words tlv =
+            Range({{0, 10, Scale(-2000, 100, false)}, {11, 40, Scale(-1000, 100, false)}});
         CHECK(GetDbRange(tlv, 0, 15) == DbRange{-20.0, -6.0, false});
         CHECK(GetDbRange(tlv, 0, 5) == DbRange{-20.0, -15.0, false});
         CHECK_FALSE(DbToRaw(tlv, 0, 15, 0.0));

@@ -3,8 +3,8 @@
 
 #include <vector>
 
-#include "daemon/core/StateCache.hpp"
 #include "Fixtures.hpp"
+#include "daemon/core/StateCache.hpp"
 
 using Core::Change;
 using TestData::Identity;
@@ -17,7 +17,9 @@ struct Recorder {
         changes.emplace_back(c.kind, c.control ? c.control->numid : 0);
     }};
 };
-Alsa::Value V(int64_t n) { return Alsa::Value{{n}, {}}; }
+Alsa::Value V(int64_t n) {
+    return Alsa::Value{{n}, {}};
+}
 }  // namespace
 
 TEST_CASE("StateCache suppresses echo of identical values") {

@@ -3,14 +3,16 @@
 
 #include <memory>
 
-#include "daemon/core/Subscription.hpp"
 #include "Fixtures.hpp"
+#include "daemon/core/Subscription.hpp"
 
 using TestData::Identity;
 using TestData::Integer;
 
 namespace {
-Alsa::Value V(int64_t n) { return Alsa::Value{{n}, {}}; }
+Alsa::Value V(int64_t n) {
+    return Alsa::Value{{n}, {}};
+}
 
 struct Setup {
     std::vector<std::unique_ptr<Core::Subscription>> subs;
@@ -18,7 +20,8 @@ struct Setup {
         for (auto& s : subs) s->Mark(c);
     }};
     Core::Subscription& Add(std::optional<std::set<std::string>> devices = std::nullopt,
-                            std::vector<std::string> globs = {}, unsigned topics = Core::TOPIC_ALL) {
+                            std::vector<std::string> globs = {},
+                            unsigned topics = Core::TOPIC_ALL) {
         subs.push_back(std::make_unique<Core::Subscription>(subs.size() + 1, std::move(devices),
                                                             std::move(globs), topics));
         for (const auto& [id, d] : cache.GetDevices()) subs.back()->SetAnnounced(id, d.online);
@@ -45,7 +48,8 @@ TEST_CASE("Subscription coalesces many changes of one control into one dirty ent
 
 TEST_CASE("Subscription filters by device, control glob and topic") {
     Setup s;
-    s.cache.SetOnline(Identity("a"), {Integer(1, "Line In 1 Air Capture Switch", 0), Integer(2, "Mix A", 0)});
+    s.cache.SetOnline(Identity("a"),
+                      {Integer(1, "Line In 1 Air Capture Switch", 0), Integer(2, "Mix A", 0)});
     s.cache.SetOnline(Identity("b"), {Integer(1, "Line In 1 Air Capture Switch", 0)});
     auto& only_b = s.Add(std::set<std::string>{"b"});
     auto& line_in = s.Add(std::nullopt, {"Line In *"});

@@ -83,7 +83,8 @@ TEST_CASE("controls.list gives the full form of every type, filtered by glob and
     CHECK(vol["db"]["min"] == doctest::Approx(-80.0));
     CHECK(vol["db"]["max"] == doctest::Approx(6.0));
     REQUIRE(vol["db_value"].size() == 1);
-    CHECK(vol["db_value"][0].get<double>() == doctest::Approx(-80.0 + 86.0 * 160 / 172).epsilon(0.01));
+    CHECK(vol["db_value"][0].get<double>() ==
+          doctest::Approx(-80.0 + 86.0 * 160 / 172).epsilon(0.01));
     auto air = all["controls"][1];
     CHECK(air["type"] == "boolean");
     CHECK(air["value"] == json::array({false}));
@@ -105,10 +106,11 @@ TEST_CASE("controls.list gives the full form of every type, filtered by glob and
 TEST_CASE("controls.get resolves every form of control reference") {
     Daemon d({{DEV, Small()}});
     auto c = d.Connect();
-    auto r = Result(c.Call("controls.get",
-                           {{"device", DEV},
-                            {"controls", {3, "Line In 1 Air Capture Switch", json{{"numid", 1}},
-                                          json{{"name", "Firmware Version"}, {"iface", "card"}}}}}));
+    auto r =
+        Result(c.Call("controls.get", {{"device", DEV},
+                                       {"controls",
+                                        {3, "Line In 1 Air Capture Switch", json{{"numid", 1}},
+                                         json{{"name", "Firmware Version"}, {"iface", "card"}}}}}));
     REQUIRE(r["controls"].size() == 4);
     CHECK(r["controls"][0]["numid"] == 3);
     CHECK(r["controls"][1]["numid"] == 2);
@@ -116,7 +118,8 @@ TEST_CASE("controls.get resolves every form of control reference") {
     CHECK(r["controls"][3]["numid"] == 6);
     Error(c.Call("controls.get", {{"device", DEV}, {"controls", {"Nope"}}}), -32003,
           "control.not_found");
-    Error(c.Call("controls.get", {{"controls", {json{{"name", "Firmware Version"}, {"iface", "mixer"}}}}}),
+    Error(c.Call("controls.get",
+                 {{"controls", {json{{"name", "Firmware Version"}, {"iface", "mixer"}}}}}),
           -32003, "control.not_found");
 }
 
@@ -201,9 +204,9 @@ TEST_CASE("controls.set accepts db, step, db_step, toggle, enum labels and per-c
 
     SUBCASE("dry_run validates and writes nothing") {
         const int writes = dev->writes;
-        auto dry = Result(c.Call("controls.set", {{"device", DEV},
-                                                  {"dry_run", true},
-                                                  {"changes", {{{"control", 1}, {"value", 50}}}}}));
+        auto dry = Result(c.Call(
+            "controls.set",
+            {{"device", DEV}, {"dry_run", true}, {"changes", {{{"control", 1}, {"value", 50}}}}}));
         CHECK(dry["dry_run"] == true);
         CHECK(dry["controls"][0]["value"] == json::array({50}));
         CHECK(dev->writes == writes);
@@ -227,7 +230,8 @@ TEST_CASE("every request error gets its protocol code and changes nothing") {
     Error(Set(c, {{"control", "No Such Control"}, {"value", 1}}), -32003, "control.not_found");
     /* 2^32 + 3 must not wrap to numid 3 (a fuzzer finding). */
     Error(Set(c, {{"control", 4294967299u}, {"toggle", true}}), -32003, "control.not_found");
-    Error(c.Call("controls.get", {{"device", DEV}, {"controls", {json{{"numid", 1}, {"name", "x"}}}}}),
+    Error(c.Call("controls.get",
+                 {{"device", DEV}, {"controls", {json{{"numid", 1}, {"name", "x"}}}}}),
           -32602, "params.invalid");
     e = Error(Set(c, {{"control", "Sync Status"}, {"value", "Locked"}}), -32004,
               "control.read_only");
@@ -246,9 +250,10 @@ TEST_CASE("every request error gets its protocol code and changes nothing") {
     Error(Set(c, {{"control", 1}, {"value", 1}, {"step", 1}}), -32602, "params.invalid");
 
     SUBCASE("one invalid change: none is written") {
-        auto r = c.Call("controls.set", {{"device", DEV},
-                                         {"changes", {{{"control", 2}, {"value", true}},
-                                                      {{"control", 1}, {"value", -1}}}}});
+        auto r = c.Call(
+            "controls.set",
+            {{"device", DEV},
+             {"changes", {{{"control", 2}, {"value", true}}, {{"control", 1}, {"value", -1}}}}});
         Error(r, -32005, "value.invalid");
     }
     SUBCASE("parse errors and invalid requests keep the connection usable") {
@@ -258,7 +263,9 @@ TEST_CASE("every request error gets its protocol code and changes nothing") {
         auto parsed = json::parse(*line);
         CHECK(parsed["error"]["code"] == -32700);
         CHECK(parsed["id"].is_null());
-        c.SendRaw("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"controls.get\",\"params\":{\"controls\":[1]}\n");
+        c.SendRaw(
+            "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"controls.get\",\"params\":{\"controls\":[1]"
+            "}\n");
         parsed = json::parse(*c.ReadLine(2000));
         CHECK(parsed["error"]["code"] == -32700);
         c.SendRaw("{\"jsonrpc\":\"1.0\",\"id\":8,\"method\":\"daemon.info\"}\n");

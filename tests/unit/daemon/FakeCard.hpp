@@ -21,7 +21,7 @@
 namespace TestData {
 
 class FakeDevice {
-public:
+  public:
     explicit FakeDevice(std::vector<Alsa::Control> controls) {
         for (auto& c : controls) controls_.emplace(c.info.id.numid, std::move(c));
     }
@@ -74,7 +74,7 @@ public:
     }
     int writes = 0;
 
-private:
+  private:
     friend class FakeCard;
     static constexpr unsigned VALUE = 1, INFO = 2;
 
@@ -97,7 +97,7 @@ private:
 };
 
 class FakeCard final : public Alsa::Card {
-public:
+  public:
     FakeCard(std::shared_ptr<FakeDevice> device, Alsa::CardListener& listener)
         : device_(std::move(device)), listener_(listener) {
         fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -173,7 +173,7 @@ public:
         device_->Queue(numid, FakeDevice::VALUE);
     }
 
-private:
+  private:
     std::shared_ptr<FakeDevice> device_;
     Alsa::CardListener& listener_;
     int fd_ = -1;

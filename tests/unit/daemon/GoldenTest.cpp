@@ -33,7 +33,8 @@ std::vector<Transcript> ReadTranscripts(const std::string& path) {
     for (int n = 1; std::getline(in, line); ++n) {
         if (!inside && line.rfind("```transcript", 0) == 0) {
             inside = true;
-            out.push_back({n, line.find("events") != std::string::npos ? "events.sock" : "control.sock", {}});
+            out.push_back(
+                {n, line.find("events") != std::string::npos ? "events.sock" : "control.sock", {}});
         } else if (inside && line.rfind("```", 0) == 0) {
             inside = false;
         } else if (inside && line.rfind("→ ", 0) == 0) {
@@ -69,7 +70,8 @@ bool Matches(const json& expected, const json& actual) {
 }  // namespace
 
 TEST_CASE("the examples of docs/PROTOCOL.md replay as golden transcripts") {
-    const auto transcripts = ReadTranscripts(std::string(SCARLETTD_SOURCE_DIR) + "/docs/PROTOCOL.md");
+    const auto transcripts =
+        ReadTranscripts(std::string(SCARLETTD_SOURCE_DIR) + "/docs/PROTOCOL.md");
     REQUIRE(transcripts.size() >= 5);
     const bool print = std::getenv("SCARLETTD_GOLDEN_PRINT") != nullptr;
     for (const auto& t : transcripts) {
@@ -87,7 +89,8 @@ TEST_CASE("the examples of docs/PROTOCOL.md replay as golden transcripts") {
             if (print) std::cout << "← " << *line << "\n";
             const json expected = json::parse(text);
             const json actual = json::parse(*line);
-            CHECK_MESSAGE(Matches(expected, actual), "expected " << text << "\n   actual " << *line);
+            CHECK_MESSAGE(Matches(expected, actual),
+                          "expected " << text << "\n   actual " << *line);
         }
         /* Nothing more than the transcript says. */
         CHECK_FALSE(c.ReadLine(150));

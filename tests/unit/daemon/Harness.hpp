@@ -14,10 +14,10 @@
 #include <functional>
 #include <thread>
 
+#include "FakeCard.hpp"
 #include "cli/Client.hpp"
 #include "daemon/Instance.hpp"
 #include "daemon/Log.hpp"
-#include "FakeCard.hpp"
 
 namespace TestData {
 
@@ -69,7 +69,7 @@ inline Alsa::Control LevelMeter(unsigned numid, unsigned channels) {
 }
 
 class Daemon {
-public:
+  public:
     /** @p configure adjusts the options last (socket activation, --system, root). */
     explicit Daemon(std::vector<std::pair<std::string, std::shared_ptr<FakeDevice>>> devices,
                     Ipc::Limits limits = {}, std::function<void(Options&)> configure = {})
@@ -142,7 +142,7 @@ public:
     /** epoll_wait calls of the daemon's loop so far. */
     uint64_t GetWakeups() const { return instance_->GetLoop().GetWakeups(); }
 
-private:
+  private:
     std::vector<std::pair<std::string, std::shared_ptr<FakeDevice>>> devices_;
     std::string dir_;
     std::unique_ptr<Instance> instance_;

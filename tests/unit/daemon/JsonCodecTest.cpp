@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include <doctest/doctest.h>
 
-#include "daemon/JsonCodec.hpp"
 #include "Harness.hpp"
+#include "daemon/JsonCodec.hpp"
 #include "ipc/Error.hpp"
 
 using nlohmann::json;
@@ -51,7 +51,9 @@ TEST_CASE("values decode per type, and bad ones name the valid range or items") 
         CHECK(Codec::ResolveChange(c, {{"value", true}}).numbers == std::vector<int64_t>{1});
         CHECK(Codec::ResolveChange(c, {{"toggle", true}}).numbers == std::vector<int64_t>{1});
         CHECK(DataCodeOf([&] { Codec::ResolveChange(c, {{"value", "on"}}); }) == "value.invalid");
-        CHECK(DataCodeOf([&] { Codec::ResolveChange(c, {{"toggle", false}}); }) == "params.invalid");
+        CHECK(DataCodeOf([&] {
+                  Codec::ResolveChange(c, {{"toggle", false}});
+              }) == "params.invalid");
     }
     SUBCASE("integer: range, step, scalar broadcast, channel count") {
         auto c = MakeControl(1, "Vol", T::Integer, 2, {0, 0});
@@ -59,18 +61,22 @@ TEST_CASE("values decode per type, and bad ones name the valid range or items") 
         CHECK(Codec::ResolveChange(c, {{"value", {1, 2}}}).numbers == std::vector<int64_t>{1, 2});
         CHECK(DataCodeOf([&] { Codec::ResolveChange(c, {{"value", {1}}}); }) == "value.invalid");
         CHECK(DataCodeOf([&] { Codec::ResolveChange(c, {{"value", 1.5}}); }) == "value.invalid");
-        CHECK(DataCodeOf([&] { Codec::ResolveChange(c, {{"value", 18446744073709551615u}}); }) ==
-              "value.invalid");
+        CHECK(DataCodeOf([&] {
+                  Codec::ResolveChange(c, {{"value", 18446744073709551615u}});
+              }) == "value.invalid");
         c.info.step = 2;
         CHECK(DataCodeOf([&] { Codec::ResolveChange(c, {{"value", 3}}); }) == "value.invalid");
         c.value.numbers = {170, 2};
         CHECK(Codec::ResolveChange(c, {{"step", 2}}).numbers == std::vector<int64_t>{172, 6});
-        CHECK(Codec::ResolveChange(c, {{"step", {-100, -100}}}).numbers == std::vector<int64_t>{0, 0});
+        CHECK(Codec::ResolveChange(c, {{"step", {-100, -100}}}).numbers ==
+              std::vector<int64_t>{0, 0});
         /* Saturates instead of overflowing (a fuzzer finding). */
-        CHECK(Codec::ResolveChange(c, {{"step", INT64_MAX}}).numbers == std::vector<int64_t>{172, 172});
+        CHECK(Codec::ResolveChange(c, {{"step", INT64_MAX}}).numbers ==
+              std::vector<int64_t>{172, 172});
         CHECK(Codec::ResolveChange(c, {{"step", INT64_MIN}}).numbers == std::vector<int64_t>{0, 0});
-        CHECK(DataCodeOf([&] { Codec::ResolveChange(c, {{"step", 18446744073709551615u}}); }) ==
-              "params.invalid");
+        CHECK(DataCodeOf([&] {
+                  Codec::ResolveChange(c, {{"step", 18446744073709551615u}});
+              }) == "params.invalid");
         try {
             Codec::ResolveChange(c, {{"value", 999}});
             FAIL("no error");
@@ -82,23 +88,27 @@ TEST_CASE("values decode per type, and bad ones name the valid range or items") 
     }
     SUBCASE("enumerated by label or index") {
         auto c = MakeControl(1, "Mux", T::Enumerated, 1, {0});
-        CHECK(Codec::ResolveChange(c, {{"value", "Analogue 1"}}).numbers == std::vector<int64_t>{1});
+        CHECK(Codec::ResolveChange(c, {{"value", "Analogue 1"}}).numbers ==
+              std::vector<int64_t>{1});
         CHECK(Codec::ResolveChange(c, {{"value", 2}}).numbers == std::vector<int64_t>{2});
         CHECK(DataCodeOf([&] { Codec::ResolveChange(c, {{"value", 3}}); }) == "value.invalid");
-        CHECK(DataCodeOf([&] { Codec::ResolveChange(c, {{"value", "analogue 1"}}); }) ==
-              "value.invalid");
+        CHECK(DataCodeOf([&] {
+                  Codec::ResolveChange(c, {{"value", "analogue 1"}});
+              }) == "value.invalid");
     }
     SUBCASE("bytes from hex") {
         auto c = MakeControl(1, "Name", T::Bytes, 2, {});
-        CHECK(Codec::ResolveChange(c, {{"value", "0aFF"}}).bytes == std::vector<uint8_t>{0x0a, 0xff});
+        CHECK(Codec::ResolveChange(c, {{"value", "0aFF"}}).bytes ==
+              std::vector<uint8_t>{0x0a, 0xff});
         CHECK(DataCodeOf([&] { Codec::ResolveChange(c, {{"value", "0a"}}); }) == "value.invalid");
         CHECK(DataCodeOf([&] { Codec::ResolveChange(c, {{"value", "zzzz"}}); }) == "value.invalid");
     }
     SUBCASE("exactly one kind of change") {
         auto c = MakeControl(1, "Vol", T::Integer, 1, {0});
         CHECK(DataCodeOf([&] { Codec::ResolveChange(c, json::object()); }) == "params.invalid");
-        CHECK(DataCodeOf([&] { Codec::ResolveChange(c, {{"value", 1}, {"db", 0}}); }) ==
-              "params.invalid");
+        CHECK(DataCodeOf([&] {
+                  Codec::ResolveChange(c, {{"value", 1}, {"db", 0}});
+              }) == "params.invalid");
     }
 }
 

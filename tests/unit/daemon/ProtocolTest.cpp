@@ -20,8 +20,8 @@ const std::string& DEV = TestData::SMALL_ID;
 
 /* protocol-v1 §4 and §5: what the contract says exists. */
 const std::set<std::string> CONTRACT_METHODS = {
-    "daemon.info",   "rpc.discover", "devices.list", "controls.list",   "controls.get",
-    "controls.set",  "subscribe",    "unsubscribe",  "meters.subscribe"};
+    "daemon.info",  "rpc.discover", "devices.list", "controls.list",   "controls.get",
+    "controls.set", "subscribe",    "unsubscribe",  "meters.subscribe"};
 const std::set<std::string> CONTRACT_NOTIFICATIONS = {
     "controls.changed", "controls.added", "controls.removed", "device.added",
     "device.removed",   "meters",         "snapshot"};
@@ -133,8 +133,8 @@ TEST_CASE("meters: labels from the FCP label TLV, rate bounds, devices without m
     auto r = c.Call("meters.subscribe", {{"device", DEV}});
     REQUIRE(r.contains("result"));
     CHECK(r["result"]["labels"] == json::array({"In 1", "B"}));
-    CHECK(c.Call("meters.subscribe", {{"device", DEV}, {"rate_hz", 61}})["error"]["data"]["field"] ==
-          "rate_hz");
+    CHECK(c.Call("meters.subscribe",
+                 {{"device", DEV}, {"rate_hz", 61}})["error"]["data"]["field"] == "rate_hz");
     CHECK(c.Call("meters.subscribe", {{"device", DEV}, {"rate_hz", 0}})["error"]["code"] == -32602);
     CHECK(c.Call("meters.subscribe", {{"device", "usb-1235-8210-NOMETER"}})["error"]["code"] ==
           -32003);
@@ -149,7 +149,9 @@ TEST_CASE("shutting down with clients that still poll meters is clean") {
         Daemon d({{DEV, dev}});
         for (int i = 0; i < 3; ++i) {
             clients.push_back(d.Connect());
-            REQUIRE(clients.back().Call("meters.subscribe", {{"device", DEV}, {"rate_hz", 20}}).contains("result"));
+            REQUIRE(clients.back()
+                        .Call("meters.subscribe", {{"device", DEV}, {"rate_hz", 20}})
+                        .contains("result"));
         }
         /* Polling runs: a meters notification arrived. */
         REQUIRE(clients.back().NextNotification(2000).has_value());

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /* What the service manager and the journal see: notify messages, the watchdog,
  * adopted sockets, the log rate limit and the alsa-restore warning. */
+#include <doctest/doctest.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -10,8 +11,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
-
-#include <doctest/doctest.h>
 
 #include "Harness.hpp"
 #include "alsa/RestoreCheck.hpp"
@@ -39,7 +38,7 @@ void WriteFile(const std::filesystem::path& path, const std::string& text) {
 
 /** A stand-in for the service manager's $NOTIFY_SOCKET, set while it lives. */
 class NotifyCapture {
-public:
+  public:
     NotifyCapture() : dir_(TempDir()) {
         fd_.Reset(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
         sockaddr_un address{};
@@ -69,7 +68,7 @@ public:
         return false;
     }
 
-private:
+  private:
     std::string dir_;
     Event::UniqueFd fd_;
 };
@@ -126,7 +125,8 @@ TEST_CASE("RateLimiter admits a burst per key and window, then reports what it d
 TEST_CASE("Log limits messages about one device: a flapping device cannot flood") {
     LogCapture capture;
     Log::SetMaxLevel(Log::Level::Notice);
-    for (int i = 0; i < 100; ++i) Log::Notice("flapping-device: unplugged", {.device = "flapping-device"});
+    for (int i = 0; i < 100; ++i)
+        Log::Notice("flapping-device: unplugged", {.device = "flapping-device"});
     for (int i = 0; i < 3; ++i) Log::Notice("no device, never limited");
     Log::SetMaxLevel(Log::Level::Warning);
     size_t about_device = 0;
@@ -174,7 +174,8 @@ TEST_CASE("FindRestoreConflict: an active alsa-restore rule and a stored block f
     }
     SUBCASE("masked in /etc by a symlink to /dev/null") {
         std::filesystem::create_directories(root / "etc/udev/rules.d");
-        std::filesystem::create_symlink("/dev/null", root / "etc/udev/rules.d/90-alsa-restore.rules");
+        std::filesystem::create_symlink("/dev/null",
+                                        root / "etc/udev/rules.d/90-alsa-restore.rules");
         CHECK_FALSE(Alsa::FindRestoreConflict(root, "USB"));
     }
     SUBCASE("masked in /run by an empty file") {
@@ -200,7 +201,8 @@ TEST_CASE("FindRestoreConflict: an active alsa-restore rule and a stored block f
 
 TEST_CASE("daemon.info lists the alsa_restore warning, logged once per device") {
     const std::filesystem::path root = TempDir();
-    WriteFile(root / "lib/udev/rules.d/90-alsa-restore.rules", "RUN+=\"/usr/sbin/alsactl restore 1\"\n");
+    WriteFile(root / "lib/udev/rules.d/90-alsa-restore.rules",
+              "RUN+=\"/usr/sbin/alsactl restore 1\"\n");
     WriteFile(root / "usr/sbin/alsactl", "");
     WriteFile(root / "var/lib/alsa/asound.state", "state.USB {\n}\n");
     LogCapture log;
@@ -213,22 +215,26 @@ TEST_CASE("daemon.info lists the alsa_restore warning, logged once per device") 
         const auto& w = info["warnings"][0];
         CHECK(w["code"] == "alsa_restore");
         CHECK(w["device"] == DEV);
-        CHECK(w["message"].get<std::string>().find("/var/lib/alsa/asound.state") != std::string::npos);
+        CHECK(w["message"].get<std::string>().find("/var/lib/alsa/asound.state") !=
+              std::string::npos);
         CHECK(w["fix"].get<std::string>().find("/etc/udev/rules.d/90-alsa-restore.rules") !=
               std::string::npos);
 
         dev->Unplug();
-        for (int i = 0; i < 50 && c.Call("devices.list")["result"]["devices"][0]["online"] == true; ++i)
+        for (int i = 0; i < 50 && c.Call("devices.list")["result"]["devices"][0]["online"] == true;
+             ++i)
             usleep(10000);
         dev->Replug();
         daemon.Hotplug();
-        for (int i = 0; i < 50 && c.Call("devices.list")["result"]["devices"][0]["online"] == false; ++i)
+        for (int i = 0; i < 50 && c.Call("devices.list")["result"]["devices"][0]["online"] == false;
+             ++i)
             usleep(10000);
         CHECK(c.Call("daemon.info")["result"]["warnings"].size() == 1);
     }
     size_t warned = 0;
     for (const auto& e : log.Get())
-        warned += e.level == Log::Level::Warning && e.message.find("alsa-utils") != std::string::npos;
+        warned +=
+            e.level == Log::Level::Warning && e.message.find("alsa-utils") != std::string::npos;
     CHECK(warned == 1);
     std::filesystem::remove_all(root);
 }
@@ -299,7 +305,9 @@ TEST_CASE("Socket activation: passed sockets are adopted by name or by path, and
 TEST_CASE("Socket activation of only the control socket binds events.sock as usual") {
     const std::string dir = TempDir();
     const int control_fd = Ipc::BindUnixSocket(dir + "/control.sock", 0600).Release();
-    Daemon daemon({{DEV, Small()}}, {}, [&](Options& o) { o.listen_fds = {{control_fd, "control"}}; });
+    Daemon daemon({{DEV, Small()}}, {}, [&](Options& o) {
+        o.listen_fds = {{control_fd, "control"}};
+    });
     auto e = daemon.Connect("events.sock");
     CHECK(e.NextNotification(2000));
     std::filesystem::remove_all(dir);

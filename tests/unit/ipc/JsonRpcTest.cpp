@@ -71,7 +71,8 @@ TEST_CASE("Invalid JSON and invalid UTF-8 are parse errors with id null") {
           std::string("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"e\xff\"}"),
           std::string("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"\xed\xa0\x80\"}"),
           /* Beyond a double: nlohmann throws out_of_range.406 instead of a parse_error. */
-          std::string("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"echo\",\"params\":[9223372031e30875807]}"),
+          std::string("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"echo\",\"params\":["
+                      "9223372031e30875807]}"),
           std::string("[-1e999]")}) {
         CAPTURE(line);
         const json r = Reply(line, calls);

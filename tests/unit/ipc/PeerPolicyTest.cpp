@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include <doctest/doctest.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
-
-#include <doctest/doctest.h>
 
 #include "ipc/Socket.hpp"
 

@@ -84,11 +84,12 @@ void CheckDumps(bool fcp) {
             const Model* model = FindModel(ModelOfBlock(file_model->id, block.id));
             REQUIRE(model);
             Match match = BestMatch(*model, block);
-            INFO(entry.path().filename().string() << " [state." << block.id << "] closest era "
-                                                  << match.era);
+            INFO(entry.path().filename().string()
+                 << " [state." << block.id << "] closest era " << match.era);
             for (const auto& diff : match.diffs) INFO(diff);
-            CHECK_MESSAGE(match.exact, match.diffs.size() << " difference(s), first: "
-                                                          << (match.diffs.empty() ? "" : match.diffs[0]));
+            CHECK_MESSAGE(match.exact, match.diffs.size()
+                                           << " difference(s), first: "
+                                           << (match.diffs.empty() ? "" : match.diffs[0]));
             ++blocks;
         }
     }
@@ -137,9 +138,13 @@ TEST_CASE("every model generates, without duplicates, numbered 1..N") {
     }
 }
 
-TEST_CASE("every scarlett2 and 1st Gen dump matches its model in one era") { CheckDumps(false); }
+TEST_CASE("every scarlett2 and 1st Gen dump matches its model in one era") {
+    CheckDumps(false);
+}
 
-TEST_CASE("the big 4th Gen (fcp-server) dumps match their models") { CheckDumps(true); }
+TEST_CASE("the big 4th Gen (fcp-server) dumps match their models") {
+    CheckDumps(true);
+}
 
 TEST_CASE("fcp-server's user controls follow the map's rules") {
     StateBlock block = GenerateControls(*FindModel("scarlett-gen4-18i20"));
@@ -199,13 +204,13 @@ TEST_CASE("fcp-server's user controls follow the map's rules") {
 
 TEST_CASE("driver control counts agree with kernel-facts §3.1") {
     const std::map<std::string, size_t> expected = {
-        {"scarlett-gen2-6i6", 227},   {"scarlett-gen2-18i8", 247},  {"scarlett-gen2-18i20", 274},
-        {"scarlett-gen3-solo", 7},    {"scarlett-gen3-2i2", 9},     {"scarlett-gen3-4i4", 87},
-        {"scarlett-gen3-8i6", 109},   {"scarlett-gen3-18i8", 297},  {"scarlett-gen3-18i20", 439},
-        {"clarett-2pre", 238},        {"clarett-4pre", 257},        {"clarett-8pre", 285},
-        {"clarett-plus-2pre", 238},   {"clarett-plus-4pre", 257},   {"clarett-plus-8pre", 285},
-        {"scarlett-gen4-solo", 53},   {"scarlett-gen4-2i2", 67},    {"scarlett-gen4-4i4", 110},
-        {"vocaster-one", 114},        {"vocaster-two", 203},        {"scarlett-gen1-18i20", 224},
+        {"scarlett-gen2-6i6", 227}, {"scarlett-gen2-18i8", 247}, {"scarlett-gen2-18i20", 274},
+        {"scarlett-gen3-solo", 7},  {"scarlett-gen3-2i2", 9},    {"scarlett-gen3-4i4", 87},
+        {"scarlett-gen3-8i6", 109}, {"scarlett-gen3-18i8", 297}, {"scarlett-gen3-18i20", 439},
+        {"clarett-2pre", 238},      {"clarett-4pre", 257},       {"clarett-8pre", 285},
+        {"clarett-plus-2pre", 238}, {"clarett-plus-4pre", 257},  {"clarett-plus-8pre", 285},
+        {"scarlett-gen4-solo", 53}, {"scarlett-gen4-2i2", 67},   {"scarlett-gen4-4i4", 110},
+        {"vocaster-one", 114},      {"vocaster-two", 203},       {"scarlett-gen1-18i20", 224},
     };
     for (const auto& [id, count] : expected) {
         CAPTURE(id);
@@ -217,10 +222,11 @@ TEST_CASE("driver control counts agree with kernel-facts §3.1") {
         if (model->family != ModelFamily::Gen1 && model->family != ModelFamily::Gen4 &&
             model->family != ModelFamily::Vocaster)
             CHECK(DriverControls(GenerateControls(*model, "6.7")) ==
-                  count - 2 - (id == "scarlett-gen3-18i8" || id.find("4pre") != std::string::npos ||
-                                       id.find("8pre") != std::string::npos || id == "scarlett-gen3-18i20"
-                                   ? 1
-                                   : 0));
+                  count - 2 -
+                      (id == "scarlett-gen3-18i8" || id.find("4pre") != std::string::npos ||
+                               id.find("8pre") != std::string::npos || id == "scarlett-gen3-18i20"
+                           ? 1
+                           : 0));
     }
 }
 
@@ -242,7 +248,8 @@ TEST_CASE("kernel eras") {
     CHECK(FindKernelEra("").id == "latest");
     CHECK(FindKernelEra("6.7").id == "6.7");
     CHECK_THROWS_AS(FindKernelEra("2.6"), std::invalid_argument);
-    CHECK_THROWS_AS(GenerateControls(*FindModel("scarlett-gen3-4i4"), "nope"), std::invalid_argument);
+    CHECK_THROWS_AS(GenerateControls(*FindModel("scarlett-gen3-4i4"), "nope"),
+                    std::invalid_argument);
     // The mixer range is what tells 6.7 from later kernels.
     auto mix = [](std::string_view era) {
         auto block = GenerateControls(*FindModel("scarlett-gen3-4i4"), era);
@@ -286,13 +293,16 @@ TEST_CASE("model commands") {
     REQUIRE(RunModelCommand({"show", "Scarlett 4i4 3rd Gen", "--kernel", "6.7"}, out, err) == 0);
     auto blocks = ParseState(out.str());
     REQUIRE(blocks.size() == 1);
-    CHECK(blocks[0].controls.size() == GenerateControls(*FindModel("scarlett-gen3-4i4"), "6.7").controls.size());
+    CHECK(blocks[0].controls.size() ==
+          GenerateControls(*FindModel("scarlett-gen3-4i4"), "6.7").controls.size());
 
     if (!FixturesPresent()) return;
     out.str("");
-    CHECK(RunModelCommand({"diff", "--fixtures", FIXTURES.string(), "scarlett-gen3-4i4"}, out, err) == 0);
+    CHECK(RunModelCommand({"diff", "--fixtures", FIXTURES.string(), "scarlett-gen3-4i4"}, out,
+                          err) == 0);
     CHECK(out.str().find("[state.USB]: 87 controls, matches scarlett-gen3-4i4 exactly, era 5.14") !=
           std::string::npos);
-    CHECK(out.str().find("[state.USB_1]: 90 controls, matches scarlett-gen3-4i4 exactly, era latest") !=
+    CHECK(out.str().find(
+              "[state.USB_1]: 90 controls, matches scarlett-gen3-4i4 exactly, era latest") !=
           std::string::npos);
 }
