@@ -13,7 +13,8 @@ set -eu
 
 BUILD="build-essential cmake pkg-config libasound2-dev libsystemd-dev nlohmann-json3-dev alsa-utils"
 # The test suite, by what needs it:
-#   units: doctest-dev; the completion and man page checks: groff-base man-db
+#   units: doctest-dev; the completion and man page checks: groff-base man-db;
+#     the format check: clang-format
 #   clients, stress, simulate: socat jq strace, and Node with npm (below)
 #   fuzz: clang libclang-rt-14-dev (libFuzzer, ASan, UBSan)
 #   VM (tests/vm): qemu-system-x86 busybox-static cpio kmod udev util-linux; the VM's
@@ -24,7 +25,7 @@ BUILD="build-essential cmake pkg-config libasound2-dev libsystemd-dev nlohmann-j
 #   systemd-units: systemd (systemd-analyze verify)
 #   packages: debhelper (dpkg-buildpackage, dh), lintian, rpm (rpmbuild),
 #     rpm2cpio, git (git archive of HEAD)
-TEST="doctest-dev groff-base man-db socat jq strace clang libclang-rt-14-dev
+TEST="doctest-dev groff-base man-db clang-format socat jq strace clang libclang-rt-14-dev
 qemu-system-x86 busybox-static cpio kmod udev util-linux systemd dbus dbus-user-session libpam-systemd
 passwd procps linux-perf debhelper lintian rpm rpm2cpio git ca-certificates"
 
