@@ -29,7 +29,11 @@ void Instance::StartHotplug() {
         Log::Warning(std::string("inotify: ") + strerror(errno) + "; hotplug disabled");
         return;
     }
-    inotify_watch_.Open(inotify_.Get(), EPOLLIN);
+    if (!inotify_watch_.Open(inotify_.Get(), EPOLLIN)) {
+        Log::Warning(std::string("inotify: ") + strerror(errno) + "; hotplug disabled");
+        inotify_.Reset();
+        return;
+    }
     WatchDevSnd();
     if (options_.simulator_dir) {
         /* A simulator creates its socket when "plugged in" and removes it on unplug. */

@@ -15,7 +15,7 @@
 OpenCard::OpenCard(Instance& instance, Alsa::CardIdentity identity)
     : instance_(instance),
       identity_(std::move(identity)),
-      checks_(instance.GetLoop(), [this] { RunChecks(); }) {}
+      checks_(instance.GetLoop(), [this]() noexcept { RunChecks(); }) {}
 
 void OpenCard::Open() {
     const auto& open = instance_.GetOptions().open_card;
@@ -23,11 +23,12 @@ void OpenCard::Open() {
     fds_ = card_->GetPollFds();
     for (size_t i = 0; i < fds_.size(); ++i) {
         auto watch = std::make_unique<Event::FdWatch>(
-            instance_.GetLoop(), [this, i](uint32_t events) { OnReady(i, events); });
+            instance_.GetLoop(), [this, i](uint32_t events) noexcept { OnReady(i, events); });
         uint32_t flags = 0;
         if (fds_[i].events & POLLIN) flags |= EPOLLIN;
         if (fds_[i].events & POLLOUT) flags |= EPOLLOUT;
-        watch->Open(fds_[i].fd, flags);
+        if (!watch->Open(fds_[i].fd, flags))
+            throw std::system_error(errno, std::system_category(), "epoll_ctl(card)");
         watches_.push_back(std::move(watch));
     }
     ready_ = true;
@@ -84,23 +85,23 @@ void OpenCard::OnControlRemoved(const Alsa::ControlId& id) noexcept {
 Instance::Instance(Options options)
     : options_(std::move(options)),
       started_(std::chrono::steady_clock::now()),
-      status_(loop_, [this] { SendStatus(); }),
+      status_(loop_, [this]() noexcept { SendStatus(); }),
       cache_([this](const Core::Change& change) { OnCacheChange(change); }),
       server_(loop_, *this, options_.limits),
-      reap_(loop_, [this] { closed_cards_.clear(); }),
-      flush_(loop_, [this] { Flush(); }),
-      rescan_(loop_, [this] { Rescan(); }),
-      retry_(loop_, [this] { Rescan(); }),
-      inotify_watch_(loop_, [this](uint32_t) { OnInotify(); }),
+      reap_(loop_, [this]() noexcept { closed_cards_.clear(); }),
+      flush_(loop_, [this]() noexcept { Flush(); }),
+      rescan_(loop_, [this]() noexcept { Rescan(); }),
+      retry_(loop_, [this]() noexcept { Rescan(); }),
+      inotify_watch_(loop_, [this](uint32_t) noexcept { OnInotify(); }),
       signal_watch_(loop_,
-                    [this](uint32_t) {
+                    [this](uint32_t) noexcept {
                         signalfd_siginfo info;
                         while (read(signal_fd_.Get(), &info, sizeof(info)) == sizeof(info)) {
                             Log::Info("signal " + std::to_string(info.ssi_signo) + ": stopping");
                             loop_.Break();
                         }
                     }),
-      watchdog_(loop_, [this] {
+      watchdog_(loop_, [this]() noexcept {
           Systemd::Notify("WATCHDOG=1");
           watchdog_.Schedule(watchdog_period_);
       }) {
@@ -114,7 +115,8 @@ Instance::Instance(Options options)
     sigprocmask(SIG_BLOCK, &mask, nullptr);
     signal_fd_.Reset(signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK));
     if (!signal_fd_) throw std::system_error(errno, std::system_category(), "signalfd");
-    signal_watch_.Open(signal_fd_.Get(), EPOLLIN);
+    if (!signal_watch_.Open(signal_fd_.Get(), EPOLLIN))
+        throw std::system_error(errno, std::system_category(), "epoll_ctl(signalfd)");
 
     SetUpSockets();
 }

@@ -19,7 +19,11 @@
 #include "alsa/RestoreCheck.hpp"
 #include "daemon/core/StateCache.hpp"
 #include "daemon/core/Subscription.hpp"
-#include "daemon/event/EventLoop.hpp"
+#include "event/Deferred.hpp"
+#include "event/EventLoop.hpp"
+#include "event/FdWatch.hpp"
+#include "event/Timer.hpp"
+#include "event/UniqueFd.hpp"
 #include "ipc/Server.hpp"
 
 /** A virtual device (--simulate): served while its simulator's socket exists. */

@@ -79,8 +79,8 @@ void Instance::UpdateMeterPoll(const std::string& device_id) {
     MeterPoll& poll = meters_[device_id];
     poll.numid = meter->info.id.numid;
     if (!poll.timer)
-        poll.timer =
-            std::make_unique<Event::Timer>(loop_, [this, device_id] { OnMeterTick(device_id); });
+        poll.timer = std::make_unique<Event::Timer>(
+            loop_, [this, device_id]() noexcept { OnMeterTick(device_id); });
     if (poll.rate_hz != rate || !poll.timer->IsPending()) {
         poll.rate_hz = rate;
         poll.timer->Schedule(std::chrono::microseconds(1'000'000 / rate));

@@ -3,6 +3,8 @@
 
 #include <sys/epoll.h>
 
+#include <cerrno>
+#include <cstring>
 #include <utility>
 
 #include "ipc/Log.hpp"
@@ -23,14 +25,14 @@ Connection::Connection(Server& server, uint64_t id, SocketKind kind, Event::Uniq
       pid_(pid),
       uid_(uid),
       fd_(std::move(fd)),
-      watch_(server.GetLoop(), [this](uint32_t events) { OnSocketReady(events); }),
-      stall_timer_(server.GetLoop(), [this] { OnStallTimer(); }),
-      flush_(server.GetLoop(), [this] { Flush(); }) {}
+      watch_(server.GetLoop(), [this](uint32_t events) noexcept { OnSocketReady(events); }),
+      stall_timer_(server.GetLoop(), [this]() noexcept { OnStallTimer(); }),
+      flush_(server.GetLoop(), [this]() noexcept { Flush(); }) {}
 
 Connection::~Connection() = default;
 
-void Connection::Start() {
-    watch_.Open(fd_.Get(), EPOLLIN | EPOLLRDHUP);
+bool Connection::Start() noexcept {
+    return watch_.Open(fd_.Get(), EPOLLIN | EPOLLRDHUP);
 }
 
 std::string Connection::Describe() const {
@@ -53,11 +55,8 @@ void Connection::UpdateWatch() noexcept {
     if (want_write_) events |= EPOLLOUT;
     /* With no flags the fd stays registered: EPOLLHUP and EPOLLERR are always
      * reported, which is how a half-closed peer's final close is noticed. */
-    try {
-        watch_.Modify(events);
-    } catch (const std::exception& e) {
-        CloseWithLog(std::string("epoll_ctl failed: ") + e.what());
-    }
+    if (!watch_.Modify(events))
+        CloseWithLog(std::string("epoll_ctl failed: ") + std::strerror(errno));
 }
 
 void Connection::OnSocketReady(uint32_t events) noexcept {

@@ -10,7 +10,10 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/event/EventLoop.hpp"
+#include "event/Deferred.hpp"
+#include "event/FdWatch.hpp"
+#include "event/Timer.hpp"
+#include "event/UniqueFd.hpp"
 
 namespace Ipc {
 
@@ -73,8 +76,8 @@ class Connection {
     Connection(Server& server, uint64_t id, SocketKind kind, Event::UniqueFd fd, pid_t pid,
                uid_t uid);
 
-    /** Registers the socket with the loop. Throws std::system_error. */
-    void Start();
+    /** Registers the socket with the loop. @return false with errno set. */
+    [[nodiscard]] bool Start() noexcept;
     void OnSocketReady(uint32_t events) noexcept;
     /** Reading is wanted: not at EOF, not closing, and (control) not paused by output. */
     bool IsReading() const noexcept;

@@ -99,13 +99,7 @@ void Connection::ArmStallTimer(bool progressed) noexcept {
     /* The timer is not moved on every write: it fires once per write_stall period
      * and then checks when progress was last made. */
     if (progressed || !stall_timer_.IsPending()) last_progress_ = Event::Timer::Clock::now();
-    if (!stall_timer_.IsPending()) {
-        try {
-            stall_timer_.Schedule(server_.GetLimits().write_stall);
-        } catch (const std::exception& e) {
-            CloseWithLog(std::string("cannot arm the write-stall timer: ") + e.what());
-        }
-    }
+    if (!stall_timer_.IsPending()) stall_timer_.Schedule(server_.GetLimits().write_stall);
 }
 
 void Connection::OnStallTimer() noexcept {
@@ -117,11 +111,7 @@ void Connection::OnStallTimer() noexcept {
                      std::to_string(GetPendingOutput()) + " bytes pending");
         return;
     }
-    try {
-        stall_timer_.Schedule(stall - idle);
-    } catch (const std::exception& e) {
-        CloseWithLog(std::string("cannot arm the write-stall timer: ") + e.what());
-    }
+    stall_timer_.Schedule(stall - idle);
 }
 
 }  // namespace Ipc

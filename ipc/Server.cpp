@@ -31,15 +31,15 @@ Server::Listener::Listener(Event::EventLoop& loop, Server& server, SocketKind _k
                            Event::UniqueFd _fd)
     : kind(_kind),
       fd(std::move(_fd)),
-      watch(loop, [&server, this](uint32_t) { server.OnAccept(*this); }) {}
+      watch(loop, [&server, this](uint32_t) noexcept { server.OnAccept(*this); }) {}
 
 Server::Server(Event::EventLoop& loop, Handler& handler, Limits limits)
     : loop_(loop),
       handler_(handler),
       limits_(limits),
       policy_{geteuid(), std::nullopt},
-      reap_(loop, [this] { Reap(); }),
-      accept_retry_(loop, [this] { ResumeAccepting(); }),
+      reap_(loop, [this]() noexcept { Reap(); }),
+      accept_retry_(loop, [this]() noexcept { ResumeAccepting(); }),
       read_buffer_(std::make_unique<char[]>(READ_BUFFER_SIZE)) {}
 
 Server::~Server() {
@@ -62,7 +62,8 @@ Server::~Server() {
 
 Server::Listener& Server::AddListener(SocketKind kind, Event::UniqueFd fd) {
     auto listener = std::make_unique<Listener>(loop_, *this, kind, std::move(fd));
-    listener->watch.Open(listener->fd.Get(), EPOLLIN);
+    if (!listener->watch.Open(listener->fd.Get(), EPOLLIN))
+        throw std::system_error(errno, std::system_category(), "epoll_ctl(listening socket)");
     listeners_.push_back(std::move(listener));
     return *listeners_.back();
 }
@@ -110,20 +111,19 @@ void Server::OnAccept(Listener& listener) noexcept {
 }
 
 void Server::PauseAccepting() noexcept {
-    try {
-        for (auto& listener : listeners_) listener->watch.Modify(0);
-        accept_retry_.Schedule(ACCEPT_RETRY);
-    } catch (const std::exception& e) {
-        Log(std::string("cannot pause accepting: ") + e.what());
-    }
+    for (auto& listener : listeners_)
+        if (!listener->watch.Modify(0))
+            Log(std::string("cannot pause accepting: ") + std::strerror(errno));
+    accept_retry_.Schedule(ACCEPT_RETRY);
 }
 
 void Server::ResumeAccepting() noexcept {
-    try {
-        for (auto& listener : listeners_) listener->watch.Modify(EPOLLIN);
-    } catch (const std::exception& e) {
-        Log(std::string("cannot resume accepting: ") + e.what());
-    }
+    for (auto& listener : listeners_)
+        if (!listener->watch.Modify(EPOLLIN)) {
+            /* Still listening silently: try again rather than stop serving for good. */
+            Log(std::string("cannot resume accepting: ") + std::strerror(errno));
+            accept_retry_.Schedule(ACCEPT_RETRY);
+        }
 }
 
 Connection* Server::AddConnection(SocketKind kind, Event::UniqueFd fd) {
@@ -152,7 +152,11 @@ Connection* Server::AddConnection(SocketKind kind, Event::UniqueFd fd) {
     const uint64_t id = next_id_++;
     std::unique_ptr<Connection> connection(
         new Connection(*this, id, kind, std::move(fd), peer->pid, peer->uid));
-    connection->Start();
+    if (!connection->Start()) {
+        Log(std::string("rejected a ") + ToString(kind) +
+            " connection: epoll_ctl: " + std::strerror(errno));
+        return nullptr;
+    }
     Connection& result = *connection;
     connections_.emplace(id, std::move(connection));
     ++open_count_;

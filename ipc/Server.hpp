@@ -12,7 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "daemon/event/EventLoop.hpp"
+#include "event/Deferred.hpp"
+#include "event/EventLoop.hpp"
+#include "event/FdWatch.hpp"
+#include "event/Timer.hpp"
 #include "ipc/Connection.hpp"
 #include "ipc/Handler.hpp"
 #include "ipc/Limits.hpp"

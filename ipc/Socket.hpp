@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/event/UniqueFd.hpp"
+#include "event/UniqueFd.hpp"
 
 namespace Ipc {
 

@@ -11,7 +11,7 @@
 #include <stdexcept>
 #include <system_error>
 
-#include "daemon/event/UniqueFd.hpp"
+#include "event/UniqueFd.hpp"
 
 namespace Ipc {
 

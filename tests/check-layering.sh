@@ -17,7 +17,7 @@ check() {
 }
 check alsa 'nlohmann/|ipc/|daemon/|cli/|sim/|systemd/'
 check ipc 'alsa|daemon/core|daemon/[A-Z]|cli/|sim/|systemd/'
-check daemon/event 'alsa|nlohmann/|ipc/|daemon/core|daemon/[A-Z]|cli/|systemd/'
+check event 'alsa|nlohmann/|ipc/|daemon/|cli/|sim/|systemd/'
 check daemon/core 'alsa/asoundlib|alsa/Card|alsa/Discovery|alsa/Identity|nlohmann/|ipc/|daemon/event|daemon/[A-Z]|systemd/'
 check cli 'alsa|ipc/|daemon/|sim/|systemd/'
 check systemd 'alsa|nlohmann/|ipc/|daemon/|cli/'

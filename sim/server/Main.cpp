@@ -2,7 +2,6 @@
 // scarlett-sim: the virtual Focusrite device (serve), its hardware-action tool and the
 // model database's commands. See usage below.
 #include <signal.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,7 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "daemon/event/EventLoop.hpp"
+#include "event/EventLoop.hpp"
+#include "event/SignalWatch.hpp"
 #include "sim/SimDir.hpp"
 #include "sim/device/Device.hpp"
 #include "sim/models/ModelCommands.hpp"
@@ -102,24 +102,10 @@ int Serve(const ServeOptions& options) {
             "Focusrite device from " + options.state_file + " (simulated, " + name + ")";
     }
 
-    /* Signals arrive through the loop, so shutdown runs the destructors (sockets removed). */
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGINT);
-    sigprocmask(SIG_BLOCK, &signals, nullptr);
     ::signal(SIGPIPE, SIG_IGN);
-    Event::UniqueFd signal_fd(::signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK));
-    if (!signal_fd) throw std::system_error(errno, std::generic_category(), "signalfd");
-
     Event::EventLoop loop;
-    Event::FdWatch signal_watch(loop, [&](std::uint32_t) {
-        signalfd_siginfo info{};
-        while (::read(signal_fd.Get(), &info, sizeof(info)) == sizeof(info)) {
-        }
-        loop.Break();
-    });
-    signal_watch.Open(signal_fd.Get(), EPOLLIN);
+    /* Signals arrive through the loop, so shutdown runs the destructors (sockets removed). */
+    Event::SignalWatch signals(loop, {SIGTERM, SIGINT}, [&loop](int) noexcept { loop.Break(); });
 
     Sim::Device device(std::move(block));
     Sim::Server server(loop, device, server_options);

@@ -23,11 +23,13 @@ namespace Sim {
 
 struct Server::Client {
     Client(Event::EventLoop& loop, Server& server)
-        : request_watch(
-              loop, [this, &server](std::uint32_t flags) { server.OnClientRequest(*this, flags); }),
-          event_watch(
-              loop, [this, &server](std::uint32_t flags) { server.OnClientEvents(*this, flags); }) {
-    }
+        : request_watch(loop,
+                        [this, &server](std::uint32_t flags) noexcept {
+                            server.OnClientRequest(*this, flags);
+                        }),
+          event_watch(loop, [this, &server](std::uint32_t flags) noexcept {
+              server.OnClientEvents(*this, flags);
+          }) {}
 
     Event::UniqueFd request;
     Event::UniqueFd events;
@@ -43,7 +45,7 @@ struct Server::Client {
 
 struct Server::Tool {
     Tool(Event::EventLoop& loop, Server& server)
-        : watch(loop, [this, &server](std::uint32_t) { server.OnToolRequest(*this); }) {}
+        : watch(loop, [this, &server](std::uint32_t) noexcept { server.OnToolRequest(*this); }) {}
 
     Event::UniqueFd fd;
     Event::FdWatch watch;
@@ -98,10 +100,10 @@ Server::Server(Event::EventLoop& loop, Device& device, ServerOptions options)
       options_(std::move(options)),
       socket_path_(SocketPath(options_.name).string()),
       control_path_(ControlSocketPath(options_.name).string()),
-      listen_watch_(loop, [this](std::uint32_t) { OnAccept(); }),
-      control_watch_(loop, [this](std::uint32_t) { OnToolAccept(); }),
-      deadline_(loop, [this] { OnDeadline(); }),
-      reap_(loop, [this] { Reap(); }) {
+      listen_watch_(loop, [this](std::uint32_t) noexcept { OnAccept(); }),
+      control_watch_(loop, [this](std::uint32_t) noexcept { OnToolAccept(); }),
+      deadline_(loop, [this]() noexcept { OnDeadline(); }),
+      reap_(loop, [this]() noexcept { Reap(); }) {
     /* A live simulator answers on its control socket; a dead one left a stale file. */
     if (const int probe = Wire::ConnectTo(control_path_); probe >= 0) {
         ::close(probe);
@@ -113,7 +115,8 @@ Server::Server(Event::EventLoop& loop, Device& device, ServerOptions options)
     state_ = std::make_unique<SharedState>(device_);
 
     control_fd_ = Bind(control_path_);
-    control_watch_.Open(control_fd_.Get(), EPOLLIN);
+    if (!control_watch_.Open(control_fd_.Get(), EPOLLIN))
+        throw std::system_error(errno, std::generic_category(), "epoll_ctl(control socket)");
     Listen();
     RescheduleDeadline();
 }
@@ -128,7 +131,8 @@ Server::~Server() {
 
 void Server::Listen() {
     listen_fd_ = Bind(socket_path_);
-    listen_watch_.Open(listen_fd_.Get(), EPOLLIN);
+    if (!listen_watch_.Open(listen_fd_.Get(), EPOLLIN))
+        throw std::system_error(errno, std::generic_category(), "epoll_ctl(device socket)");
     plugged_ = true;
 }
 
@@ -184,11 +188,10 @@ void Server::OnAccept() noexcept {
         client->pid = peer.pid;
         client->request = std::move(fd);
         client->events = std::move(mine);
-        try {
-            client->request_watch.Open(client->request.Get(), EPOLLIN);
-            client->event_watch.Open(client->events.Get(), 0);
-        } catch (const std::exception& error) {
-            std::cerr << "scarlett-sim[" << options_.name << "]: " << error.what() << "\n";
+        if (!client->request_watch.Open(client->request.Get(), EPOLLIN) ||
+            !client->event_watch.Open(client->events.Get(), 0)) {
+            std::cerr << "scarlett-sim[" << options_.name
+                      << "]: epoll_ctl: " << std::strerror(errno) << "\n";
             continue;
         }
         std::cerr << "scarlett-sim[" << options_.name << "]: client connected (pid " << peer.pid
@@ -379,11 +382,7 @@ void Server::OnToolAccept() noexcept {
         if (!fd) return;
         auto tool = std::make_unique<Tool>(loop_, *this);
         tool->fd = std::move(fd);
-        try {
-            tool->watch.Open(tool->fd.Get(), EPOLLIN);
-        } catch (const std::exception&) {
-            continue;
-        }
+        if (!tool->watch.Open(tool->fd.Get(), EPOLLIN)) continue;
         tools_.push_back(std::move(tool));
     }
 }

@@ -7,7 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "daemon/event/EventLoop.hpp"
+#include "event/Deferred.hpp"
+#include "event/EventLoop.hpp"
+#include "event/FdWatch.hpp"
+#include "event/Timer.hpp"
 #include "sim/device/Device.hpp"
 #include "sim/server/Protocol.hpp"
 #include "sim/server/SharedState.hpp"

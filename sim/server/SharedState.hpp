@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <span>
 
-#include "daemon/event/UniqueFd.hpp"
+#include "event/UniqueFd.hpp"
 #include "sim/device/Device.hpp"
 #include "sim/server/Protocol.hpp"
 

@@ -11,7 +11,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "daemon/event/UniqueFd.hpp"
+#include "event/UniqueFd.hpp"
 #include "sim/SimDir.hpp"
 
 namespace Sim {

@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "daemon/event/UniqueFd.hpp"
+#include "event/UniqueFd.hpp"
 #include "tests/support/Devices.hpp"
 #include "tests/support/LoopBridge.hpp"
 

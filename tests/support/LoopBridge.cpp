@@ -9,9 +9,11 @@
 namespace Testbed {
 
 LoopBridge::LoopBridge(Event::EventLoop& loop)
-    : fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)), watch_(loop, [this](uint32_t) { OnReady(); }) {
+    : fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+      watch_(loop, [this](uint32_t) noexcept { OnReady(); }) {
     if (!fd_) throw std::system_error(errno, std::system_category(), "eventfd");
-    watch_.Open(fd_.Get(), EPOLLIN);
+    if (!watch_.Open(fd_.Get(), EPOLLIN))
+        throw std::system_error(errno, std::system_category(), "epoll_ctl(eventfd)");
 }
 
 LoopBridge::~LoopBridge() {

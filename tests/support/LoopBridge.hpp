@@ -12,7 +12,9 @@
 #include <future>
 #include <mutex>
 
-#include "daemon/event/EventLoop.hpp"
+#include "event/EventLoop.hpp"
+#include "event/FdWatch.hpp"
+#include "event/UniqueFd.hpp"
 
 namespace Testbed {
 

@@ -111,13 +111,14 @@ class Daemon {
         if (configure) configure(options);
         instance_ = std::make_unique<Instance>(std::move(options));
         control_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-        control_ = std::make_unique<Event::FdWatch>(instance_->GetLoop(), [this](uint32_t) {
-            eventfd_t n;
-            eventfd_read(control_fd_, &n);
-            if (stopping_) instance_->GetLoop().Break();
-            instance_->RescanNow();
-        });
-        control_->Open(control_fd_, EPOLLIN);
+        control_ =
+            std::make_unique<Event::FdWatch>(instance_->GetLoop(), [this](uint32_t) noexcept {
+                eventfd_t n;
+                eventfd_read(control_fd_, &n);
+                if (stopping_) instance_->GetLoop().Break();
+                instance_->RescanNow();
+            });
+        REQUIRE(control_->Open(control_fd_, EPOLLIN));
         instance_->Start();
         thread_ = std::thread([this] { instance_->GetLoop().Run(); });
     }

@@ -1,44 +1,46 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include <doctest/doctest.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <memory>
+#include <string>
+#include <type_traits>
+#include <vector>
 
-#include "daemon/event/EventLoop.hpp"
+#include "Pipe.hpp"
+#include "event/Callback.hpp"
+#include "event/Deferred.hpp"
+#include "event/EventLoop.hpp"
+#include "event/FdWatch.hpp"
+#include "event/Timer.hpp"
 
 using namespace std::chrono_literals;
 using Event::EventLoop;
+using TestEvent::Pipe;
 
 namespace {
-struct Pipe {
-    Event::UniqueFd r, w;
-    Pipe() {
-        int fds[2];
-        REQUIRE(pipe2(fds, O_CLOEXEC | O_NONBLOCK) == 0);
-        r.Reset(fds[0]);
-        w.Reset(fds[1]);
-    }
-    void Put() { REQUIRE(write(w.Get(), "x", 1) == 1); }
-    void Drain() {
-        char buf[16];
-        while (read(r.Get(), buf, sizeof(buf)) > 0) {
-        }
-    }
-};
+auto throwing = [] {};
+auto nothrow = []() noexcept {};
 }  // namespace
+
+/* Callbacks are noexcept in their type: a callable that may throw does not convert. */
+static_assert(!std::is_constructible_v<Event::Callback<void()>, decltype(throwing)>);
+static_assert(std::is_constructible_v<Event::Callback<void()>, decltype(nothrow)>);
+static_assert(noexcept(std::declval<Event::Timer&>().Schedule(Event::Timer::Clock::duration{})));
+static_assert(noexcept(std::declval<Event::Deferred&>().Schedule()));
+static_assert(noexcept(std::declval<Event::FdWatch&>().Open(0, 0)));
+static_assert(noexcept(std::declval<Event::FdWatch&>().Modify(0)));
 
 TEST_CASE("EventLoop dispatches a readable fd and stays asleep when nothing happens") {
     EventLoop loop;
     Pipe p;
     int calls = 0;
-    Event::FdWatch w(loop, [&](uint32_t ev) {
+    Event::FdWatch w(loop, [&](uint32_t ev) noexcept {
         CHECK((ev & EPOLLIN) != 0);
         ++calls;
         p.Drain();
     });
-    w.Open(p.r.Get(), EPOLLIN);
+    REQUIRE(w.Open(p.r.Get(), EPOLLIN));
     loop.RunOnce(0);
     CHECK(calls == 0);
     p.Put();
@@ -48,23 +50,46 @@ TEST_CASE("EventLoop dispatches a readable fd and stays asleep when nothing happ
     CHECK(calls == 1);
 }
 
-TEST_CASE("EventLoop skips a watch cancelled earlier in the same round") {
+TEST_CASE("FdWatch: Modify silences and restores, a refused fd is reported, not thrown") {
+    EventLoop loop;
+    Pipe p;
+    int calls = 0;
+    Event::FdWatch w(loop, [&](uint32_t) noexcept { ++calls; });
+    REQUIRE(w.Open(p.r.Get(), EPOLLIN));
+    p.Put();
+    REQUIRE(w.Modify(0));
+    loop.RunOnce(0);
+    CHECK(calls == 0);
+    REQUIRE(w.Modify(EPOLLIN));
+    loop.RunOnce(0);
+    CHECK(calls == 1);
+    w.Cancel();
+    CHECK_FALSE(w.IsOpen());
+    /* epoll refuses a closed fd (and regular files): false with errno, no exception. */
+    Event::FdWatch bad(loop, [&](uint32_t) noexcept { ++calls; });
+    errno = 0;
+    CHECK_FALSE(bad.Open(9999, EPOLLIN));
+    CHECK(errno == EBADF);
+    CHECK_FALSE(bad.IsOpen());
+}
+
+TEST_CASE("EventLoop skips a watch cancelled or destroyed earlier in the same round") {
     EventLoop loop;
     Pipe a, b;
     std::unique_ptr<Event::FdWatch> wb;
     int a_calls = 0, b_calls = 0;
-    Event::FdWatch wa(loop, [&](uint32_t) {
+    Event::FdWatch wa(loop, [&](uint32_t) noexcept {
         ++a_calls;
         a.Drain();
         wb.reset();
     });
-    wb = std::make_unique<Event::FdWatch>(loop, [&](uint32_t) {
+    wb = std::make_unique<Event::FdWatch>(loop, [&](uint32_t) noexcept {
         ++b_calls;
         b.Drain();
         wa.Cancel();
     });
-    wa.Open(a.r.Get(), EPOLLIN);
-    wb->Open(b.r.Get(), EPOLLIN);
+    REQUIRE(wa.Open(a.r.Get(), EPOLLIN));
+    REQUIRE(wb->Open(b.r.Get(), EPOLLIN));
     a.Put();
     b.Put();
     loop.RunOnce(1000);
@@ -72,51 +97,68 @@ TEST_CASE("EventLoop skips a watch cancelled earlier in the same round") {
     CHECK(a_calls + b_calls == 1);
 }
 
-TEST_CASE("Timers fire in order, can be cancelled, and leave the timerfd disarmed") {
+TEST_CASE("Timers fire in order, can be cancelled and re-armed, and leave the timerfd disarmed") {
     EventLoop loop;
     std::vector<int> order;
-    Event::Timer t1(loop, [&] { order.push_back(1); });
-    Event::Timer t2(loop, [&] { order.push_back(2); });
-    Event::Timer t3(loop, [&] { order.push_back(3); });
+    Event::Timer t1(loop, [&]() noexcept { order.push_back(1); });
+    Event::Timer t2(loop, [&]() noexcept { order.push_back(2); });
+    Event::Timer t3(loop, [&]() noexcept { order.push_back(3); });
     t2.Schedule(20ms);
     t1.Schedule(5ms);
     t3.Schedule(10ms);
     t3.Cancel();
+    /* Re-arming moves the timer: t2 now comes first. */
+    t2.Schedule(1ms);
     CHECK(t1.IsPending());
     while (order.size() < 2) loop.RunOnce(1000);
-    CHECK(order == std::vector<int>{1, 2});
+    CHECK(order == std::vector<int>{2, 1});
     CHECK_FALSE(t3.IsPending());
     /* Nothing pending: a bounded wait returns with no timer callback. */
     const auto wakeups = loop.GetWakeups();
     loop.RunOnce(50);
     CHECK(loop.GetWakeups() == wakeups + 1);
     CHECK(order.size() == 2);
+    /* A fired timer can be armed again from its own callback. */
+    int again = 0;
+    Event::Timer* self = nullptr;
+    Event::Timer t4(loop, [&]() noexcept {
+        if (++again < 3) self->Schedule(1ms);
+    });
+    self = &t4;
+    t4.Schedule(1ms);
+    while (again < 3) loop.RunOnce(1000);
+    CHECK_FALSE(t4.IsPending());
 }
 
-TEST_CASE("Deferred work runs once per schedule, after dispatch, before sleeping") {
+TEST_CASE("Deferred work runs once per schedule, in order, after dispatch, before sleeping") {
     EventLoop loop;
     Pipe p;
     std::vector<std::string> log;
-    Event::Deferred flush(loop, [&] { log.push_back("flush"); });
-    Event::FdWatch w(loop, [&](uint32_t) {
+    Event::Deferred flush(loop, [&]() noexcept { log.push_back("flush"); });
+    Event::Deferred second(loop, [&]() noexcept { log.push_back("second"); });
+    Event::Deferred third(loop, [&]() noexcept { log.push_back("third"); });
+    Event::FdWatch w(loop, [&](uint32_t) noexcept {
         p.Drain();
         log.push_back("fd");
         flush.Schedule();
+        second.Schedule();
+        third.Schedule();
         flush.Schedule();
+        second.Cancel();
     });
-    w.Open(p.r.Get(), EPOLLIN);
+    REQUIRE(w.Open(p.r.Get(), EPOLLIN));
     p.Put();
     loop.RunOnce(1000);
-    CHECK(log == std::vector<std::string>{"fd", "flush"});
+    CHECK(log == std::vector<std::string>{"fd", "flush", "third"});
     flush.Schedule();
     flush.Cancel();
     loop.RunOnce(0);
-    CHECK(log.size() == 2);
+    CHECK(log.size() == 3);
 }
 
 TEST_CASE("Break ends Run from inside a callback") {
     EventLoop loop;
-    Event::Timer t(loop, [&] { loop.Break(); });
+    Event::Timer t(loop, [&]() noexcept { loop.Break(); });
     t.Schedule(1ms);
     loop.Run();
     CHECK_FALSE(t.IsPending());

@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon/event/EventLoop.hpp"
+#include "event/EventLoop.hpp"
 #include "ipc/Error.hpp"
 #include "ipc/Log.hpp"
 #include "ipc/Server.hpp"
