@@ -192,12 +192,19 @@ OpenCard& Instance::OnlineCard(const Core::Device& device) {
     return *it->second;
 }
 
-void Instance::RefreshVolatile(const Core::Device& device, const Alsa::Control& control) {
-    /* Volatile controls (the Level Meter) send no events: read them on demand. */
-    if (!control.info.access.is_volatile) return;
+void Instance::Refresh(const Core::Device& device, const Alsa::Control& control) {
+    const unsigned numid = control.info.id.numid;
     try {
-        cache_.RefreshVolatile(device.identity.id, control.info.id.numid,
-                               OnlineCard(device).GetCard().Read(control.info.id.numid));
+        /* Volatile controls (the Level Meter) send no events: read them on demand. */
+        if (control.info.access.is_volatile)
+            cache_.RefreshVolatile(device.identity.id, numid,
+                                   OnlineCard(device).GetCard().Read(numid));
+        /* Nor does the kernel tell when a lock goes (its holder closed the file): a
+         * control cached as locked is looked at again before it is shown. A read-only
+         * one would otherwise stay "locked" for good, as no value event follows. */
+        if (control.info.access.locked)
+            cache_.ApplyInfo(device.identity.id, OnlineCard(device).GetCard().ReadInfo(numid),
+                             control.value);
     } catch (const Alsa::Error& e) {
         throw FromAlsa(e, control.info, nullptr);
     }
@@ -248,7 +255,7 @@ Json Instance::ControlsList(Ipc::Connection&, const Json& params) {
     for (const auto& [numid, c] : device.controls) {
         if (iface && c.info.id.iface != *iface) continue;
         if (!match.empty() && !Core::GlobMatch(match, c.info.id.name)) continue;
-        RefreshVolatile(device, c);
+        Refresh(device, c);
         list.push_back(Codec::ControlToJson(c));
     }
     return {
@@ -264,7 +271,7 @@ Json Instance::ControlsGet(Ipc::Connection&, const Json& params) {
         found.push_back(&ResolveControl(device, ref, "controls"));
     Json list = Json::array();
     for (const auto* c : found) {
-        RefreshVolatile(device, *c);
+        Refresh(device, *c);
         list.push_back(Codec::ControlToJson(*c));
     }
     return {

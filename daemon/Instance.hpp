@@ -208,7 +208,8 @@ class Instance final : public Ipc::Handler {
     OpenCard& OnlineCard(const Core::Device& device);
     /** Throws limit.exceeded when @p state holds max_subscriptions (meters included). */
     void CheckSubscriptionLimit(const ClientState& state) const;
-    void RefreshVolatile(const Core::Device& device, const Alsa::Control& control);
+    /** Re-reads what the kernel changes without an event: a volatile value, a lock. */
+    void Refresh(const Core::Device& device, const Alsa::Control& control);
 
     /* Meters.cpp: the Level Meter is polled only while someone subscribes to it */
     struct MeterPoll {

@@ -399,3 +399,33 @@ TEST_CASE("the kernel refusing midway: data.applied lists what was written") {
         CHECK(e["data"]["applied"] == json::array({2, 3}));
     }
 }
+
+TEST_CASE("a lock dropped without an event is not shown, nor kept, once a client looks") {
+    auto device = Small();
+    Daemon d({{DEV, device}});
+    auto watcher = d.Connect();
+    Result(watcher.Call("subscribe", {{"snapshot", false}, {"topics", {"info"}}}));
+    auto c = d.Connect();
+    /* Read-only numid 6 (no value event will follow) is locked, then silently freed. */
+    device->SetLocked(6, true, true);
+    auto locked = Drain(watcher);
+    REQUIRE(locked.size() == 1);
+    CHECK(locked[0]["params"]["controls"][0]["access"].dump().find("locked") != std::string::npos);
+    device->SetLocked(6, false, false);
+    CHECK(Drain(watcher).empty());
+
+    auto listed = Result(c.Call("controls.list", {{"device", DEV}}))["controls"];
+    for (const auto& control : listed) {
+        INFO(control.dump());
+        CHECK(control["access"].dump().find("locked") == std::string::npos);
+    }
+    /* The cache learnt it too: subscribers hear of the change, once. */
+    auto unlocked = Drain(watcher);
+    REQUIRE(unlocked.size() == 1);
+    CHECK(unlocked[0]["params"]["controls"][0]["numid"] == 6);
+    CHECK(unlocked[0]["params"]["controls"][0]["info_changed"] == true);
+    CHECK(unlocked[0]["params"]["controls"][0]["access"].dump().find("locked") ==
+          std::string::npos);
+    Result(c.Call("controls.get", {{"device", DEV}, {"controls", {6}}}));
+    CHECK(Drain(watcher).empty());
+}

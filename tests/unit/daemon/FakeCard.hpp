@@ -39,6 +39,14 @@ class FakeDevice {
         controls_.at(numid).info.access.write = writable;
         Queue(numid, INFO);
     }
+    /** Takes or drops a lock as another process would: with an INFO event when
+     *  @p announce, silently otherwise (the kernel sends none when the holder closes
+     *  its file). */
+    void SetLocked(unsigned numid, bool locked, bool announce) {
+        std::lock_guard lock(mutex_);
+        controls_.at(numid).info.access.locked = locked;
+        if (announce) Queue(numid, INFO);
+    }
     void Unplug() {
         std::lock_guard lock(mutex_);
         present_ = false;
