@@ -11,8 +11,9 @@
 # Needs root, debootstrap and network access to Debian's archive (MIRROR, default
 # http://deb.debian.org/debian). Prints the packages CI installed and the wall time
 # of each stage; the transcript of .ci/run goes to DIR.log as well.
-# The chroot gets /proc, /sys and /dev of this machine (qemu, /dev/snd-less) and
-# /etc/resolv.conf and /etc/npmrc (the Node test's registry settings), if present.
+# The chroot gets /proc, /sys and /dev of this machine (qemu, /dev/snd-less),
+# /etc/resolv.conf and /etc/npmrc (the Node test's registry settings), and the
+# machine's local CA certificates, if present: the network as it is here.
 set -eu
 [ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: ci-pristine.sh DIR [MIRROR]" >&2; exit 2; }
 root=$1
@@ -36,6 +37,14 @@ mkdir -p "$root/work"
 git clone -q --no-hardlinks "$src" "$root$inside"
 [ -d "$shared" ] && cp -a "$shared" "$root/work/shared"
 for f in /etc/resolv.conf /etc/npmrc; do [ -f "$f" ] && cp "$f" "$root$f"; done
+# This machine's own trust anchors (a TLS-intercepting egress proxy, say: regular
+# files among /etc/ssl/certs' links), where update-ca-certificates finds them once CI
+# installs ca-certificates: the network as it is here, like resolv.conf.
+mkdir -p "$root/usr/local/share/ca-certificates"
+for f in /etc/ssl/certs/*.pem; do
+	[ -f "$f" ] && [ ! -L "$f" ] || continue
+	cp "$f" "$root/usr/local/share/ca-certificates/$(basename "$f" .pem).crt"
+done
 dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Package}\n' | sort >"$root.packages-before"
 
 mounted=""

@@ -19,9 +19,9 @@ cmake --build "$build" -j"$(nproc)"
 built=$(date +%s)
 echo "scarlettd: installed and built in $((built - start)) s; running the tests" >&2
 
-# Two at a time: a package build's single-threaded phases (configure, lintian,
-# compression) and the fuzzer (one thread) leave a core free. Tests that time
-# things (the VM ones, the benchmarks' smoke run) are RUN_SERIAL and run alone.
+# Two at a time: the light tests run beside the builds of the package and fuzz tests
+# (which take turns: resource "compile"). Tests that time things (the VM ones, the
+# benchmarks' smoke run) are RUN_SERIAL and run alone.
 log=$(mktemp "${TMPDIR:-/tmp}/scarlettd-ctest.XXXXXX")
 trap 'rm -f "$log" "$log.rc"' EXIT
 {
