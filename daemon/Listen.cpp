@@ -4,6 +4,8 @@
  * and passes them in (a restart loses no connection attempt: the backlog stays with
  * systemd); otherwise, or for a kind it did not pass, we bind them ourselves.
  */
+#include "daemon/Listen.hpp"
+
 #include <grp.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,7 +16,6 @@
 #include <stdexcept>
 #include <system_error>
 
-#include "daemon/Instance.hpp"
 #include "daemon/Log.hpp"
 #include "ipc/Socket.hpp"
 #include "ipc/SocketDir.hpp"
@@ -47,12 +48,26 @@ gid_t LookUpGroup(const std::string& name) {
     return found->gr_gid;
 }
 
+/** --system: the socket file's group is the policy the administrator chose
+ *  (SocketGroup=, or --socket-group when we bound it): its members may connect, as
+ *  may root and we. */
+void SetUpPeerPolicy(Ipc::Server& server, const Options& options, const std::string& control_path) {
+    if (!options.system) return;
+    struct stat st {};
+    if (control_path.empty() || stat(control_path.c_str(), &st) < 0)
+        throw std::runtime_error("--system: cannot find the group of the control socket " +
+                                 control_path);
+    server.SetAllowedGroup(st.st_gid);
+    Log::Info("peers allowed: root, uid " + std::to_string(geteuid()) + " and group " +
+              std::to_string(st.st_gid));
+}
+
 }  // namespace
 
-void Instance::SetUpSockets() {
+void Listen(Ipc::Server& server, const Options& options) {
     std::set<Ipc::SocketKind> adopted;
     std::string control_path;
-    for (const auto& socket : options_.listen_fds) {
+    for (const auto& socket : options.listen_fds) {
         const auto kind = KindOf(socket);
         if (!kind || adopted.contains(*kind)) {
             Log::Warning("ignoring passed socket '" + socket.name + "' (fd " +
@@ -63,7 +78,7 @@ void Instance::SetUpSockets() {
         }
         if (*kind == Ipc::SocketKind::Control)
             control_path = Ipc::GetSocketPath(socket.fd).value_or("");
-        server_.Adopt(*kind, socket.fd);
+        server.Adopt(*kind, socket.fd);
         adopted.insert(*kind);
     }
     if (!adopted.empty())
@@ -71,19 +86,19 @@ void Instance::SetUpSockets() {
                   " socket(s) from the service manager");
 
     if (adopted.size() < 2) {
-        auto dir_option = options_.socket_dir;
-        if (!dir_option && options_.system) dir_option = SYSTEM_SOCKET_DIR;
+        auto dir_option = options.socket_dir;
+        if (!dir_option && options.system) dir_option = SYSTEM_SOCKET_DIR;
         /* Group members must reach the sockets through the directory. */
-        const std::string dir = Ipc::ResolveSocketDir(dir_option, options_.system ? 0755 : 0700);
-        const mode_t mode = options_.system ? 0660 : 0600;
+        const std::string dir = Ipc::ResolveSocketDir(dir_option, options.system ? 0755 : 0700);
+        const mode_t mode = options.system ? 0660 : 0600;
         std::optional<gid_t> group;
-        if (options_.system || options_.socket_group)
-            group = LookUpGroup(options_.socket_group.value_or(SYSTEM_SOCKET_GROUP));
+        if (options.system || options.socket_group)
+            group = LookUpGroup(options.socket_group.value_or(SYSTEM_SOCKET_GROUP));
         for (auto kind : {Ipc::SocketKind::Control, Ipc::SocketKind::Events}) {
             if (adopted.contains(kind)) continue;
             const std::string path = kind == Ipc::SocketKind::Control ? Ipc::ControlSocketPath(dir)
                                                                       : Ipc::EventsSocketPath(dir);
-            server_.Listen(kind, path, mode);
+            server.Listen(kind, path, mode);
             if (group && chown(path.c_str(), static_cast<uid_t>(-1), *group) < 0)
                 throw std::system_error(errno, std::system_category(),
                                         "chown " + path + " to group " + std::to_string(*group));
@@ -91,18 +106,5 @@ void Instance::SetUpSockets() {
         }
         Log::Info("listening on " + dir);
     }
-    SetUpPeerPolicy(control_path);
-}
-
-void Instance::SetUpPeerPolicy(const std::string& control_path) {
-    if (!options_.system) return;
-    /* The socket file's group is the policy the administrator chose (SocketGroup=, or
-     * --socket-group when we bound it): its members may connect, as may root and we. */
-    struct stat st {};
-    if (control_path.empty() || stat(control_path.c_str(), &st) < 0)
-        throw std::runtime_error("--system: cannot find the group of the control socket " +
-                                 control_path);
-    server_.SetAllowedGroup(st.st_gid);
-    Log::Info("peers allowed: root, uid " + std::to_string(geteuid()) + " and group " +
-              std::to_string(st.st_gid));
+    SetUpPeerPolicy(server, options, control_path);
 }

@@ -3,7 +3,6 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -18,6 +17,7 @@
 
 #include "alsa/Identity.hpp"
 #include "daemon/Log.hpp"
+#include "event/ChildWatch.hpp"
 #include "sim/SimDir.hpp"
 #include "sim/models/Models.hpp"
 #include "sim/plugin/PluginPaths.hpp"
@@ -60,34 +60,23 @@ std::string FindSimulator() {
     return "scarlett-sim";
 }
 
-/** Starts `scarlett-sim serve` and waits for its "ready" on a pipe (no polling). */
-void Spawn(const Sim::Model& model) {
+/** Starts `scarlett-sim serve` and waits for its "ready" on a pipe (no polling).
+ *  @return its pid: the Instance watches it, and reaps it when it ends. */
+pid_t Spawn(const Sim::Model& model) {
     int pipe_fds[2];
     if (pipe2(pipe_fds, O_CLOEXEC) < 0)
         throw std::runtime_error(std::string("pipe: ") + strerror(errno));
     const std::string simulator = FindSimulator();
-    const pid_t parent = getpid();
-    const pid_t pid = fork();
-    if (pid < 0) throw std::runtime_error(std::string("fork: ") + strerror(errno));
-    if (pid == 0) {
+    pid_t pid = -1;
+    try {
         /* The virtual device goes away with the daemon that brought it. */
-        prctl(PR_SET_PDEATHSIG, SIGTERM);
-        if (getppid() != parent) _exit(1);
-        /* The daemon blocks these for its signalfd; the simulator wants them. */
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, nullptr);
-        /* The read end may be fd 3 itself: close it before putting the write end there. */
+        pid = Event::SpawnProcess(
+            {simulator, "serve", model.id, "--ready-fd", std::to_string(pipe_fds[1])},
+            {pipe_fds[1]}, true);
+    } catch (const std::exception& e) {
         close(pipe_fds[0]);
-        if (pipe_fds[1] == 3)
-            fcntl(3, F_SETFD, 0);
-        else
-            dup2(pipe_fds[1], 3);
-        const char* argv[] = {simulator.c_str(), "serve", model.id.c_str(),
-                              "--ready-fd",      "3",     nullptr};
-        execvp(argv[0], const_cast<char* const*>(argv));
-        std::fprintf(stderr, "scarlettd: cannot run %s: %s\n", simulator.c_str(), strerror(errno));
-        _exit(127);
+        close(pipe_fds[1]);
+        throw std::runtime_error("cannot start " + simulator + ": " + e.what());
     }
     close(pipe_fds[1]);
     pollfd pfd{pipe_fds[0], POLLIN, 0};
@@ -99,6 +88,7 @@ void Spawn(const Sim::Model& model) {
         throw std::runtime_error("the simulator for " + model.id + " (" + simulator +
                                  ") did not start; see its messages above");
     Log::Info("simulator for " + model.id + " started (pid " + std::to_string(pid) + ")");
+    return pid;
 }
 
 }  // namespace
@@ -133,7 +123,7 @@ SimulatedCard Prepare(const std::string& model_name) {
                                  "'; 'scarlettd --list-models' lists them");
     SimulatedCard card;
     card.socket_path = Sim::SocketPath(model->id).string();
-    if (!Listening(card.socket_path)) Spawn(*model);
+    if (!Listening(card.socket_path)) card.pid = Spawn(*model);
 
     char product[8];
     std::snprintf(product, sizeof(product), "%04x", model->usb_pid);

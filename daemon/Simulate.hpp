@@ -11,7 +11,7 @@
 
 #include <string>
 
-#include "daemon/Instance.hpp"
+#include "daemon/Options.hpp"
 
 namespace Simulate {
 

@@ -26,11 +26,8 @@ int PidfdSendSignal(int pidfd, int signal) noexcept {
 
 }  // namespace
 
-ChildWatch::ChildWatch(EventLoop& loop, Function callback) noexcept
-    : callback_(std::move(callback)), watch_(loop, [this](uint32_t) noexcept { OnExit(); }) {}
-
-void ChildWatch::Spawn(const std::vector<std::string>& argv, const std::vector<int>& keep_fds,
-                       bool end_with_parent) {
+pid_t SpawnProcess(const std::vector<std::string>& argv, const std::vector<int>& keep_fds,
+                   bool end_with_parent) {
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
@@ -50,7 +47,15 @@ void ChildWatch::Spawn(const std::vector<std::string>& argv, const std::vector<i
         execvp(args[0], args.data());
         _exit(127);
     }
-    Watch(pid);
+    return pid;
+}
+
+ChildWatch::ChildWatch(EventLoop& loop, Function callback) noexcept
+    : callback_(std::move(callback)), watch_(loop, [this](uint32_t) noexcept { OnExit(); }) {}
+
+void ChildWatch::Spawn(const std::vector<std::string>& argv, const std::vector<int>& keep_fds,
+                       bool end_with_parent) {
+    Watch(SpawnProcess(argv, keep_fds, end_with_parent));
 }
 
 void ChildWatch::Watch(pid_t pid) {

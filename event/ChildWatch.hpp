@@ -13,6 +13,17 @@
 namespace Event {
 
 /**
+ * Starts @p argv with fork and execvp, with an empty signal mask (the parent may
+ * block signals for a SignalWatch) and @p keep_fds kept open in the child under their
+ * numbers (everything else of ours is close-on-exec). With @p end_with_parent the
+ * child is sent SIGTERM when this process ends. @return its pid; watch it with a
+ * ChildWatch, or it lingers as a zombie once it ends. Throws std::system_error; a
+ * program that cannot be executed exits 127.
+ */
+pid_t SpawnProcess(const std::vector<std::string>& argv, const std::vector<int>& keep_fds = {},
+                   bool end_with_parent = false);
+
+/**
  * A child process as a loop event: its pidfd becomes readable when it ends, and the
  * watch reaps it then (waitid on the pidfd), so it never lingers as a zombie and
  * no SIGCHLD handler is needed. Loop thread only.
@@ -28,13 +39,7 @@ class ChildWatch {
     ChildWatch(const ChildWatch&) = delete;
     ChildWatch& operator=(const ChildWatch&) = delete;
 
-    /**
-     * Starts @p argv with fork and execvp, with an empty signal mask (the parent may
-     * block signals for a SignalWatch) and @p keep_fds kept open in the child under
-     * their numbers (everything else of ours is close-on-exec). With
-     * @p end_with_parent the child is sent SIGTERM when this process ends.
-     * Throws std::system_error; a program that cannot be executed exits 127.
-     */
+    /** SpawnProcess(), then Watch(). Throws std::system_error. */
     void Spawn(const std::vector<std::string>& argv, const std::vector<int>& keep_fds = {},
                bool end_with_parent = false);
     /** Watches a child started elsewhere. Throws std::system_error. */

@@ -3,7 +3,6 @@
 
 #include <sys/types.h>
 
-#include <any>
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -14,6 +13,7 @@
 #include "event/FdWatch.hpp"
 #include "event/Timer.hpp"
 #include "event/UniqueFd.hpp"
+#include "ipc/Handler.hpp"
 
 namespace Ipc {
 
@@ -30,7 +30,7 @@ const char* ToString(SocketKind kind) noexcept;
  * non-blocking MSG_NOSIGNAL sends, a write-stall timer armed only while output is
  * pending, and half-close handling (stop reading, keep writing).
  * Owned by its Server through a unique_ptr; owns its socket, watch, timer and
- * buffers. The daemon keeps its per-connection state in `user`. Loop thread only.
+ * buffers, and the application's Session for it. Loop thread only.
  * Implementation split by concern: Connection.cpp (lifecycle, events),
  * ConnectionRead.cpp (input), ConnectionWrite.cpp (output).
  */
@@ -68,8 +68,9 @@ class Connection {
     /** "connection 3 (control, pid=1234 uid=1000)", for log lines. */
     std::string Describe() const;
 
-    /** The daemon's per-connection state (subscriptions, dirty sets). */
-    std::any user;
+    /** The application's state for this client, made by Handler::OnConnect (a
+     *  connection refused there has none: never called before it returned). */
+    Session& GetSession() const noexcept { return *session_; }
 
   private:
     friend class Server;
@@ -125,6 +126,9 @@ class Connection {
     /** Close once output_ is written (after request.too_large). */
     bool closing_ = false;
     bool closed_ = false;
+
+    /* Last: destroyed first, while the connection it refers to is whole. */
+    std::unique_ptr<Session> session_;
 };
 
 }  // namespace Ipc

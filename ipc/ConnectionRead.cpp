@@ -74,7 +74,7 @@ void Connection::ProcessInput() noexcept {
         }
         const std::string_view line(input_.data() + input_offset_, newline - input_offset_);
         input_offset_ = newline + 1;
-        /* The Handler cannot touch input_, so the view stays valid during the call. */
+        /* The Session cannot touch input_, so the view stays valid during the call. */
         ProcessLine(line);
     }
     if (closed_) return;
@@ -90,7 +90,7 @@ void Connection::ProcessLine(std::string_view line) noexcept {
         const auto call = [this](const std::string& method,
                                  const nlohmann::json& params) -> nlohmann::json {
             try {
-                return server_.handler_.Call(*this, method, params);
+                return session_->Call(method, params);
             } catch (const RpcError&) {
                 throw;
             } catch (const std::exception& e) {

@@ -85,7 +85,7 @@ void Connection::Flush() noexcept {
          * encode the notifications it coalesced meanwhile. */
         if (kind_ == SocketKind::Control) ProcessInput();
         if (closed_) return;
-        server_.handler_.OnDrained(*this);
+        session_->OnDrained();
         if (closed_) return;
         UpdateWatch();
     }

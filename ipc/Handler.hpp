@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -9,20 +10,17 @@ namespace Ipc {
 class Connection;
 
 /**
- * What the daemon implements to serve clients: the method dispatch table and the
- * per-connection lifecycle. The ipc layer knows nothing of devices or controls.
- * Owned by the daemon; it must outlive the Server. Loop thread only.
+ * What the application attaches to each connection: its per-client state and its
+ * answers to that client's requests. Created by Handler::OnConnect, owned by the
+ * Connection and destroyed with it, after Handler::OnDisconnect. The ipc layer knows
+ * nothing of devices or controls. Loop thread only.
  */
-class Handler {
+class Session {
   public:
-    virtual ~Handler() = default;
-
-    /** After accept and the SO_PEERCRED check; on events sockets, send the snapshot here. */
-    virtual void OnConnect(Connection& connection) noexcept = 0;
-
-    /** Once per connected Connection, after it was closed and before it is destroyed;
-     *  the socket is already closed, so nothing can be sent. */
-    virtual void OnDisconnect(Connection& connection) noexcept = 0;
+    explicit Session(Connection& connection) noexcept : connection_(connection) {}
+    virtual ~Session() = default;
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
 
     /**
      * Runs one control-socket request and returns its result. Throws RpcError (an
@@ -30,12 +28,34 @@ class Handler {
      * `internal` and logged. @p params is an object or an array (empty object if
      * omitted). The connection may be closed from here.
      */
-    virtual nlohmann::json Call(Connection& connection, const std::string& method,
-                                const nlohmann::json& params) = 0;
+    virtual nlohmann::json Call(const std::string& method, const nlohmann::json& params) = 0;
 
     /** Output dropped below Limits::max_output or emptied: more coalesced
      *  notifications may be encoded now. */
-    virtual void OnDrained(Connection& connection) noexcept = 0;
+    virtual void OnDrained() noexcept {}
+
+    Connection& GetConnection() const noexcept { return connection_; }
+
+  private:
+    Connection& connection_;
+};
+
+/**
+ * The application behind a Server: it makes a Session for each accepted connection
+ * and hears when one ends. Owned by the application; it must outlive the Server.
+ * Loop thread only.
+ */
+class Handler {
+  public:
+    virtual ~Handler() = default;
+
+    /** After accept, the SO_PEERCRED check and the client limit; on events sockets,
+     *  send the snapshot here. Throwing refuses the connection (it is closed). */
+    virtual std::unique_ptr<Session> OnConnect(Connection& connection) = 0;
+
+    /** Once per connected Connection, after it was closed and before it (and its
+     *  Session) is destroyed; the socket is already closed, nothing can be sent. */
+    virtual void OnDisconnect(Connection& connection) noexcept = 0;
 };
 
 }  // namespace Ipc

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ipc/Json.hpp"
 
+#include <algorithm>
+
 #include "ipc/Error.hpp"
 
 namespace Ipc {
@@ -31,13 +33,37 @@ std::string EncodeErrorResponse(const nlohmann::json& id, const RpcError& error)
     return out;
 }
 
-std::string EncodeNotification(std::string_view method, const nlohmann::json& params) {
-    std::string out = R"({"jsonrpc":"2.0","method":)";
+std::string EncodeNotification(std::string_view method, std::vector<EncodedMember> params) {
+    std::sort(params.begin(), params.end(),
+              [](const EncodedMember& a, const EncodedMember& b) { return a.key < b.key; });
+    size_t size = 48 + method.size();
+    for (const auto& member : params) size += member.key.size() + member.json.size() + 4;
+    std::string out;
+    out.reserve(size);
+    out += R"({"jsonrpc":"2.0","method":)";
     out += Encode(nlohmann::json(method));
-    out += R"(,"params":)";
-    out += Encode(params);
-    out += '}';
+    out += R"(,"params":{)";
+    for (size_t i = 0; i < params.size(); ++i) {
+        if (i > 0) out += ',';
+        out += '"';
+        out += params[i].key;
+        out += "\":";
+        out += params[i].json;
+    }
+    out += "}}";
     return out;
+}
+
+std::string EncodeNotification(std::string_view method, const nlohmann::json& params) {
+    std::vector<std::string> values;
+    values.reserve(params.size());
+    std::vector<EncodedMember> members;
+    members.reserve(params.size());
+    for (const auto& [key, value] : params.items()) {
+        values.push_back(Encode(value));
+        members.push_back({key, values.back()});
+    }
+    return EncodeNotification(method, std::move(members));
 }
 
 }  // namespace Ipc

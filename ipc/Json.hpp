@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace Ipc {
 
@@ -21,7 +22,22 @@ std::string EncodeResponse(const nlohmann::json& id, const nlohmann::json& resul
 /** {"jsonrpc":"2.0","id":<id>,"error":<error.ToJson()>}; @p id is null when unknown. */
 std::string EncodeErrorResponse(const nlohmann::json& id, const RpcError& error);
 
-/** {"jsonrpc":"2.0","method":<method>,"params":<params>}: a daemon → client notification. */
+/** A member of a notification's params whose value is already encoded JSON. The key
+ *  is a plain name of the protocol's (letters, '_'), written as it is. */
+struct EncodedMember {
+    std::string_view key;
+    std::string_view json;
+};
+
+/**
+ * {"jsonrpc":"2.0","method":<method>,"params":{...}}: a daemon → client notification,
+ * the one encoder of them all. The members are written sorted by key, as
+ * nlohmann::json orders an object's, so a value encoded once (the same controls for
+ * many subscribers) is shared byte for byte. Members are copied: the views need only
+ * live through the call.
+ */
+std::string EncodeNotification(std::string_view method, std::vector<EncodedMember> params);
+/** The same from a params object (each member encoded with Encode()). */
 std::string EncodeNotification(std::string_view method, const nlohmann::json& params);
 
 }  // namespace Ipc

@@ -160,7 +160,16 @@ Connection* Server::AddConnection(SocketKind kind, Event::UniqueFd fd) {
     Connection& result = *connection;
     connections_.emplace(id, std::move(connection));
     ++open_count_;
-    handler_.OnConnect(result);
+    try {
+        result.session_ = handler_.OnConnect(result);
+    } catch (const std::exception& e) {
+        Log(result.Describe() + ": refused: " + e.what());
+    }
+    /* Without a session nothing can answer it: closed, and reaped like any other. */
+    if (!result.session_) {
+        result.Close();
+        return nullptr;
+    }
     return &result;
 }
 

@@ -56,7 +56,8 @@ class Server {
      * limit, then Handler::OnConnect. @return the connection, or nullptr if the peer
      * was rejected (the socket is closed; over the limit it first gets one
      * `limit.exceeded` error line). The pointer is valid until the connection closes
-     * and the loop reaps it.
+     * and the loop reaps it. If OnConnect throws, the connection is closed (and
+     * reaped as any other: OnDisconnect follows) and nullptr returned.
      */
     Connection* AddConnection(SocketKind kind, Event::UniqueFd fd);
 

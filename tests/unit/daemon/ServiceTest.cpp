@@ -314,7 +314,7 @@ TEST_CASE("Socket activation of only the control socket binds events.sock as usu
 }
 
 TEST_CASE("StatusText") {
-    CHECK(Instance::StatusText(0, 0) == "0 devices online, 0 clients");
-    CHECK(Instance::StatusText(1, 1) == "1 device online, 1 client");
-    CHECK(Instance::StatusText(2, 3) == "2 devices online, 3 clients");
+    CHECK(ServiceLink::StatusText(0, 0) == "0 devices online, 0 clients");
+    CHECK(ServiceLink::StatusText(1, 1) == "1 device online, 1 client");
+    CHECK(ServiceLink::StatusText(2, 3) == "2 devices online, 3 clients");
 }

@@ -39,14 +39,29 @@ struct RecordingHandler : Ipc::Handler {
     std::function<void(Ipc::Connection&)> on_drained;
     std::function<json(Ipc::Connection&, const std::string&, const json&)> on_call;
 
-    void OnConnect(Ipc::Connection& connection) noexcept override {
+    /** Each connection's session reports to the handler. */
+    struct Session : Ipc::Session {
+        Session(Ipc::Connection& connection, RecordingHandler& handler)
+            : Ipc::Session(connection), handler_(handler) {}
+        json Call(const std::string& method, const json& params) override {
+            return handler_.Call(GetConnection(), method, params);
+        }
+        void OnDrained() noexcept override {
+            ++handler_.drained;
+            if (handler_.on_drained) handler_.on_drained(GetConnection());
+        }
+        RecordingHandler& handler_;
+    };
+
+    std::unique_ptr<Ipc::Session> OnConnect(Ipc::Connection& connection) override {
         connected.push_back(connection.GetId());
         if (on_connect) on_connect(connection);
+        return std::make_unique<Session>(connection, *this);
     }
     void OnDisconnect(Ipc::Connection& connection) noexcept override {
         disconnected.push_back(connection.GetId());
     }
-    json Call(Ipc::Connection& connection, const std::string& method, const json& params) override {
+    json Call(Ipc::Connection& connection, const std::string& method, const json& params) {
         calls.push_back(method);
         if (on_call) return on_call(connection, method, params);
         if (method == "echo") return params;
@@ -55,10 +70,6 @@ struct RecordingHandler : Ipc::Handler {
                                 {{"device", "x"}});
         if (method == "boom") throw std::runtime_error("kaboom");
         throw Ipc::MethodNotFound(method);
-    }
-    void OnDrained(Ipc::Connection& connection) noexcept override {
-        ++drained;
-        if (on_drained) on_drained(connection);
     }
 };
 

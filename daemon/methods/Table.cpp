@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "daemon/Methods.hpp"
+#include "daemon/methods/Table.hpp"
 
-#include "daemon/Instance.hpp"
+#include "daemon/methods/Handlers.hpp"
 #include "ipc/Error.hpp"
+
+namespace Methods {
 
 namespace {
 
@@ -26,21 +28,21 @@ std::vector<MethodSpec> Build() {
                            "a device id; may be omitted when exactly one device is known"};
     return {
         {"daemon.info",
-         &Instance::DaemonInfo,
+         &DaemonInfo,
          "Name, version, protocol, pid, uptime, counts.",
          {},
          Ref("DaemonInfo"),
          {}},
-        {"rpc.discover", &Instance::Discover, "This OpenRPC document.", {}, Type("object"), {}},
+        {"rpc.discover", &Discover, "This OpenRPC document.", {}, Type("object"), {}},
         {"devices.list",
-         &Instance::DevicesList,
+         &DevicesList,
          "Every known device, online or not.",
          {},
          {{"type", "object"},
           {"properties", {{"seq", Type("integer")}, {"devices", Array(Ref("Device"))}}}},
          {}},
         {"controls.list",
-         &Instance::ControlsList,
+         &ControlsList,
          "A device's controls in full form.",
          {device,
           {"match", false, Type("string"), "shell glob on control names"},
@@ -48,13 +50,13 @@ std::vector<MethodSpec> Build() {
          Ref("ControlsResult"),
          {"device.not_found", "device.offline"}},
         {"controls.get",
-         &Instance::ControlsGet,
+         &ControlsGet,
          "Some controls of a device in full form.",
          {device, {"controls", true, Array(CONTROL_REF), "control references"}},
          Ref("ControlsResult"),
          {"device.not_found", "device.offline", "control.not_found"}},
         {"controls.set",
-         &Instance::ControlsSet,
+         &ControlsSet,
          "Validates every change, then writes them in order and reads them back.",
          {device,
           {"changes", true, Array(Ref("Change")), "what to change"},
@@ -63,7 +65,7 @@ std::vector<MethodSpec> Build() {
          {"device.not_found", "device.offline", "control.not_found", "control.read_only",
           "value.invalid", "alsa.error", "device.busy"}},
         {"subscribe",
-         &Instance::Subscribe,
+         &Subscribe,
          "Starts notifications (coalesced: latest values), optionally with a snapshot.",
          {{"devices", false, Array(Type("string")), "device ids (default: all, also later ones)"},
           {"controls", false, Array(Type("string")), "shell globs on control names"},
@@ -77,13 +79,13 @@ std::vector<MethodSpec> Build() {
             {"snapshot", Type("object")}}}},
          {"limit.exceeded"}},
         {"unsubscribe",
-         &Instance::Unsubscribe,
+         &Unsubscribe,
          "Ends a subscription (also a meter one).",
          {{"subscription", true, Type("integer"), "its id"}},
          Type("object"),
          {}},
         {"meters.subscribe",
-         &Instance::MetersSubscribe,
+         &MetersSubscribe,
          "Polls the device's Level Meter at rate_hz while subscribed; sends meters notifications.",
          {device,
           {"rate_hz", false, {{"type", "integer"}, {"minimum", 1}, {"maximum", 60}}, "default 20"}},
@@ -268,3 +270,24 @@ Json MakeOpenRpcDocument(const std::string& version) {
             {"x-notifications", std::move(notifications)},
             {"x-errors", std::move(errors)}};
 }
+
+Json Dispatch(Context& context, ClientSession& session, const std::string& method,
+              const Json& params) {
+    const MethodSpec* spec = FindMethod(method);
+    if (!spec)
+        throw Ipc::RpcError(Ipc::ErrorCode::MethodNotFound, "unknown method '" + method + "'",
+                            {{"method", method}});
+    /* The table that rpc.discover publishes is also what is accepted here. */
+    if (!params.is_object()) throw Ipc::ParamsInvalid("params", "params must be an object");
+    for (const auto& [key, value] : params.items()) {
+        bool known = false;
+        for (const auto& p : spec->params) known = known || key == p.name;
+        if (!known) throw Ipc::ParamsInvalid(key, "unknown parameter '" + key + "' of " + method);
+    }
+    for (const auto& p : spec->params)
+        if (p.required && !params.contains(p.name))
+            throw Ipc::ParamsInvalid(p.name, std::string("missing parameter '") + p.name + "'");
+    return spec->function(context, session, params);
+}
+
+}  // namespace Methods

@@ -1,65 +1,36 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-/*
- * Subscriptions and coalesced notifications (protocol-v1 §5). A cache change only
- * marks subscriptions dirty; one deferred flush per loop round encodes, per
- * connection, the latest state of what changed. A connection whose output is over
- * its cap is skipped and keeps its dirty set until OnDrained().
- */
-#include "daemon/Instance.hpp"
+#include "daemon/Notifier.hpp"
+
+#include "daemon/ClientSession.hpp"
 #include "daemon/JsonCodec.hpp"
 #include "daemon/Log.hpp"
 #include "ipc/Json.hpp"
 
-void Instance::OnConnect(Ipc::Connection& connection) noexcept {
-    auto state = std::make_shared<ClientState>();
-    if (connection.GetKind() == Ipc::SocketKind::Events) {
-        /* The events socket is one unfiltered subscription, announced by a snapshot. */
-        auto sub = NewSubscription(0, std::nullopt, {}, Core::TOPIC_ALL);
-        /* protocol-v1 §2: params as in subscribe's result, all topics, all devices. */
-        Json params = {{"seq", cache_.GetSeq()}, {"snapshot", Snapshot(*sub)}};
-        connection.Send(
-            {{"jsonrpc", "2.0"}, {"method", "snapshot"}, {"params", std::move(params)}});
-        state->subscriptions.push_back(std::move(sub));
-    }
-    connection.user = std::move(state);
-    ScheduleStatus();
-    Log::Debug("client " + std::to_string(connection.GetId()) + " connected, pid " +
-                   std::to_string(connection.GetPid()),
-               {.client_pid = connection.GetPid()});
+using Json = nlohmann::json;
+
+Notifier::Notifier(Event::EventLoop& loop, const Core::StateCache& cache)
+    : cache_(cache), flush_(loop, [this]() noexcept { FlushAll(); }) {}
+
+void Notifier::Attach(uint64_t id, ClientSession& session) {
+    sessions_.emplace(id, &session);
 }
 
-void Instance::OnDisconnect(Ipc::Connection& connection) noexcept {
-    if (ClientState* state = ClientState::Of(connection)) {
-        state->closing = true;
-        for (const auto& m : state->meters) UpdateMeterPoll(m.device);
-    }
-    ScheduleStatus();
-    Log::Debug("client " + std::to_string(connection.GetId()) + " disconnected",
-               {.client_pid = connection.GetPid()});
+void Notifier::Detach(uint64_t id) noexcept {
+    sessions_.erase(id);
 }
 
-void Instance::OnDrained(Ipc::Connection& connection) noexcept {
-    try {
-        FlushConnection(connection);
-    } catch (const std::exception& e) {
-        Log::Error(std::string("flush: ") + e.what());
-    }
-    encoded_.clear();
-}
-
-std::unique_ptr<Core::Subscription> Instance::NewSubscription(
+std::unique_ptr<Core::Subscription> Notifier::NewSubscription(
     uint64_t id, std::optional<std::set<std::string>> devices, std::vector<std::string> globs,
-    unsigned topics) {
+    unsigned topics) const {
     auto sub =
         std::make_unique<Core::Subscription>(id, std::move(devices), std::move(globs), topics);
-    /* It starts from what it is shown now: the devices as they are, no earlier change. */
     for (const auto& [device_id, device] : cache_.GetDevices())
         sub->SetAnnounced(device_id, device.online);
     sub->SetMarkedUpTo(LogPosition());
     return sub;
 }
 
-void Instance::OnCacheChange(const Core::Change& change) {
+void Notifier::OnCacheChange(const Core::Change& change) {
     using Kind = Core::Change::Kind;
     flush_.Schedule();
     if (change.kind == Kind::Value || change.kind == Kind::Info) {
@@ -74,7 +45,7 @@ void Instance::OnCacheChange(const Core::Change& change) {
     round_.push_back({change.kind, &change.device, std::move(control)});
 }
 
-void Instance::CatchUp(Core::Subscription& sub) {
+void Notifier::CatchUp(Core::Subscription& sub) {
     const uint64_t marked = sub.GetMarkedUpTo();
     for (size_t i = marked > round_start_ ? marked - round_start_ : 0; i < round_.size(); ++i) {
         const LoggedChange& c = round_[i];
@@ -83,23 +54,43 @@ void Instance::CatchUp(Core::Subscription& sub) {
     sub.SetMarkedUpTo(LogPosition());
 }
 
-void Instance::Flush() noexcept {
+void Notifier::FlushAll() noexcept {
     /* The cache does not change during one flush: subscriptions with the same pending
      * controls share one encoding of them (bench/: fan-out was bound by encoding the
      * same JSON once per connection). */
     try {
-        server_.ForEach([&](Ipc::Connection& connection) { FlushConnection(connection); });
+        for (const auto& [id, session] : sessions_) FlushSession(*session);
     } catch (const std::exception& e) {
         Log::Error(std::string("flush: ") + e.what());
     }
     encoded_.clear();
-    /* Every subscription has caught up (FlushConnection marks before anything else). */
+    /* Every subscription has caught up (FlushSession marks before anything else). */
     round_start_ += round_.size();
     round_.clear();
     round_seen_.clear();
 }
 
-const std::string& Instance::EncodeChanged(const std::string& device_id, const Core::Device& device,
+void Notifier::Flush(ClientSession& session) noexcept {
+    try {
+        FlushSession(session);
+    } catch (const std::exception& e) {
+        Log::Error(std::string("flush: ") + e.what());
+    }
+    encoded_.clear();
+}
+
+void Notifier::FlushSession(ClientSession& session) {
+    Ipc::Connection& connection = session.GetConnection();
+    if (connection.IsClosed()) return;
+    for (auto& sub : session.GetSubscriptions()) CatchUp(*sub);
+    for (auto& sub : session.GetSubscriptions()) {
+        /* Over the output cap: keep only the dirty set until the socket drains. */
+        if (!connection.HasRoom()) return;
+        if (sub->HasPending()) Encode(session, *sub);
+    }
+}
+
+const std::string& Notifier::EncodeChanged(const std::string& device_id, const Core::Device& device,
                                            const Core::PendingDevice& pending) {
     /* Value changes of controls also in info (sent in full) or added: not repeated. */
     std::vector<unsigned> values;
@@ -127,37 +118,27 @@ const std::string& Instance::EncodeChanged(const std::string& device_id, const C
     return it->second;
 }
 
-void Instance::FlushConnection(Ipc::Connection& connection) {
-    ClientState* state = ClientState::Of(connection);
-    if (!state) return;
-    const bool with_id = connection.GetKind() == Ipc::SocketKind::Control;
-    for (auto& sub : state->subscriptions) CatchUp(*sub);
-    for (auto& sub : state->subscriptions) {
-        /* Over the output cap: keep only the dirty set until the socket drains. */
-        if (!connection.HasRoom()) return;
-        if (sub->HasPending()) EncodeSubscription(connection, *sub, with_id);
-    }
-}
-
-void Instance::EncodeSubscription(Ipc::Connection& connection, Core::Subscription& sub,
-                                  bool with_id) {
-    const uint64_t seq = cache_.GetSeq();
-    auto send = [&](const char* method, Json params) {
-        Json p = Json::object();
-        if (with_id) p["subscription"] = sub.GetId();
-        p["seq"] = seq;
-        p.update(params);
-        connection.Send({{"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(p)}});
+void Notifier::Encode(ClientSession& session, Core::Subscription& sub) {
+    Ipc::Connection& connection = session.GetConnection();
+    /* The events socket has one subscription and no ids (protocol-v1 §2). */
+    const bool with_id = !session.IsEventsSocket();
+    const std::string seq = std::to_string(cache_.GetSeq());
+    const std::string sub_id = std::to_string(sub.GetId());
+    auto send = [&](const char* method, std::vector<Ipc::EncodedMember> members) {
+        members.push_back({"seq", seq});
+        if (with_id) members.push_back({"subscription", sub_id});
+        connection.SendLine(Ipc::EncodeNotification(method, std::move(members)));
     };
 
     for (auto& [device_id, pending] : sub.GetPending()) {
         const Core::Device* device = cache_.FindDevice(device_id);
         if (!device) continue;
+        const std::string id_json = Ipc::Encode(Json(device_id));
         if (pending.device_changed) {
             const bool online = device->online;
+            const std::string described = Ipc::Encode(Codec::DeviceToJson(*device));
             auto announce = [&](bool up) {
-                send(up ? "device.added" : "device.removed",
-                     {{"device", Codec::DeviceToJson(*device)}});
+                send(up ? "device.added" : "device.removed", {{"device", described}});
             };
             if (online != pending.announced_online)
                 announce(online);
@@ -172,37 +153,26 @@ void Instance::EncodeSubscription(Ipc::Connection& connection, Core::Subscriptio
         if (!pending.removed.empty()) {
             Json list = Json::array();
             for (const auto& [numid, id] : pending.removed) list.push_back(Codec::IdToJson(id));
-            send("controls.removed", {{"device", device_id}, {"controls", std::move(list)}});
+            const std::string controls = Ipc::Encode(list);
+            send("controls.removed", {{"controls", controls}, {"device", id_json}});
         }
         if (!pending.added.empty()) {
             Json list = Json::array();
             for (unsigned numid : pending.added)
                 if (const auto* c = device->Find(numid)) list.push_back(Codec::ControlToJson(*c));
+            const std::string controls = Ipc::Encode(list);
             if (!list.empty())
-                send("controls.added", {{"device", device_id}, {"controls", std::move(list)}});
+                send("controls.added", {{"controls", controls}, {"device", id_json}});
         }
         if (pending.info.empty() && pending.values.empty()) continue;
         const std::string& controls = EncodeChanged(device_id, *device, pending);
-        if (controls.empty()) continue;
-        /* What send() would encode, members in key order, around the shared array. */
-        std::string line = R"({"jsonrpc":"2.0","method":"controls.changed","params":{"controls":)";
-        line.reserve(line.size() + controls.size() + device_id.size() + 64);
-        line += controls;
-        line += R"(,"device":)";
-        line += Ipc::Encode(Json(device_id));
-        line += R"(,"seq":)";
-        line += std::to_string(seq);
-        if (with_id) {
-            line += R"(,"subscription":)";
-            line += std::to_string(sub.GetId());
-        }
-        line += "}}";
-        connection.SendLine(std::move(line));
+        if (!controls.empty())
+            send("controls.changed", {{"controls", controls}, {"device", id_json}});
     }
     sub.ClearPending();
 }
 
-Instance::Json Instance::Snapshot(const Core::Subscription& filter) const {
+Json Notifier::Snapshot(const Core::Subscription& filter) const {
     Json devices = Json::array();
     Json controls = Json::object();
     for (const auto& [id, device] : cache_.GetDevices()) {

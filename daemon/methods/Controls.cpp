@@ -1,39 +1,23 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-/* The methods of protocol-v1 §4. Every request is validated completely before
- * anything is written; errors are Ipc::RpcError with the protocol's codes. */
-#include <unistd.h>
-
+/* controls.list, controls.get, controls.set: control references, write checks, and
+ * what the kernel changes without telling (volatile values, locks). */
 #include <cerrno>
 #include <climits>
 #include <cstring>
-#include <set>
 
-#include "daemon/Instance.hpp"
 #include "daemon/JsonCodec.hpp"
 #include "daemon/Log.hpp"
-#include "daemon/Methods.hpp"
-#include "generated/Version.hpp"
+#include "daemon/cards/CardSet.hpp"
+#include "daemon/core/Subscription.hpp"
+#include "daemon/methods/Handlers.hpp"
 #include "ipc/Error.hpp"
+
+namespace Methods {
 
 namespace {
 
-using Json = nlohmann::json;
 using Ipc::ErrorCode;
 using Ipc::RpcError;
-
-std::vector<std::string> StringList(const Json& params, const char* field) {
-    std::vector<std::string> out;
-    if (!params.contains(field)) return out;
-    const Json& v = params.at(field);
-    if (!v.is_array())
-        throw Ipc::ParamsInvalid(field, std::string(field) + " must be an array of strings");
-    for (const auto& e : v) {
-        if (!e.is_string())
-            throw Ipc::ParamsInvalid(field, std::string(field) + " must be an array of strings");
-        out.push_back(e.get<std::string>());
-    }
-    return out;
-}
 
 /** A control reference (protocol-v1 §3): numid, name, or {numid} / {name, index, iface}. */
 const Alsa::Control& ResolveControl(const Core::Device& device, const Json& ref,
@@ -136,107 +120,28 @@ RpcError FromAlsa(const Alsa::Error& e, const Alsa::ControlInfo& info, Json appl
     return RpcError(ErrorCode::AlsaError, std::string("ALSA: ") + e.what(), data);
 }
 
-}  // namespace
-
-Json Instance::Call(Ipc::Connection& connection, const std::string& method, const Json& params) {
-    const MethodSpec* spec = FindMethod(method);
-    if (!spec)
-        throw RpcError(ErrorCode::MethodNotFound, "unknown method '" + method + "'",
-                       {{"method", method}});
-    /* The table that rpc.discover publishes is also what is accepted here. */
-    if (!params.is_object()) throw Ipc::ParamsInvalid("params", "params must be an object");
-    for (const auto& [key, value] : params.items()) {
-        bool known = false;
-        for (const auto& p : spec->params) known = known || key == p.name;
-        if (!known) throw Ipc::ParamsInvalid(key, "unknown parameter '" + key + "' of " + method);
-    }
-    for (const auto& p : spec->params)
-        if (p.required && !params.contains(p.name))
-            throw Ipc::ParamsInvalid(p.name, std::string("missing parameter '") + p.name + "'");
-    return (this->*(spec->handler))(connection, params);
-}
-
-const Core::Device& Instance::ResolveDevice(const Json& params) const {
-    const auto& devices = cache_.GetDevices();
-    if (!params.contains("device")) {
-        if (devices.size() == 1) return devices.begin()->second;
-        if (devices.empty()) throw RpcError(ErrorCode::DeviceNotFound, "no device is known");
-        throw Ipc::ParamsInvalid(
-            "device",
-            "device is required when " + std::to_string(devices.size()) + " devices are known");
-    }
-    const Json& d = params.at("device");
-    if (!d.is_string()) throw Ipc::ParamsInvalid("device", "device must be a string (a device id)");
-    const auto* device = cache_.FindDevice(d.get<std::string>());
-    if (!device)
-        throw RpcError(ErrorCode::DeviceNotFound, "no device '" + d.get<std::string>() + "'",
-                       {{"device", d}});
-    if (!device->online)
-        throw RpcError(ErrorCode::DeviceOffline,
-                       "device '" + device->identity.id + "' is unplugged", {{"device", d}});
-    return *device;
-}
-
-void Instance::CheckSubscriptionLimit(const ClientState& state) const {
-    const size_t limit = options_.limits.max_subscriptions;
-    if (state.SubscriptionCount() >= limit)
-        throw RpcError(ErrorCode::LimitExceeded, "too many subscriptions on this connection",
-                       {{"limit", limit}, {"resource", "subscriptions"}});
-}
-
-OpenCard& Instance::OnlineCard(const Core::Device& device) {
-    auto it = cards_.find(device.identity.id);
-    if (it == cards_.end())
-        throw RpcError(ErrorCode::DeviceOffline,
-                       "device '" + device.identity.id + "' is unplugged");
-    return *it->second;
-}
-
-void Instance::Refresh(const Core::Device& device, const Alsa::Control& control) {
+void Refresh(Context& context, const Core::Device& device, const Alsa::Control& control) {
     const unsigned numid = control.info.id.numid;
     try {
         /* Volatile controls (the Level Meter) send no events: read them on demand. */
         if (control.info.access.is_volatile)
-            cache_.RefreshVolatile(device.identity.id, numid,
-                                   OnlineCard(device).GetCard().Read(numid));
+            context.cache.RefreshVolatile(device.identity.id, numid,
+                                          context.OnlineCard(device).GetCard().Read(numid));
         /* Nor does the kernel tell when a lock goes (its holder closed the file): a
          * control cached as locked is looked at again before it is shown. A read-only
          * one would otherwise stay "locked" for good, as no value event follows. */
         if (control.info.access.locked)
-            cache_.ApplyInfo(device.identity.id, OnlineCard(device).GetCard().ReadInfo(numid),
-                             control.value);
+            context.cache.ApplyInfo(device.identity.id,
+                                    context.OnlineCard(device).GetCard().ReadInfo(numid),
+                                    control.value);
     } catch (const Alsa::Error& e) {
         throw FromAlsa(e, control.info, nullptr);
     }
 }
 
-Json Instance::DaemonInfo(Ipc::Connection&, const Json&) {
-    const auto uptime = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::steady_clock::now() - started_);
-    return {{"name", "scarlettd"},
-            {"version", SCARLETTD_VERSION},
-            {"protocol", {{"major", 1}, {"minor", 0}}},
-            {"pid", getpid()},
-            {"uptime_ms", uptime.count()},
-            {"devices", cache_.GetDevices().size()},
-            {"clients", server_.GetClientCount()},
-            {"capabilities",
-             {"controls", "subscribe", "events-socket", "batch", "meters", "rpc.discover"}},
-            {"warnings", Warnings()}};
-}
+}  // namespace
 
-Json Instance::Discover(Ipc::Connection&, const Json&) {
-    return MakeOpenRpcDocument(SCARLETTD_VERSION);
-}
-
-Json Instance::DevicesList(Ipc::Connection&, const Json&) {
-    Json list = Json::array();
-    for (const auto& [id, device] : cache_.GetDevices())
-        list.push_back(Codec::DeviceToJson(device));
-    return {{"seq", cache_.GetSeq()}, {"devices", std::move(list)}};
-}
-
-Json Instance::ControlsList(Ipc::Connection&, const Json& params) {
+Json ControlsList(Context& context, ClientSession&, const Json& params) {
     if (params.contains("match") && !params["match"].is_string())
         throw Ipc::ParamsInvalid("match", "match must be a string (a shell glob)");
     std::optional<Alsa::Iface> iface;
@@ -249,42 +154,44 @@ Json Instance::ControlsList(Ipc::Connection&, const Json& params) {
             if (!iface) throw Ipc::ParamsInvalid("iface", "unknown iface '" + f + "'");
         }
     }
-    const Core::Device& device = ResolveDevice(params);
+    const Core::Device& device = context.ResolveDevice(params);
     const std::string match = params.value("match", "");
     Json list = Json::array();
     for (const auto& [numid, c] : device.controls) {
         if (iface && c.info.id.iface != *iface) continue;
         if (!match.empty() && !Core::GlobMatch(match, c.info.id.name)) continue;
-        Refresh(device, c);
+        Refresh(context, device, c);
         list.push_back(Codec::ControlToJson(c));
     }
-    return {
-        {"device", device.identity.id}, {"seq", cache_.GetSeq()}, {"controls", std::move(list)}};
+    return {{"device", device.identity.id},
+            {"seq", context.cache.GetSeq()},
+            {"controls", std::move(list)}};
 }
 
-Json Instance::ControlsGet(Ipc::Connection&, const Json& params) {
+Json ControlsGet(Context& context, ClientSession&, const Json& params) {
     if (!params.contains("controls") || !params["controls"].is_array())
         throw Ipc::ParamsInvalid("controls", "controls must be an array of control references");
-    const Core::Device& device = ResolveDevice(params);
+    const Core::Device& device = context.ResolveDevice(params);
     std::vector<const Alsa::Control*> found;
     for (const auto& ref : params["controls"])
         found.push_back(&ResolveControl(device, ref, "controls"));
     Json list = Json::array();
     for (const auto* c : found) {
-        Refresh(device, *c);
+        Refresh(context, device, *c);
         list.push_back(Codec::ControlToJson(*c));
     }
-    return {
-        {"device", device.identity.id}, {"seq", cache_.GetSeq()}, {"controls", std::move(list)}};
+    return {{"device", device.identity.id},
+            {"seq", context.cache.GetSeq()},
+            {"controls", std::move(list)}};
 }
 
-Json Instance::ControlsSet(Ipc::Connection&, const Json& params) {
+Json ControlsSet(Context& context, ClientSession&, const Json& params) {
     if (!params.contains("changes") || !params["changes"].is_array() || params["changes"].empty())
         throw Ipc::ParamsInvalid("changes", "changes must be a non-empty array of changes");
     if (params.contains("dry_run") && !params["dry_run"].is_boolean())
         throw Ipc::ParamsInvalid("dry_run", "dry_run must be true or false");
     const bool dry_run = params.value("dry_run", false);
-    const Core::Device& device = ResolveDevice(params);
+    const Core::Device& device = context.ResolveDevice(params);
     const std::string device_id = device.identity.id;
 
     /* Validate every change before writing any. */
@@ -306,9 +213,9 @@ Json Instance::ControlsSet(Ipc::Connection&, const Json& params) {
          * before refusing on the cache's word, ask the card. */
         if (!control.info.access.IsWritable()) {
             try {
-                cache_.ApplyInfo(device_id,
-                                 OnlineCard(device).GetCard().ReadInfo(control.info.id.numid),
-                                 control.value);
+                context.cache.ApplyInfo(
+                    device_id, context.OnlineCard(device).GetCard().ReadInfo(control.info.id.numid),
+                    control.value);
             } catch (const Alsa::Error& e) {
                 throw FromAlsa(e, control.info, nullptr);
             }
@@ -321,12 +228,12 @@ Json Instance::ControlsSet(Ipc::Connection&, const Json& params) {
     if (dry_run) {
         for (const auto& p : plan) list.push_back(Codec::ControlToJson({p.control->info, p.value}));
         return {{"device", device_id},
-                {"seq", cache_.GetSeq()},
+                {"seq", context.cache.GetSeq()},
                 {"dry_run", true},
                 {"controls", std::move(list)}};
     }
 
-    OpenCard& card = OnlineCard(device);
+    OpenCard& card = context.OnlineCard(device);
     std::vector<unsigned> numids;
     Json applied = Json::array();
     for (const auto& p : plan) {
@@ -338,7 +245,7 @@ Json Instance::ControlsSet(Ipc::Connection&, const Json& params) {
         } catch (const Alsa::Error& e) {
             const Alsa::ControlInfo info = p.control->info;
             if (e.GetErrno() == ENODEV) {
-                CloseCard(device_id, "unplugged");
+                context.cards.Close(device_id, "unplugged");
                 throw RpcError(ErrorCode::DeviceOffline, "device '" + device_id + "' was unplugged",
                                {{"device", device_id}, {"applied", applied}});
             }
@@ -349,9 +256,9 @@ Json Instance::ControlsSet(Ipc::Connection&, const Json& params) {
      * echo of our own write then finds the same value and is suppressed. */
     for (unsigned numid : numids) {
         try {
-            cache_.ApplyValue(device_id, numid, card.GetCard().Read(numid));
+            context.cache.ApplyValue(device_id, numid, card.GetCard().Read(numid));
         } catch (const Alsa::Error& e) {
-            const auto* c = cache_.FindDevice(device_id)->Find(numid);
+            const auto* c = context.cache.FindDevice(device_id)->Find(numid);
             Log::Warning(
                 device_id + ": read back of numid " + std::to_string(numid) + ": " + e.what(),
                 {.device = device_id,
@@ -359,55 +266,10 @@ Json Instance::ControlsSet(Ipc::Connection&, const Json& params) {
                  .client_pid = 0});
         }
     }
-    const Core::Device* now = cache_.FindDevice(device_id);
+    const Core::Device* now = context.cache.FindDevice(device_id);
     for (unsigned numid : numids)
         if (const auto* c = now->Find(numid)) list.push_back(Codec::ControlToJson(*c));
-    return {{"device", device_id}, {"seq", cache_.GetSeq()}, {"controls", std::move(list)}};
+    return {{"device", device_id}, {"seq", context.cache.GetSeq()}, {"controls", std::move(list)}};
 }
 
-Json Instance::Subscribe(Ipc::Connection& connection, const Json& params) {
-    if (connection.GetKind() != Ipc::SocketKind::Control)
-        throw RpcError(ErrorCode::InvalidRequest, "subscribe on the control socket");
-    std::optional<std::set<std::string>> devices;
-    if (params.contains("devices")) {
-        auto list = StringList(params, "devices");
-        devices.emplace(list.begin(), list.end());
-    }
-    const auto globs = StringList(params, "controls");
-    unsigned topics = Core::TOPIC_ALL;
-    if (params.contains("topics")) {
-        topics = 0;
-        for (const auto& t : StringList(params, "topics")) {
-            const unsigned bit = Core::ParseTopic(t);
-            if (!bit) throw Ipc::ParamsInvalid("topics", "unknown topic '" + t + "'");
-            topics |= bit;
-        }
-    }
-    if (params.contains("snapshot") && !params["snapshot"].is_boolean())
-        throw Ipc::ParamsInvalid("snapshot", "snapshot must be true or false");
-
-    ClientState& state = *ClientState::Of(connection);
-    CheckSubscriptionLimit(state);
-    auto sub = NewSubscription(state.next_subscription++, std::move(devices), globs, topics);
-    Json result = {{"subscription", sub->GetId()}, {"seq", cache_.GetSeq()}};
-    if (params.value("snapshot", true)) result["snapshot"] = Snapshot(*sub);
-    state.subscriptions.push_back(std::move(sub));
-    return result;
-}
-
-Json Instance::Unsubscribe(Ipc::Connection& connection, const Json& params) {
-    if (!params["subscription"].is_number_unsigned())
-        throw Ipc::ParamsInvalid("subscription", "subscription must be a subscription id");
-    const auto id = params["subscription"].get<uint64_t>();
-    ClientState& state = *ClientState::Of(connection);
-    if (std::erase_if(state.subscriptions, [&](const auto& s) { return s->GetId() == id; }))
-        return Json::object();
-    for (auto it = state.meters.begin(); it != state.meters.end(); ++it) {
-        if (it->id != id) continue;
-        const std::string device = it->device;
-        state.meters.erase(it);
-        UpdateMeterPoll(device);
-        return Json::object();
-    }
-    throw Ipc::ParamsInvalid("subscription", "no subscription " + std::to_string(id));
-}
+}  // namespace Methods

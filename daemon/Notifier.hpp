@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "daemon/core/StateCache.hpp"
+#include "daemon/core/Subscription.hpp"
+#include "event/Deferred.hpp"
+
+class ClientSession;
+
+/**
+ * Subscriptions and coalesced notifications (protocol-v1 §5). A cache change only
+ * goes into this round's log; one deferred flush per loop round brings every
+ * subscription up to date with the log and encodes, per connection, the latest state
+ * of what changed. Subscriptions with the same pending controls share one encoding. A
+ * connection whose output is over its cap is skipped and keeps its dirty set until
+ * its session drains. Knows the sessions attached to it, not the server.
+ * Loop thread only.
+ */
+class Notifier {
+  public:
+    Notifier(Event::EventLoop& loop, const Core::StateCache& cache);
+    Notifier(const Notifier&) = delete;
+    Notifier& operator=(const Notifier&) = delete;
+
+    /** The cache's observer: O(1) per change, repeats of a value change cost nothing. */
+    void OnCacheChange(const Core::Change& change);
+
+    /** A subscription seeded with the devices' online state, past every logged change:
+     *  it starts from what it is shown now. */
+    std::unique_ptr<Core::Subscription> NewSubscription(
+        uint64_t id, std::optional<std::set<std::string>> devices, std::vector<std::string> globs,
+        unsigned topics) const;
+    /** Every device and control the subscription's filters want, in full form. */
+    nlohmann::json Snapshot(const Core::Subscription& filter) const;
+
+    /** Sessions whose subscriptions get notifications (by connection id). */
+    void Attach(uint64_t id, ClientSession& session);
+    void Detach(uint64_t id) noexcept;
+    /** @p session's connection drained: what it was not sent yet, now. */
+    void Flush(ClientSession& session) noexcept;
+
+  private:
+    uint64_t LogPosition() const noexcept { return round_start_ + round_.size(); }
+    /** Marks @p sub with the changes of this round it has not seen. */
+    void CatchUp(Core::Subscription& sub);
+    void FlushAll() noexcept;
+    void FlushSession(ClientSession& session);
+    void Encode(ClientSession& session, Core::Subscription& sub);
+    /** The encoded `controls` array of a controls.changed for @p pending ("" if none). */
+    const std::string& EncodeChanged(const std::string& device_id, const Core::Device& device,
+                                     const Core::PendingDevice& pending);
+
+    const Core::StateCache& cache_;
+    std::map<uint64_t, ClientSession*> sessions_;
+    Event::Deferred flush_;
+
+    /* This round's changes, marked into each subscription at the flush (or when its
+     * connection drains) rather than as they come: a change costs O(1), not
+     * O(subscriptions), and repeats of a value change cost nothing (bench/: marking
+     * 1000 subscriptions per change dominated fan-out). Devices are never forgotten by
+     * the cache, so the pointers stay valid; control ids are copies (a control may be
+     * removed in the same round). */
+    struct LoggedChange {
+        Core::Change::Kind kind;
+        const Core::Device* device;
+        std::optional<Alsa::ControlId> control;
+    };
+    std::vector<LoggedChange> round_;
+    uint64_t round_start_ = 0;  // changes logged before this round
+    /* Value/info changes in round_ since its last structural or device change. */
+    std::set<std::tuple<const Core::Device*, unsigned, Core::Change::Kind>> round_seen_;
+    /* Encoded controls.changed arrays by device and pending set, shared by the
+     * connections of one flush; empty between flushes. */
+    std::map<std::string, std::string> encoded_;
+};

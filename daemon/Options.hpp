@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "alsa/Card.hpp"
+#include "ipc/Limits.hpp"
+
+/** A virtual device (--simulate): served while its simulator's socket exists. */
+struct SimulatedCard {
+    Alsa::CardIdentity identity;  // ctl "scarlett_sim:NAME", id "sim-NAME"
+    std::string socket_path;      // the simulator listens here while "plugged in"
+    pid_t pid = -1;               // the simulator we started, -1 if one was running
+};
+
+/** A listening socket handed over by the service manager (socket activation). */
+struct ListenSocket {
+    int fd;
+    std::string name;  // FileDescriptorName=: "control", "events", or anything else
+};
+
+/** Everything the command line and the environment decide (scarlettd(8)). */
+struct Options {
+    std::vector<std::string> cards;  // --card NAME, repeatable
+    std::vector<SimulatedCard> simulated;
+    /* Where simulators' sockets appear and vanish (watched like /dev/snd). */
+    std::optional<std::string> simulator_dir;
+    bool all_cards = false;
+    std::optional<std::string> socket_dir;
+    Ipc::Limits limits;
+    /* Adopted instead of binding; a kind missing here is bound as without them. */
+    std::vector<ListenSocket> listen_fds;
+    /* --system: sockets 0660 in /run/scarlettd, group members may connect. */
+    bool system = false;
+    std::optional<std::string> socket_group;  // --socket-group; "audio" under --system
+    /* Where /etc, /lib and /var are looked up for the alsa-restore check (tests). */
+    std::filesystem::path root = "/";
+
+    /* Seams for in-process tests; empty means the real ALSA discovery and backend. */
+    std::function<std::vector<Alsa::CardIdentity>()> discover;
+    std::function<std::unique_ptr<Alsa::Card>(const std::string& ctl, Alsa::CardListener&)>
+        open_card;
+    bool watch_dev_snd = true;
+};

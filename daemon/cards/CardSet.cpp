@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "daemon/cards/CardSet.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "alsa/Discovery.hpp"
+#include "daemon/Log.hpp"
+
+namespace {
+constexpr auto FIRST_RETRY = std::chrono::milliseconds(100);
+constexpr auto LAST_RETRY = std::chrono::milliseconds(1600);
+}  // namespace
+
+CardSet::CardSet(Event::EventLoop& loop, Core::StateCache& cache, const Options& options,
+                 Listener& listener)
+    : loop_(loop),
+      cache_(cache),
+      options_(options),
+      listener_(listener),
+      reap_(loop, [this]() noexcept { closed_.clear(); }),
+      rescan_(loop, [this]() noexcept { Rescan(); }),
+      retry_(loop, [this]() noexcept { Rescan(); }),
+      hotplug_(loop, options.simulator_dir, [this]() noexcept {
+          retry_delay_ = std::chrono::milliseconds(0);
+          rescan_.Schedule();
+      }) {}
+
+CardSet::~CardSet() = default;
+
+void CardSet::Start() {
+    if (options_.watch_dev_snd) hotplug_.Start();
+    Rescan();
+}
+
+OpenCard* CardSet::Find(const std::string& id) noexcept {
+    const auto it = cards_.find(id);
+    return it == cards_.end() ? nullptr : it->second.get();
+}
+
+void CardSet::Close(const std::string& id, const char* reason) noexcept {
+    auto it = cards_.find(id);
+    if (it == cards_.end()) return;
+    /* Out of the epoll set now; snd_ctl_close() right after the current callback,
+     * which may be this card's own. */
+    it->second->StopWatching();
+    closed_.push_back(std::move(it->second));
+    cards_.erase(it);
+    reap_.Schedule();
+    Log::Notice(id + ": " + reason, {.device = id});
+    cache_.SetOffline(id);
+    listener_.OnCardOffline(id);
+    /* A vanished card may come back under a new number: hotplug will find it. */
+}
+
+void CardSet::Rescan() noexcept {
+    std::vector<Alsa::CardIdentity> found;
+    /* A card still registering, or whose node udev has not opened to us yet, is
+     * retried by timer; the loop never sleeps. */
+    bool retry = false;
+    try {
+        found = options_.discover
+                    ? options_.discover()
+                    : Alsa::DiscoverCards(Alsa::DiscoveryOptions{.extra_ctls = options_.cards,
+                                                                 .all_cards = options_.all_cards},
+                                          &retry);
+        for (const auto& sim : options_.simulated)
+            if (access(sim.socket_path.c_str(), F_OK) == 0) found.push_back(sim.identity);
+    } catch (const std::exception& e) {
+        Log::Warning(std::string("card discovery: ") + e.what());
+        return;
+    }
+    std::set<int> open_indexes;
+    for (const auto& [id, card] : cards_) open_indexes.insert(card->GetIdentity().card);
+
+    for (const auto& identity : found) {
+        if (cards_.contains(identity.id)) continue;
+        if (identity.card >= 0 && open_indexes.contains(identity.card)) continue;
+        retry = TryOpen(identity) || retry;
+    }
+
+    if (retry) {
+        retry_delay_ = retry_delay_.count() == 0 ? FIRST_RETRY : retry_delay_ * 2;
+        if (retry_delay_ <= LAST_RETRY) retry_.Schedule(retry_delay_);
+    } else {
+        retry_delay_ = std::chrono::milliseconds(0);
+        retry_.Cancel();
+    }
+}
+
+bool CardSet::TryOpen(const Alsa::CardIdentity& identity) noexcept {
+    const std::string id = identity.id;
+    try {
+        auto card = std::make_unique<OpenCard>(loop_, cache_, identity,
+                                               [this, id]() noexcept { Close(id, "unplugged"); });
+        try {
+            card->Open(options_.open_card);
+        } catch (const Alsa::Error& e) {
+            /* udev applies GROUP/MODE/ACLs after devtmpfs created the node. */
+            if (e.GetErrno() == EACCES || e.GetErrno() == EPERM || e.GetErrno() == ENOENT) {
+                /* Said once per card: a user outside group audio must learn why. */
+                if (reported_inaccessible_.insert(id).second)
+                    Log::Notice(identity.ctl + " (" + identity.name + "): cannot open it yet (" +
+                                    e.what() + "); waiting for its permissions to change",
+                                {.device = id});
+                return true;
+            }
+            Log::Warning(identity.ctl + ": cannot open: " + e.what(), {.device = id});
+            return false;
+        }
+        auto controls = card->GetCard().GetControls();
+        Log::Notice(id + ": online as " + identity.ctl + " (" + identity.name + ", " +
+                        std::to_string(controls.size()) + " controls)",
+                    {.device = id});
+        cache_.SetOnline(identity, std::move(controls));
+        reported_inaccessible_.erase(id);
+        cards_.emplace(id, std::move(card));
+        listener_.OnCardOnline(identity);
+    } catch (const std::exception& e) {
+        Log::Warning(identity.ctl + ": cannot open: " + e.what(), {.device = id});
+    }
+    return false;
+}

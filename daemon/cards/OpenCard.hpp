@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <poll.h>
+
+#include <memory>
+#include <vector>
+
+#include "alsa/Card.hpp"
+#include "daemon/Options.hpp"
+#include "daemon/core/StateCache.hpp"
+#include "event/Callback.hpp"
+#include "event/Deferred.hpp"
+#include "event/EventLoop.hpp"
+#include "event/FdWatch.hpp"
+
+/**
+ * One open card glued to the loop: its poll descriptors sit in the daemon's epoll
+ * set, and its events go to the state cache. Owned by the CardSet. Loop thread only.
+ */
+class OpenCard final : public Alsa::CardListener {
+  public:
+    /** @p gone runs from this card's own callback when the card has disappeared. */
+    OpenCard(Event::EventLoop& loop, Core::StateCache& cache, Alsa::CardIdentity identity,
+             Event::Callback<void()> gone);
+
+    /** Opens the ctl (through @p open when set: tests) and registers its fds.
+     *  Throws Alsa::Error / std::system_error. */
+    void Open(const decltype(Options::open_card)& open);
+
+    const Alsa::CardIdentity& GetIdentity() const noexcept { return identity_; }
+    Alsa::Card& GetCard() noexcept { return *card_; }
+    /** Leaves the epoll set; the card is closed when this object is destroyed. */
+    void StopWatching() noexcept;
+
+    void OnControlValue(const Alsa::ControlInfo& info, const Alsa::Value& value) noexcept override;
+    void OnControlInfo(const Alsa::ControlInfo& info, const Alsa::Value& value) noexcept override;
+    void OnControlAdded(const Alsa::ControlInfo& info, const Alsa::Value& value) noexcept override;
+    void OnControlRemoved(const Alsa::ControlId& id) noexcept override;
+
+  private:
+    void OnReady(size_t index, uint32_t events) noexcept;
+    void RunChecks() noexcept;
+
+    Event::EventLoop& loop_;
+    Core::StateCache& cache_;
+    Alsa::CardIdentity identity_;
+    Event::Callback<void()> gone_;
+    std::unique_ptr<Alsa::Card> card_;
+    std::vector<pollfd> fds_;
+    std::vector<std::unique_ptr<Event::FdWatch>> watches_;
+    /* Scheduled after the flush that HandleEvents() scheduled: runs after it. */
+    Event::Deferred checks_;
+    /* Events during Open() (the initial load) are not changes. */
+    bool ready_ = false;
+};

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "daemon/Options.hpp"
+#include "daemon/core/StateCache.hpp"
+
+class CardSet;
+class ClientSession;
+class MeterPoller;
+class Notifier;
+class OpenCard;
+class RestoreWarnings;
+namespace Ipc {
+class Server;
+}
+
+namespace Methods {
+
+/**
+ * What the protocol methods work on: the subsystems the Instance owns, by
+ * reference, and the checks several methods share. Built by the Instance. Loop
+ * thread only.
+ */
+struct Context {
+    const Options& options;
+    Core::StateCache& cache;
+    CardSet& cards;
+    Notifier& notifier;
+    MeterPoller& meters;
+    const RestoreWarnings& warnings;
+    /* Set once the server exists (it is built after, and ends before, the rest). */
+    const Ipc::Server* server = nullptr;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+    /** The device a request names (`device`, which must be online), or the only
+     *  known one when it names none. Throws params.invalid, device.not_found,
+     *  device.offline. */
+    const Core::Device& ResolveDevice(const nlohmann::json& params) const;
+    /** The open card of @p device. Throws device.offline. */
+    OpenCard& OnlineCard(const Core::Device& device) const;
+    /** Throws limit.exceeded when @p session holds max_subscriptions (meters included). */
+    void CheckSubscriptionLimit(const ClientSession& session) const;
+};
+
+}  // namespace Methods
