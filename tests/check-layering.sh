@@ -1,26 +1,78 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# The layering rules of the README, checked on the includes (the CMake link edges
-# enforce the same at link time): each line is "folder: forbidden include pattern".
+# The layering rules of the README, checked twice: on the includes of every folder,
+# and on the link edges CMake has between the project's targets (cmake --graphviz of
+# a scratch configure). The rules:
+#   event/    nothing of ours            alsa/     nothing of ours but its types
+#   ipc/      event/ only                systemd/  nothing of ours
+#   daemon/core/  alsa/Types only        cli/      nothing of ours (a client)
+#   sim/      event/ and alsa/Types.hpp, never daemon/, ipc/ or systemd/
+#   bench/    nothing of ours (the public protocol only)
+#   daemon/   the only folder that sees all
+#   layering.sh [SOURCE_DIR]   (default: this checkout)
 set -eu
-cd "$(dirname "$0")/.."
+src=$(cd "${1:-$(dirname "$0")/..}" && pwd)
+cd "$src"
 status=0
+
+# folder, forbidden include pattern, allowed exceptions (grep -E over "file:line:text")
 check() {
-	folder=$1
-	pattern=$2
-	hits=$(grep -rnE "#include [<\"]($pattern)" "$folder" --include='*.hpp' --include='*.cpp' || true)
+	hits=$(grep -rnE "#include ($2)" "$1" --include='*.hpp' --include='*.cpp' || true)
+	[ -z "${3:-}" ] || hits=$(echo "$hits" | grep -vE "$3" || true)
 	if [ -n "$hits" ]; then
-		echo "layering violation in $folder/ (must not include $pattern):"
+		echo "layering violation in $1/ (must not include $2):"
 		echo "$hits"
 		status=1
 	fi
 }
-check alsa 'nlohmann/|ipc/|daemon/|cli/|sim/|systemd/'
-check ipc 'alsa|daemon/core|daemon/[A-Z]|cli/|sim/|systemd/'
-check event 'alsa|nlohmann/|ipc/|daemon/|cli/|sim/|systemd/'
-check daemon/core 'alsa/asoundlib|alsa/Card|alsa/Discovery|alsa/Identity|nlohmann/|ipc/|daemon/event|daemon/[A-Z]|systemd/'
-check cli 'alsa|ipc/|daemon/|sim/|systemd/'
-check systemd 'alsa|nlohmann/|ipc/|daemon/|cli/'
-check sim 'nlohmann/|ipc/|daemon/core|daemon/[A-Z]|cli/|systemd/|alsa/[A-Z]'
+ours='"(alsa|ipc|daemon|cli|sim|systemd|event|bench|generated)/|<nlohmann/'
+check event "$ours" '#include "event/'
+check alsa "$ours" '#include "alsa/'
+check ipc "$ours" '#include "(ipc|event)/|#include <nlohmann/'
+check systemd "$ours" '#include "systemd/'
+check daemon/core "$ours" '#include "(daemon/core|alsa/Types)'
+check cli "$ours" '#include ("cli/|"generated/|<nlohmann/)'
+check sim "$ours" '#include "(sim/|event/|alsa/Types\.hpp)'
+check bench "$ours"
+
+# Link edges: "target dependency" for every direct dependency CMake knows.
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/scd-layering.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+if cmake -S "$src" -B "$scratch" --graphviz="$scratch/deps.dot" -DSCARLETTD_BUILD_TESTS=OFF \
+	>"$scratch/cmake.log" 2>&1; then
+	edges=$(sed -n 's|.*// \(.*\) -> \(.*\)$|\1 \2|p' "$scratch/deps.dot" | sort -u)
+	# target pattern, allowed project dependencies (a project dependency is scd_*)
+	link_rule() {
+		bad=$(echo "$edges" | awk -v t="^($1)\$" -v ok="^($2)\$" \
+			'$1 ~ t && $2 ~ /^scd_/ && $2 != "scd_warnings" && $2 !~ ok { print "  " $1 " -> " $2 }')
+		if [ -n "$bad" ]; then
+			echo "layering violation in the link edges (allowed for $1: ${2:-nothing of ours}):"
+			echo "$bad"
+			status=1
+		fi
+	}
+	link_rule 'scd_event' '-'
+	link_rule 'scd_alsa_types' '-'
+	link_rule 'scd_alsa' 'scd_alsa_types'
+	link_rule 'scd_ipc' 'scd_event'
+	link_rule 'scd_systemd' '-'
+	link_rule 'scd_core' 'scd_alsa_types'
+	link_rule 'scd_client|scd_cli|scarlettctl' 'scd_client|scd_cli'
+	link_rule 'scd_sim_.*|scarlett-sim|scarlett_sim_plugin|scarlett-load-state' \
+		'scd_sim_.*|scd_event|scd_alsa_types'
+	link_rule 'scd-bench|scd-poller' '-'
+	# Everything above is something daemon/ may use; nothing may use daemon/.
+	users=$(echo "$edges" | awk '$2 ~ /^scd_(daemon|simulate)$/ && $1 !~ /^(scd_simulate|scarlettd)$/ { print "  " $1 " -> " $2 }')
+	if [ -n "$users" ]; then
+		echo "layering violation: only scarlettd links the daemon:"
+		echo "$users"
+		status=1
+	fi
+	echo "layering: $(echo "$edges" | wc -l) link edges checked"
+else
+	echo "layering: cmake --graphviz failed:"
+	tail -20 "$scratch/cmake.log"
+	status=1
+fi
 [ $status -eq 0 ] && echo "layering: ok"
 exit $status
