@@ -36,15 +36,13 @@
 #include <string_view>
 #include <vector>
 
-#include "FakeCard.hpp"
-#include "alsa/Tlv.hpp"
 #include "daemon/Instance.hpp"
 #include "daemon/Log.hpp"
 #include "ipc/Log.hpp"
+#include "tests/support/TestData.hpp"
 
 namespace {
 
-using Alsa::ElemType;
 using nlohmann::json;
 
 const std::string DEVICE_ID = "usb-1235-8215-P9ABCDEF";
@@ -54,90 +52,6 @@ constexpr size_t MAX_CLIENTS = 4;
     std::fprintf(stderr, "fuzz_rpc: %s\n  line: %.*s\n", what.c_str(),
                  static_cast<int>(line.size()), line.data());
     std::abort();
-}
-
-Alsa::Control MakeControl(unsigned numid, const std::string& name, ElemType type, unsigned count,
-                          int64_t min, int64_t max, std::vector<int64_t> value) {
-    Alsa::Control c;
-    c.info.id = {numid, Alsa::Iface::Mixer, name, 0, 0, 0};
-    c.info.type = type;
-    c.info.count = count;
-    c.info.access.read = c.info.access.write = true;
-    c.info.min = min;
-    c.info.max = max;
-    c.info.step = type == ElemType::Integer || type == ElemType::Integer64 ? 1 : 0;
-    c.value.numbers = std::move(value);
-    return c;
-}
-
-uint32_t Centi(int db100) {
-    return static_cast<uint32_t>(db100);
-}
-
-/** One of each type, access state and dB TLV kind the codec distinguishes. */
-std::vector<Alsa::Control> FuzzControls() {
-    std::vector<Alsa::Control> out;
-    auto master = MakeControl(1, "Master Playback Volume", ElemType::Integer, 2, 0, 127, {100, 90});
-    master.info.db_tlv = {Alsa::TLV_DB_SCALE, 8, Centi(-6350), 50 | Alsa::TLV_DB_SCALE_MUTE};
-    out.push_back(master);
-    auto mix =
-        MakeControl(2, "Mix A Input 01 Playback Volume", ElemType::Integer, 1, 0, 172, {160});
-    mix.info.db_tlv = {Alsa::TLV_DB_MINMAX, 8, Centi(-8000), Centi(600)};
-    out.push_back(mix);
-    out.push_back(MakeControl(3, "Line In 1 Air Capture Switch", ElemType::Boolean, 1, 0, 1, {0}));
-    auto mux = MakeControl(4, "PCM 01 Capture Enum", ElemType::Enumerated, 1, 0, 0, {1});
-    mux.info.items = {"Off", "Analogue 1", "Analogue 2", "S/PDIF 1"};
-    out.push_back(mux);
-    auto sync = MakeControl(5, "Sync Status", ElemType::Enumerated, 1, 0, 0, {0});
-    sync.info.items = {"Unlocked", "Locked"};
-    sync.info.access.write = false;
-    out.push_back(sync);
-    auto firmware = MakeControl(6, "Firmware Version", ElemType::Integer, 1, 0, 1 << 30, {1644});
-    firmware.info.id.iface = Alsa::Iface::Card;
-    firmware.info.access.write = false;
-    out.push_back(firmware);
-    auto phantom =
-        MakeControl(7, "Phantom Power Capture Switch", ElemType::Boolean, 2, 0, 1, {0, 1});
-    phantom.info.access.locked = true;
-    out.push_back(phantom);
-    auto mute = MakeControl(8, "Line 02 Mute Playback Switch", ElemType::Boolean, 1, 0, 1, {1});
-    mute.info.access.inactive = true;
-    out.push_back(mute);
-    /* As ALSA reports one: count 1, the value a whole snd_aes_iec958_t (176 bytes). */
-    auto iec = MakeControl(9, "IEC958 Playback Default", ElemType::Iec958, 1, 0, 0, {});
-    iec.value.bytes.assign(176, 0);
-    out.push_back(iec);
-    auto bytes = MakeControl(10, "Custom Bytes", ElemType::Bytes, 4, 0, 0, {});
-    bytes.value.bytes = {0xde, 0xad, 0xbe, 0xef};
-    out.push_back(bytes);
-    /* Near the int64 limits, where step arithmetic can overflow. */
-    out.push_back(MakeControl(11, "Big Value", ElemType::Integer64, 1,
-                              std::numeric_limits<int64_t>::min() + 2,
-                              std::numeric_limits<int64_t>::max() - 2, {0}));
-    auto meter = MakeControl(12, "Level Meter", ElemType::Integer, 4, 0, 4095, {0, 10, 4095, 1});
-    meter.info.id.iface = Alsa::Iface::Pcm;
-    meter.info.access.write = false;
-    meter.info.access.is_volatile = true;
-    out.push_back(meter);
-    auto mix1 =
-        MakeControl(13, "Mix A Input 01 Playback Volume", ElemType::Integer, 1, 0, 172, {0});
-    mix1.info.id.index = 1;
-    mix1.info.db_tlv = {Alsa::TLV_DB_MINMAX_MUTE, 8, Centi(-8000), Centi(600)};
-    out.push_back(mix1);
-    /* DB_RANGE: two DB_SCALE items of 6 words each. */
-    auto line = MakeControl(14, "Line Out 01 Volume", ElemType::Integer, 1, 0, 100, {50});
-    line.info.db_tlv = {Alsa::TLV_DB_RANGE, 48,  0,  50,  Alsa::TLV_DB_SCALE, 8,
-                        Centi(-7000),       100, 51, 100, Alsa::TLV_DB_SCALE, 8,
-                        Centi(-2000),       40};
-    out.push_back(line);
-    auto gain = MakeControl(15, "Line In 1 Gain Capture Volume", ElemType::Integer, 1, 0, 70, {0});
-    gain.info.db_tlv = {Alsa::TLV_DB_LINEAR, 8, Centi(-4800), 0};
-    gain.info.step = 7;
-    out.push_back(gain);
-    auto pcm_master = MakeControl(16, "Master Playback Volume", ElemType::Integer, 1, -10, 10, {0});
-    pcm_master.info.id.iface = Alsa::Iface::Pcm;
-    out.push_back(pcm_master);
-    return out;
 }
 
 /** A non-blocking client socket with line reassembly and the output oracle. */
@@ -226,36 +140,19 @@ class Harness {
             std::abort();
         }
         dir_ = tmpl;
-        initial_ = FuzzControls();
-        device_ = std::make_shared<TestData::FakeDevice>(initial_);
+        initial_ = TestData::EveryKindControlSet();
+        cards_.devices.push_back(
+            TestData::MakeDevice(TestData::ScarlettIdentity(DEVICE_ID, "P9ABCDEF", 1), initial_));
+        device_ = cards_.devices.back().fake;
 
         Options options;
         options.socket_dir = dir_ + "/sock";
-        options.watch_dev_snd = false;
         /* Small limits so that short inputs reach every limit path. */
         options.limits.max_line = 2048;
         options.limits.max_output = 8192;
         options.limits.max_subscriptions = 4;
         options.limits.max_clients = MAX_CLIENTS;
-        options.discover = [this] {
-            std::vector<Alsa::CardIdentity> out;
-            if (!device_->IsPresent()) return out;
-            Alsa::CardIdentity identity;
-            identity.id = DEVICE_ID;
-            identity.card = 1;
-            identity.ctl = DEVICE_ID;
-            identity.card_id = "USB";
-            identity.name = "Scarlett 18i20 USB";
-            identity.longname = "Focusrite Scarlett 18i20 USB at usb-0000:00:14.0-2";
-            identity.model = "Scarlett 18i20 3rd Gen";
-            identity.family = Alsa::Family::Scarlett2;
-            identity.usb = Alsa::UsbIdentity{"1235", "8215", "P9ABCDEF", "1-2"};
-            out.push_back(identity);
-            return out;
-        };
-        options.open_card = [this](const std::string&, Alsa::CardListener& listener) {
-            return std::unique_ptr<Alsa::Card>(new TestData::FakeCard(device_, listener));
-        };
+        cards_.Configure(options);
         Log::SetMaxLevel(Log::Level::Error);
         /* Internal errors of notifications are never answered; the log is where they
          * show. A request that fails outside any method (the daemon reserves that for
@@ -451,6 +348,7 @@ class Harness {
 
     std::string dir_;
     std::vector<Alsa::Control> initial_;
+    TestData::InMemoryCards cards_;
     std::shared_ptr<TestData::FakeDevice> device_;
     std::unique_ptr<Instance> instance_;
     std::set<unsigned> toggled_;

@@ -148,7 +148,7 @@ struct Cycle {
 
 }  // namespace
 
-CommandSocket::CommandSocket(const std::string& path, std::vector<Device>& devices,
+CommandSocket::CommandSocket(const std::string& path, std::vector<TestData::Device>& devices,
                              Instance& instance, LoopBridge& bridge)
     : path_(path), devices_(devices), instance_(instance), bridge_(bridge) {
     sockaddr_un address{};
@@ -231,7 +231,7 @@ void CommandSocket::Serve() noexcept {
     }
 }
 
-Device& CommandSocket::FindDevice(const std::string& id) {
+TestData::Device& CommandSocket::FindDevice(const std::string& id) {
     for (auto& device : devices_)
         if (device.identity.id == id) return device;
     throw CommandError("no device '" + id + "'");
@@ -243,7 +243,7 @@ std::string CommandSocket::Execute(const std::string& line) try {
     auto expect = [&](size_t n, const char* usage) {
         if (words.size() != n) throw CommandError(std::string("usage: ") + usage);
     };
-    auto control = [&](Device& device) -> const Alsa::ControlInfo& {
+    auto control = [&](TestData::Device& device) -> const Alsa::ControlInfo& {
         const auto numid = ParseInt(words[2], "numid");
         auto it = device.infos.find(static_cast<unsigned>(numid));
         if (numid < 0 || it == device.infos.end())
@@ -254,14 +254,14 @@ std::string CommandSocket::Execute(const std::string& line) try {
 
     if (command == "set") {
         expect(4, "set DEVICE NUMID V[,V...]");
-        Device& device = FindDevice(words[1]);
+        TestData::Device& device = FindDevice(words[1]);
         const auto& info = control(device);
         std::vector<int64_t> raw;
         for (const auto& v : Split(words[3], ',')) raw.push_back(ParseInt(v, "value"));
         device.fake->ExternalSet(info.id.numid, MakeValue(info, raw));
     } else if (command == "burst") {
         expect(4, "burst DEVICE NUMID COUNT");
-        Device& device = FindDevice(words[1]);
+        TestData::Device& device = FindDevice(words[1]);
         const auto& info = control(device);
         const int64_t count = ParseInt(words[3], "count");
         if (count < 1) throw CommandError("count must be positive");
@@ -278,22 +278,22 @@ std::string CommandSocket::Execute(const std::string& line) try {
         reply = "ok final " + FormatValue(value);
     } else if (command == "get") {
         expect(3, "get DEVICE NUMID");
-        Device& device = FindDevice(words[1]);
+        TestData::Device& device = FindDevice(words[1]);
         reply = "ok " + FormatValue(device.fake->Get(control(device).id.numid));
     } else if (command == "writable") {
         expect(4, "writable DEVICE NUMID 0|1");
-        Device& device = FindDevice(words[1]);
+        TestData::Device& device = FindDevice(words[1]);
         const auto& info = control(device);
         if (words[3] != "0" && words[3] != "1") throw CommandError("writable takes 0 or 1");
         device.fake->SetWritable(info.id.numid, words[3] == "1");
     } else if (command == "unplug") {
         expect(2, "unplug DEVICE");
-        Device& device = FindDevice(words[1]);
+        TestData::Device& device = FindDevice(words[1]);
         if (!device.fake->IsPresent()) throw CommandError(words[1] + " is unplugged already");
         device.fake->Unplug();
     } else if (command == "replug") {
         expect(2, "replug DEVICE");
-        Device& device = FindDevice(words[1]);
+        TestData::Device& device = FindDevice(words[1]);
         if (device.fake->IsPresent()) throw CommandError(words[1] + " is plugged in");
         device.fake->Replug();
         if (!bridge_.Call([this] { instance_.RescanNow(); })) throw CommandError("stopping");

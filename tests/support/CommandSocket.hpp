@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "event/UniqueFd.hpp"
-#include "tests/support/Devices.hpp"
 #include "tests/support/LoopBridge.hpp"
+#include "tests/support/TestData.hpp"
 
 class Instance;
 
@@ -24,8 +24,8 @@ namespace Testbed {
 class CommandSocket {
   public:
     /** Binds and listens on @p path (a stale file is replaced). Throws std::system_error. */
-    CommandSocket(const std::string& path, std::vector<Device>& devices, Instance& instance,
-                  LoopBridge& bridge);
+    CommandSocket(const std::string& path, std::vector<TestData::Device>& devices,
+                  Instance& instance, LoopBridge& bridge);
     ~CommandSocket();
     CommandSocket(const CommandSocket&) = delete;
     CommandSocket& operator=(const CommandSocket&) = delete;
@@ -39,10 +39,10 @@ class CommandSocket {
     /** One command line → one reply line, without '\n'. */
     std::string Execute(const std::string& line);
     void Serve() noexcept;
-    Device& FindDevice(const std::string& id);
+    TestData::Device& FindDevice(const std::string& id);
 
     std::string path_;
-    std::vector<Device>& devices_;
+    std::vector<TestData::Device>& devices_;
     Instance& instance_;
     LoopBridge& bridge_;
     Event::UniqueFd listen_;
