@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <doctest/doctest.h>
+
+#include "Parts.hpp"
+
+using TestData::Parts;
+
+namespace {
+
+std::vector<TestData::Device> OneSmall() {
+    return {TestData::MakeSmallDevice("CARDSET", 1)};
+}
+const std::string ID = "usb-1235-8215-CARDSET";
+
+}  // namespace
+
+TEST_CASE("CardSet opens what discovery finds, once, and keeps a vanished device offline") {
+    Parts parts(OneSmall());
+    parts.cards->Start();
+    CHECK(parts.online == std::vector<std::string>{ID});
+    REQUIRE(parts.cards->Find(ID) != nullptr);
+    CHECK(parts.cards->GetOnlineCount() == 1);
+    REQUIRE(parts.cache.FindDevice(ID) != nullptr);
+    CHECK(parts.cache.FindDevice(ID)->online);
+    CHECK(parts.cache.FindDevice(ID)->controls.size() == 6);
+
+    /* Found again: nothing happens. */
+    parts.cards->Rescan();
+    CHECK(parts.online.size() == 1);
+
+    /* Unplugged: the card's own callback reports it; the card is closed after it. */
+    parts.cards_in_memory.devices[0].fake->Unplug();
+    parts.Pump();
+    CHECK(parts.offline == std::vector<std::string>{ID});
+    CHECK(parts.cards->Find(ID) == nullptr);
+    CHECK(parts.cards->GetOnlineCount() == 0);
+    REQUIRE(parts.cache.FindDevice(ID) != nullptr);
+    CHECK_FALSE(parts.cache.FindDevice(ID)->online);
+
+    /* Back: the same id comes online again. */
+    parts.cards_in_memory.devices[0].fake->Replug();
+    parts.cards->Rescan();
+    CHECK(parts.online == std::vector<std::string>{ID, ID});
+    CHECK(parts.cache.FindDevice(ID)->online);
+}
+
+TEST_CASE("CardSet retries a card it may not open yet, sooner, then later, then stops") {
+    Parts parts(OneSmall());
+    int attempts = 0;
+    int refusals = 3;
+    auto open = parts.options.open_card;
+    parts.options.open_card = [&](const std::string& ctl, Alsa::CardListener& listener) {
+        ++attempts;
+        if (refusals-- > 0) throw Alsa::Error(-EACCES, "open " + ctl);
+        return open(ctl, listener);
+    };
+    const auto start = std::chrono::steady_clock::now();
+    parts.cards->Start();
+    CHECK(attempts == 1);
+    CHECK(parts.online.empty());
+    /* 100 ms, then 200, then 400: online after the fourth attempt, ~0.7 s in. */
+    while (parts.online.empty() &&
+           std::chrono::steady_clock::now() - start < std::chrono::seconds(3))
+        parts.loop.RunOnce(100);
+    CHECK(attempts == 4);
+    CHECK(parts.online == std::vector<std::string>{ID});
+    CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(700));
+
+    SUBCASE("a card refused for good is given up after 1.6 s, with no timer left") {
+        Parts stubborn(OneSmall());
+        int tries = 0;
+        stubborn.options.open_card = [&](const std::string& ctl,
+                                         Alsa::CardListener&) -> std::unique_ptr<Alsa::Card> {
+            ++tries;
+            throw Alsa::Error(-EPERM, "open " + ctl);
+        };
+        stubborn.cards->Start();
+        const auto begun = std::chrono::steady_clock::now();
+        while (tries < 6 && std::chrono::steady_clock::now() - begun < std::chrono::seconds(10))
+            stubborn.loop.RunOnce(100);
+        /* The first try and retries after 0.1, 0.2, 0.4, 0.8 and 1.6 s; then none. */
+        CHECK(tries == 6);
+        stubborn.RunFor(2000);
+        CHECK(tries == 6);
+        const auto wakeups = stubborn.loop.GetWakeups();
+        stubborn.loop.RunOnce(300);
+        CHECK(stubborn.loop.GetWakeups() == wakeups + 1);
+        CHECK(tries == 6);
+    }
+}
+
+TEST_CASE("CardSet does not retry a card that fails for a reason other than permissions") {
+    Parts parts(OneSmall());
+    int attempts = 0;
+    parts.options.open_card = [&](const std::string& ctl,
+                                  Alsa::CardListener&) -> std::unique_ptr<Alsa::Card> {
+        ++attempts;
+        throw Alsa::Error(-EIO, "open " + ctl);
+    };
+    parts.cards->Start();
+    parts.RunFor(300);
+    CHECK(attempts == 1);
+    CHECK(parts.online.empty());
+}
+
+TEST_CASE("CardSet closes its cards quietly when destroyed") {
+    auto parts = std::make_unique<Parts>(OneSmall());
+    parts->cards->Start();
+    REQUIRE(parts->online.size() == 1);
+    parts->cards.reset();
+    CHECK(parts->offline.empty());
+    CHECK(parts->cache.FindDevice(ID)->online);
+}
