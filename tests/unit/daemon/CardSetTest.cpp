@@ -12,6 +12,16 @@ std::vector<TestData::Device> OneSmall() {
 }
 const std::string ID = "usb-1235-8215-CARDSET";
 
+/** Makes every open of @p parts' cards fail with @p error, counting the attempts. */
+void RefuseOpens(Parts& parts, int error, int& attempts) {
+    parts.options.open_card = [error, &attempts](
+                                  const std::string& ctl,
+                                  Alsa::CardListener&) -> std::unique_ptr<Alsa::Card> {
+        ++attempts;
+        throw Alsa::Error(-error, "open " + ctl);
+    };
+}
+
 }  // namespace
 
 TEST_CASE("CardSet opens what discovery finds, once, and keeps a vanished device offline") {
@@ -69,11 +79,7 @@ TEST_CASE("CardSet retries a card it may not open yet, sooner, then later, then 
     SUBCASE("a card refused for good is given up after 1.6 s, with no timer left") {
         Parts stubborn(OneSmall());
         int tries = 0;
-        stubborn.options.open_card = [&](const std::string& ctl,
-                                         Alsa::CardListener&) -> std::unique_ptr<Alsa::Card> {
-            ++tries;
-            throw Alsa::Error(-EPERM, "open " + ctl);
-        };
+        RefuseOpens(stubborn, EPERM, tries);
         stubborn.cards->Start();
         const auto begun = std::chrono::steady_clock::now();
         while (tries < 6 && std::chrono::steady_clock::now() - begun < std::chrono::seconds(10))
@@ -92,11 +98,7 @@ TEST_CASE("CardSet retries a card it may not open yet, sooner, then later, then 
 TEST_CASE("CardSet does not retry a card that fails for a reason other than permissions") {
     Parts parts(OneSmall());
     int attempts = 0;
-    parts.options.open_card = [&](const std::string& ctl,
-                                  Alsa::CardListener&) -> std::unique_ptr<Alsa::Card> {
-        ++attempts;
-        throw Alsa::Error(-EIO, "open " + ctl);
-    };
+    RefuseOpens(parts, EIO, attempts);
     parts.cards->Start();
     parts.RunFor(300);
     CHECK(attempts == 1);
