@@ -2,7 +2,6 @@
 #include "daemon/cards/Hotplug.hpp"
 
 #include <sys/inotify.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -10,14 +9,11 @@
 #include "alsa/Identity.hpp"
 #include "daemon/Log.hpp"
 
-namespace {
-constexpr const char* DEV_DIR = "/dev";
-constexpr const char* SND_DIR = "/dev/snd";
-}  // namespace
-
 Hotplug::Hotplug(Event::EventLoop& loop, std::optional<std::string> simulator_dir,
-                 Event::Callback<void()> changed) noexcept
-    : simulator_dir_(std::move(simulator_dir)),
+                 Event::Callback<void()> changed, std::string dev_dir) noexcept
+    : dev_dir_(std::move(dev_dir)),
+      snd_dir_(dev_dir_ + "/snd"),
+      simulator_dir_(std::move(simulator_dir)),
       changed_(std::move(changed)),
       inotify_(
           loop, [this](const Event::InotifyEvent& event) noexcept { OnEvent(event); },
@@ -37,20 +33,38 @@ void Hotplug::Start() noexcept {
 }
 
 void Hotplug::WatchDevSnd() noexcept {
-    snd_wd_ = inotify_.Add(SND_DIR, IN_CREATE | IN_ATTRIB | IN_MOVED_TO | IN_DELETE_SELF);
-    if (snd_wd_ >= 0) {
-        /* /dev itself is busy (ptys, ...): watch it only while /dev/snd is missing. */
-        inotify_.Remove(dev_wd_);
-        dev_wd_ = -1;
+    constexpr uint32_t SND_EVENTS =
+        IN_CREATE | IN_ATTRIB | IN_MOVED_TO | IN_DELETE_SELF | IN_ONLYDIR;
+    snd_wd_ = inotify_.Add(snd_dir_.c_str(), SND_EVENTS);
+    if (snd_wd_ < 0 && errno == ENOENT) {
+        /* No sound card at all yet: devtmpfs creates /dev/snd with the first one. */
+        if (dev_wd_ < 0) dev_wd_ = inotify_.Add(dev_dir_.c_str(), IN_CREATE | IN_ONLYDIR);
+        if (dev_wd_ < 0) {
+            Log::Warning("inotify on " + dev_dir_ + ": " + strerror(errno) +
+                         "; cards plugged in later are not seen");
+            return;
+        }
+        /* It may have appeared between the two calls: one more try, not a loop. */
+        snd_wd_ = inotify_.Add(snd_dir_.c_str(), SND_EVENTS);
+        if (snd_wd_ < 0 && errno == ENOENT) return;
+    }
+    if (snd_wd_ < 0) {
+        /* Exists but cannot be watched (EACCES; ENOSPC: no inotify watches left). */
+        Log::Warning("inotify on " + snd_dir_ + ": " + strerror(errno) +
+                     "; cards plugged in later are not seen");
         return;
     }
-    /* No sound card at all yet: devtmpfs creates /dev/snd with the first one. */
-    if (dev_wd_ < 0) dev_wd_ = inotify_.Add(DEV_DIR, IN_CREATE | IN_ONLYDIR);
-    /* It may have appeared between the two calls. */
-    if (dev_wd_ >= 0 && access(SND_DIR, F_OK) == 0) WatchDevSnd();
+    /* /dev itself is busy (ptys, ...): watch it only while /dev/snd is missing. */
+    inotify_.Remove(dev_wd_);
+    dev_wd_ = -1;
 }
 
 void Hotplug::OnEvent(const Event::InotifyEvent& event) noexcept {
+    if (event.mask & IN_Q_OVERFLOW) {
+        /* Events were lost: anything may have been plugged. */
+        changed_in_batch_ = true;
+        return;
+    }
     if (event.wd == snd_wd_) {
         if (event.mask & (IN_DELETE_SELF | IN_IGNORED)) {
             snd_wd_ = -1;

@@ -17,9 +17,9 @@
 class Hotplug {
   public:
     /** @p changed runs once per batch of events that may mean a new or newly
-     *  accessible card. */
+     *  accessible card. @p dev_dir is /dev but in tests. */
     Hotplug(Event::EventLoop& loop, std::optional<std::string> simulator_dir,
-            Event::Callback<void()> changed) noexcept;
+            Event::Callback<void()> changed, std::string dev_dir = "/dev") noexcept;
 
     /** Starts watching; without inotify (a warning is logged) hotplug is off. */
     void Start() noexcept;
@@ -27,8 +27,12 @@ class Hotplug {
   private:
     void OnEvent(const Event::InotifyEvent& event) noexcept;
     void OnBatch() noexcept;
+    /** Watches /dev/snd, or /dev until it appears. Never loops: a /dev/snd that
+     *  exists but cannot be watched is reported once, and hotplug is off. */
     void WatchDevSnd() noexcept;
 
+    std::string dev_dir_;
+    std::string snd_dir_;
     std::optional<std::string> simulator_dir_;
     Event::Callback<void()> changed_;
     Event::InotifyWatch inotify_;
