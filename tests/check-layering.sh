@@ -33,7 +33,7 @@ check systemd "$ours" '#include "systemd/'
 check daemon/core "$ours" '#include "(daemon/core|alsa/Types)'
 check cli "$ours" '#include ("cli/|"generated/|<nlohmann/)'
 check sim "$ours" '#include "(sim/|event/|alsa/Types\.hpp)'
-check bench "$ours"
+check bench "$ours" '#include "bench/'
 
 # Link edges: "target dependency" for every direct dependency CMake knows.
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/scd-layering.XXXXXX")
