@@ -13,30 +13,35 @@ using Json = nlohmann::json;
 
 const Core::Device& Context::ResolveDevice(const Json& params) const {
     const auto& devices = cache.GetDevices();
+    const Core::Device* device = nullptr;
     if (!params.contains("device")) {
-        if (devices.size() == 1) return devices.begin()->second;
         if (devices.empty()) throw RpcError(ErrorCode::DeviceNotFound, "no device is known");
-        throw Ipc::ParamsInvalid(
-            "device",
-            "device is required when " + std::to_string(devices.size()) + " devices are known");
+        if (devices.size() > 1)
+            throw Ipc::ParamsInvalid(
+                "device",
+                "device is required when " + std::to_string(devices.size()) + " devices are known");
+        device = &devices.begin()->second;
+    } else {
+        const Json& d = params.at("device");
+        if (!d.is_string())
+            throw Ipc::ParamsInvalid("device", "device must be a string (a device id)");
+        device = cache.FindDevice(d.get<std::string>());
+        if (!device)
+            throw RpcError(ErrorCode::DeviceNotFound, "no device '" + d.get<std::string>() + "'",
+                           {{"device", d}});
     }
-    const Json& d = params.at("device");
-    if (!d.is_string()) throw Ipc::ParamsInvalid("device", "device must be a string (a device id)");
-    const auto* device = cache.FindDevice(d.get<std::string>());
-    if (!device)
-        throw RpcError(ErrorCode::DeviceNotFound, "no device '" + d.get<std::string>() + "'",
-                       {{"device", d}});
-    if (!device->online)
-        throw RpcError(ErrorCode::DeviceOffline,
-                       "device '" + device->identity.id + "' is unplugged", {{"device", d}});
+    /* Named or implied: the cache of an unplugged device is never served as current. */
+    if (!device->online) throw Offline(device->identity.id);
     return *device;
+}
+
+RpcError Context::Offline(const std::string& id) {
+    return RpcError(ErrorCode::DeviceOffline, "device '" + id + "' is unplugged", {{"device", id}});
 }
 
 OpenCard& Context::OnlineCard(const Core::Device& device) const {
     OpenCard* card = cards.Find(device.identity.id);
-    if (!card)
-        throw RpcError(ErrorCode::DeviceOffline,
-                       "device '" + device.identity.id + "' is unplugged");
+    if (!card) throw Offline(device.identity.id);
     return *card;
 }
 

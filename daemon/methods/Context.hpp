@@ -15,7 +15,8 @@ class OpenCard;
 class RestoreWarnings;
 namespace Ipc {
 class Server;
-}
+struct RpcError;
+}  // namespace Ipc
 
 namespace Methods {
 
@@ -35,10 +36,12 @@ struct Context {
     const Ipc::Server* server = nullptr;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
-    /** The device a request names (`device`, which must be online), or the only
-     *  known one when it names none. Throws params.invalid, device.not_found,
-     *  device.offline. */
+    /** The device a request names (`device`), or the only known one when it names
+     *  none; either way it must be online. Throws params.invalid, device.not_found,
+     *  device.offline (with data.device). */
     const Core::Device& ResolveDevice(const nlohmann::json& params) const;
+    /** device.offline, with data.device. */
+    static Ipc::RpcError Offline(const std::string& id);
     /** The open card of @p device. Throws device.offline. */
     OpenCard& OnlineCard(const Core::Device& device) const;
     /** Throws limit.exceeded when @p session holds max_subscriptions (meters included). */

@@ -321,7 +321,18 @@ TEST_CASE("unplug: device.removed, offline errors; replug: device.added under th
     auto removed = events.NextNotification(2000);
     REQUIRE(removed);
     CHECK((*removed)["method"] == "device.removed");
-    Error(c.Call("controls.list", {{"device", DEV}}), -32002, "device.offline");
+    auto offline = Error(c.Call("controls.list", {{"device", DEV}}), -32002, "device.offline");
+    CHECK(offline["data"]["device"] == DEV);
+    /* Omitting the device (the one known) is no way around it: never a stale cache. */
+    for (const auto& [method, params] : std::vector<std::pair<std::string, json>>{
+             {"controls.list", json::object()},
+             {"controls.get", {{"controls", {1}}}},
+             {"controls.set", {{"changes", {{{"control", 1}, {"value", 3}}}}, {"dry_run", true}}},
+             {"meters.subscribe", json::object()}}) {
+        CAPTURE(method);
+        offline = Error(c.Call(method, params), -32002, "device.offline");
+        CHECK(offline["data"]["device"] == DEV);
+    }
     auto list = Result(c.Call("devices.list"));
     CHECK(list["devices"][0]["online"] == false);
 
