@@ -54,6 +54,7 @@ Clients: scarlettctl(1). Protocol: docs/PROTOCOL.md.
 )";
 
 const char* program_name = "scarlettd";
+constexpr size_t MAX_WRITE_STALL_S = 86400;
 
 [[noreturn]] void UsageError(const std::string& message) {
     std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", program_name, message.c_str(), program_name);
@@ -142,9 +143,15 @@ CommandLine ParseCommandLine(int argc, char** argv, const std::vector<ExtraOptio
             case OPT_MAX_OUTPUT:
                 options.limits.max_output = Positive("max-output");
                 break;
-            case OPT_WRITE_STALL:
-                options.limits.write_stall = std::chrono::seconds(Positive("write-stall"));
+            case OPT_WRITE_STALL: {
+                /* Bounded so that deadlines stay far inside the clock's range. */
+                const size_t seconds = Positive("write-stall");
+                if (seconds > MAX_WRITE_STALL_S)
+                    UsageError("invalid --write-stall '" + std::string(optarg) + "': at most " +
+                               std::to_string(MAX_WRITE_STALL_S) + " seconds");
+                options.limits.write_stall = std::chrono::seconds(seconds);
                 break;
+            }
             case OPT_MAX_SUBSCRIPTIONS:
                 options.limits.max_subscriptions = Positive("max-subscriptions");
                 break;

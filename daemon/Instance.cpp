@@ -8,6 +8,7 @@
 #include "daemon/ClientSession.hpp"
 #include "daemon/Listen.hpp"
 #include "daemon/Log.hpp"
+#include "ipc/Log.hpp"
 
 Instance::Instance(Options options)
     : options_(std::move(options)),
@@ -26,6 +27,13 @@ Instance::Instance(Options options)
      * not even restart a daemon killed by SIGPIPE. */
     signal(SIGPIPE, SIG_IGN);
     context_.server = &server_;
+    /* The ipc layer's lines go where the daemon's go (journal fields, -v/-q). */
+    Ipc::SetLogSink([](Ipc::LogLevel level, std::string_view line) {
+        const auto to = level == Ipc::LogLevel::Error     ? Log::Level::Error
+                        : level == Ipc::LogLevel::Warning ? Log::Level::Warning
+                                                          : Log::Level::Notice;
+        Log::Write(to, line);
+    });
     for (const auto& sim : options_.simulated) {
         if (sim.pid <= 0) continue;
         const std::string name = sim.identity.card_id;
@@ -37,7 +45,9 @@ Instance::Instance(Options options)
     Listen(server_, options_);
 }
 
-Instance::~Instance() = default;
+Instance::~Instance() {
+    Ipc::SetLogSink({});
+}
 
 void Instance::Start() {
     cards_.Start();

@@ -315,8 +315,9 @@ Alsa::Value ResolveChange(const Alsa::Control& control, const json& change) {
     if (kind == "step") {
         if (!IsNumberType(info.type)) Invalid(info, Quoted(info) + " is not an integer control");
         out.numbers = PerChannel(info, v, [&](const json& e) -> int64_t {
-            if (!e.is_number_integer() || (e.is_number_unsigned() && e.get<uint64_t>() > INT64_MAX))
-                throw Ipc::ParamsInvalid("step", "step must be an integer");
+            if (!e.is_number_integer()) throw Ipc::ParamsInvalid("step", "step must be an integer");
+            /* Beyond int64 saturates like any other huge step. */
+            if (e.is_number_unsigned() && e.get<uint64_t>() > INT64_MAX) return INT64_MAX;
             return e.get<int64_t>();
         });
         const int64_t unit = info.step > 0 ? info.step : 1;

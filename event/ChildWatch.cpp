@@ -40,6 +40,9 @@ pid_t SpawnProcess(const std::vector<std::string>& argv, const std::vector<int>&
             prctl(PR_SET_PDEATHSIG, SIGTERM);
             if (getppid() != parent) _exit(1);
         }
+        /* Default dispositions before unblocking: a signal arriving before exec
+         * must not run a handler of the parent's in this copy of it. */
+        for (int signal = 1; signal < NSIG; ++signal) ::signal(signal, SIG_DFL);
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, nullptr);

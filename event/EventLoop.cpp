@@ -79,7 +79,8 @@ Timer::Timer(EventLoop& loop, Function callback) : loop_(loop), callback_(std::m
 
 void Timer::Schedule(Clock::duration delay) noexcept {
     if (pending_) node_ = loop_.timers_.extract(position_);
-    node_.key() = Clock::now() + delay;
+    const auto now = Clock::now();
+    node_.key() = delay > Clock::time_point::max() - now ? Clock::time_point::max() : now + delay;
     /* Re-inserting an extracted node allocates nothing. */
     position_ = loop_.timers_.insert(std::move(node_));
     pending_ = true;

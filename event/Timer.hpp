@@ -23,7 +23,8 @@ class Timer {
     Timer(const Timer&) = delete;
     Timer& operator=(const Timer&) = delete;
 
-    /** (Re)arms the timer to fire once after @p delay. */
+    /** (Re)arms the timer to fire once after @p delay (saturated: a delay beyond the
+     *  clock's range is "never", not a time in the past). */
     void Schedule(Clock::duration delay) noexcept;
     void Cancel() noexcept;
     bool IsPending() const noexcept { return pending_; }

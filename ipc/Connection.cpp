@@ -56,7 +56,7 @@ void Connection::UpdateWatch() noexcept {
     /* With no flags the fd stays registered: EPOLLHUP and EPOLLERR are always
      * reported, which is how a half-closed peer's final close is noticed. */
     if (!watch_.Modify(events))
-        CloseWithLog(std::string("epoll_ctl failed: ") + std::strerror(errno));
+        CloseWithLog(LogLevel::Warning, std::string("epoll_ctl failed: ") + std::strerror(errno));
 }
 
 void Connection::OnSocketReady(uint32_t events) noexcept {
@@ -83,10 +83,10 @@ void Connection::OnSocketReady(uint32_t events) noexcept {
     UpdateWatch();
 }
 
-void Connection::CloseWithLog(std::string_view reason) noexcept {
+void Connection::CloseWithLog(LogLevel level, std::string_view reason) noexcept {
     if (closed_) return;
     try {
-        Log(Describe() + ": " + std::string(reason) + "; closing");
+        Log(level, Describe() + ": " + std::string(reason) + "; closing");
     } catch (...) {
     }
     Close();

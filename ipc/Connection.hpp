@@ -14,6 +14,7 @@
 #include "event/Timer.hpp"
 #include "event/UniqueFd.hpp"
 #include "ipc/Handler.hpp"
+#include "ipc/Log.hpp"
 
 namespace Ipc {
 
@@ -84,7 +85,7 @@ class Connection {
     bool IsReading() const noexcept;
     /** Syncs the epoll flags with IsReading() and want_write_. */
     void UpdateWatch() noexcept;
-    void CloseWithLog(std::string_view reason) noexcept;
+    void CloseWithLog(LogLevel level, std::string_view reason) noexcept;
 
     /* ConnectionRead.cpp */
     void ReadInput() noexcept;

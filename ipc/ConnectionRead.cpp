@@ -46,7 +46,7 @@ void Connection::ReadInput() noexcept {
     if (errno == ECONNRESET)
         Close();
     else
-        CloseWithLog(std::string("recv failed: ") + std::strerror(errno));
+        CloseWithLog(LogLevel::Warning, std::string("recv failed: ") + std::strerror(errno));
 }
 
 void Connection::ProcessInput() noexcept {
@@ -94,9 +94,10 @@ void Connection::ProcessLine(std::string_view line) noexcept {
             } catch (const RpcError&) {
                 throw;
             } catch (const std::exception& e) {
-                Log(Describe() + ": method " + method + " failed: " + e.what());
+                Log(LogLevel::Error, Describe() + ": method " + method + " failed: " + e.what());
             } catch (...) {
-                Log(Describe() + ": method " + method + " failed with a non-standard exception");
+                Log(LogLevel::Error,
+                    Describe() + ": method " + method + " failed with a non-standard exception");
             }
             throw RpcError(ErrorCode::Internal);
         };
@@ -104,15 +105,16 @@ void Connection::ProcessLine(std::string_view line) noexcept {
         if (reply) SendLine(std::move(*reply));
     } catch (const std::exception& e) {
         /* Only allocation failures get here; dropping the client beats dying. */
-        CloseWithLog(std::string("failed to process a request: ") + e.what());
+        CloseWithLog(LogLevel::Error, std::string("failed to process a request: ") + e.what());
     }
 }
 
 void Connection::RejectTooLarge() noexcept {
     const size_t max_line = server_.GetLimits().max_line;
     try {
-        Log(Describe() + ": request line longer than " + std::to_string(max_line) +
-            " bytes; closing after the error reply");
+        Log(LogLevel::Notice, Describe() + ": request line longer than " +
+                                  std::to_string(max_line) +
+                                  " bytes; closing after the error reply");
         SendLine(EncodeErrorResponse(
             nullptr, RpcError(ErrorCode::RequestTooLarge,
                               "Request line longer than " + std::to_string(max_line) + " bytes",

@@ -56,7 +56,7 @@ void Connection::Flush() noexcept {
         if (n < 0 && (errno == EPIPE || errno == ECONNRESET))
             Close();
         else
-            CloseWithLog(std::string("send failed: ") + std::strerror(errno));
+            CloseWithLog(LogLevel::Warning, std::string("send failed: ") + std::strerror(errno));
         return;
     }
 
@@ -107,8 +107,9 @@ void Connection::OnStallTimer() noexcept {
     const auto stall = server_.GetLimits().write_stall;
     const auto idle = Event::Timer::Clock::now() - last_progress_;
     if (idle >= stall) {
-        CloseWithLog("no write progress for " + std::to_string(stall.count()) + " ms with " +
-                     std::to_string(GetPendingOutput()) + " bytes pending");
+        CloseWithLog(LogLevel::Notice, "no write progress for " + std::to_string(stall.count()) +
+                                           " ms with " + std::to_string(GetPendingOutput()) +
+                                           " bytes pending");
         return;
     }
     stall_timer_.Schedule(stall - idle);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ipc/JsonRpc.hpp"
 
+#include <cmath>
+
 #include "ipc/Error.hpp"
 #include "ipc/Json.hpp"
 #include "ipc/Log.hpp"
@@ -26,6 +28,14 @@ RpcError MakeParseError(const json::exception& e) {
 
 RpcError InvalidMember(const char* field, const char* message) {
     return RpcError(ErrorCode::InvalidRequest, message, {{"field", field}});
+}
+
+/** An integer literal too large for int64/uint64: nlohmann keeps it as a double, which
+ *  would be echoed as another number (1.8446744073709552e+19). */
+bool IsInexactInteger(const json& id) {
+    if (!id.is_number_float()) return false;
+    const double v = id.get<double>();
+    return std::trunc(v) == v && (v >= 18446744073709551616.0 || v <= -9223372036854775808.0);
 }
 
 /** Checks the request shape; throws RpcError(InvalidRequest). */
@@ -55,6 +65,11 @@ std::optional<std::string> ProcessRequest(const json& request, const CallFunctio
     if (has_id && !id_member->is_number() && !id_member->is_string() && !id_member->is_null())
         return EncodeErrorResponse(
             nullptr, InvalidMember("id", "\"id\" must be a number, a string or null"));
+    if (has_id && IsInexactInteger(*id_member))
+        return EncodeErrorResponse(nullptr,
+                                   InvalidMember("id",
+                                                 "\"id\" is an integer beyond 64 bits, which could "
+                                                 "not be echoed as sent"));
     const json id = has_id ? *id_member : json();
 
     try {
@@ -75,9 +90,9 @@ std::optional<std::string> ProcessRequest(const json& request, const CallFunctio
         if (!has_id) return std::nullopt;
         return EncodeErrorResponse(id, e);
     } catch (const std::exception& e) {
-        Log("method " + method + " failed: " + e.what());
+        Log(LogLevel::Error, "method " + method + " failed: " + e.what());
     } catch (...) {
-        Log("method " + method + " failed with a non-standard exception");
+        Log(LogLevel::Error, "method " + method + " failed with a non-standard exception");
     }
     if (!has_id) return std::nullopt;
     return EncodeErrorResponse(id, RpcError(ErrorCode::Internal));
@@ -99,8 +114,12 @@ std::optional<std::string> ProcessMessage(std::string_view line, const CallFunct
      * every later recursive walk (copies, comparisons, dumps) shallow. */
     bool too_deep = false;
     try {
-        message = json::parse(line, [&](int depth, json::parse_event_t, json&) {
-            if (depth > MAX_DEPTH) too_deep = true;
+        message = json::parse(line, [&](int depth, json::parse_event_t event, json&) {
+            /* depth counts the levels already open when one starts (0 at the top). */
+            if ((event == json::parse_event_t::object_start ||
+                 event == json::parse_event_t::array_start) &&
+                depth >= MAX_DEPTH)
+                too_deep = true;
             return !too_deep;
         });
     } catch (const json::parse_error& e) {

@@ -21,10 +21,10 @@ void SetLogSink(LogSink sink) {
     Sink() = std::move(sink);
 }
 
-void Log(std::string_view line) noexcept {
+void Log(LogLevel level, std::string_view line) noexcept {
     try {
         if (Sink()) {
-            Sink()(line);
+            Sink()(level, line);
             return;
         }
         /* One write per line keeps lines whole when stderr is shared (journal). */

@@ -6,8 +6,12 @@
 
 namespace Ipc {
 
+/** How much a line matters: Error is a bug or a failure of the daemon itself,
+ *  Warning a failure of one connection or of the system, Notice a client's doing. */
+enum class LogLevel { Error, Warning, Notice };
+
 /** Receives one log line (no trailing newline) from the ipc layer. */
-using LogSink = std::function<void(std::string_view line)>;
+using LogSink = std::function<void(LogLevel level, std::string_view line)>;
 
 /**
  * Replaces where ipc log lines go; an empty sink restores the default, which writes
@@ -16,6 +20,6 @@ using LogSink = std::function<void(std::string_view line)>;
 void SetLogSink(LogSink sink);
 
 /** Logs one line through the current sink. */
-void Log(std::string_view line) noexcept;
+void Log(LogLevel level, std::string_view line) noexcept;
 
 }  // namespace Ipc

@@ -97,15 +97,15 @@ void Server::OnAccept(Listener& listener) noexcept {
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED) continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK) return;
-            Log(std::string("accept failed: ") + std::strerror(errno) +
-                "; pausing new connections for 1 s");
+            Log(LogLevel::Warning, std::string("accept failed: ") + std::strerror(errno) +
+                                       "; pausing new connections for 1 s");
             PauseAccepting();
             return;
         }
         try {
             AddConnection(listener.kind, Event::UniqueFd(fd));
         } catch (const std::exception& e) {
-            Log(std::string("cannot set up a new connection: ") + e.what());
+            Log(LogLevel::Warning, std::string("cannot set up a new connection: ") + e.what());
         }
     }
 }
@@ -113,7 +113,7 @@ void Server::OnAccept(Listener& listener) noexcept {
 void Server::PauseAccepting() noexcept {
     for (auto& listener : listeners_)
         if (!listener->watch.Modify(0))
-            Log(std::string("cannot pause accepting: ") + std::strerror(errno));
+            Log(LogLevel::Error, std::string("cannot pause accepting: ") + std::strerror(errno));
     accept_retry_.Schedule(ACCEPT_RETRY);
 }
 
@@ -121,7 +121,7 @@ void Server::ResumeAccepting() noexcept {
     for (auto& listener : listeners_)
         if (!listener->watch.Modify(EPOLLIN)) {
             /* Still listening silently: try again rather than stop serving for good. */
-            Log(std::string("cannot resume accepting: ") + std::strerror(errno));
+            Log(LogLevel::Error, std::string("cannot resume accepting: ") + std::strerror(errno));
             accept_retry_.Schedule(ACCEPT_RETRY);
         }
 }
@@ -129,22 +129,25 @@ void Server::ResumeAccepting() noexcept {
 Connection* Server::AddConnection(SocketKind kind, Event::UniqueFd fd) {
     const auto peer = GetPeerCredentials(fd.Get());
     if (!peer) {
-        Log(std::string("rejected a ") + ToString(kind) +
-            " connection: SO_PEERCRED failed: " + std::strerror(errno));
+        Log(LogLevel::Warning, std::string("rejected a ") + ToString(kind) +
+                                   " connection: SO_PEERCRED failed: " + std::strerror(errno));
         return nullptr;
     }
     if (!IsPeerAllowed(*peer, policy_)) {
-        Log(std::string("rejected a ") + ToString(kind) +
-            " connection from pid=" + std::to_string(peer->pid) +
-            " uid=" + std::to_string(peer->uid) + ": not uid " + std::to_string(*policy_.uid) +
-            (policy_.group ? " nor in group " + std::to_string(*policy_.group) : std::string()));
+        Log(LogLevel::Notice, std::string("rejected a ") + ToString(kind) +
+                                  " connection from pid=" + std::to_string(peer->pid) +
+                                  " uid=" + std::to_string(peer->uid) + ": not uid " +
+                                  std::to_string(*policy_.uid) +
+                                  (policy_.group ? " nor in group " + std::to_string(*policy_.group)
+                                                 : std::string()));
         DiscardInput(fd.Get());
         return nullptr;
     }
     if (open_count_ >= limits_.max_clients) {
-        Log(std::string("rejected a ") + ToString(kind) + " connection from pid=" +
-            std::to_string(peer->pid) + " uid=" + std::to_string(peer->uid) + ": " +
-            std::to_string(limits_.max_clients) + " clients already connected");
+        Log(LogLevel::Notice,
+            std::string("rejected a ") + ToString(kind) + " connection from pid=" +
+                std::to_string(peer->pid) + " uid=" + std::to_string(peer->uid) + ": " +
+                std::to_string(limits_.max_clients) + " clients already connected");
         RejectOverLimit(fd.Get());
         return nullptr;
     }
@@ -153,8 +156,8 @@ Connection* Server::AddConnection(SocketKind kind, Event::UniqueFd fd) {
     std::unique_ptr<Connection> connection(
         new Connection(*this, id, kind, std::move(fd), peer->pid, peer->uid));
     if (!connection->Start()) {
-        Log(std::string("rejected a ") + ToString(kind) +
-            " connection: epoll_ctl: " + std::strerror(errno));
+        Log(LogLevel::Warning, std::string("rejected a ") + ToString(kind) +
+                                   " connection: epoll_ctl: " + std::strerror(errno));
         return nullptr;
     }
     Connection& result = *connection;
@@ -163,7 +166,7 @@ Connection* Server::AddConnection(SocketKind kind, Event::UniqueFd fd) {
     try {
         result.session_ = handler_.OnConnect(result);
     } catch (const std::exception& e) {
-        Log(result.Describe() + ": refused: " + e.what());
+        Log(LogLevel::Warning, result.Describe() + ": refused: " + e.what());
     }
     /* Without a session nothing can answer it: closed, and reaped like any other. */
     if (!result.session_) {

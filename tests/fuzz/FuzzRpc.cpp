@@ -157,12 +157,13 @@ class Harness {
         /* Internal errors of notifications are never answered; the log is where they
          * show. A request that fails outside any method (the daemon reserves that for
          * allocation failures) closes the client without an answer. */
-        Ipc::SetLogSink([](std::string_view line) {
+        instance_ = std::make_unique<Instance>(std::move(options));
+        /* The Instance sends the ipc layer's lines into the daemon's log. */
+        Log::SetSink([](Log::Level, std::string_view line, const Log::Fields&) {
             if (line.find(": method ") != std::string_view::npos) Fail("a method threw", line);
             if (line.find("failed to process a request") != std::string_view::npos)
                 Fail("a request failed outside every method", line);
         });
-        instance_ = std::make_unique<Instance>(std::move(options));
         instance_->Start();
         Pump();
     }

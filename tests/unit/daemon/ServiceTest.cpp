@@ -318,3 +318,28 @@ TEST_CASE("StatusText") {
     CHECK(ServiceLink::StatusText(1, 1) == "1 device online, 1 client");
     CHECK(ServiceLink::StatusText(2, 3) == "2 devices online, 3 clients");
 }
+
+TEST_CASE("The ipc layer's log lines go through the daemon's log, with their level") {
+    LogCapture log;
+    Ipc::Limits limits;
+    limits.max_line = 100;
+    Daemon daemon({{DEV, Small()}}, limits);
+    Log::SetMaxLevel(Log::Level::Notice);
+    auto c = daemon.Connect();
+    /* A line over the limit: the client's doing, a notice. */
+    c.SendRaw(std::string(200, 'x') + "\n");
+    for (int i = 0; i < 50; ++i) {
+        bool seen = false;
+        for (const auto& e : log.Get())
+            seen = seen ||
+                   (e.message.find("request line longer than 100 bytes") != std::string::npos &&
+                    e.level == Log::Level::Notice);
+        if (seen) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    bool seen = false;
+    for (const auto& e : log.Get())
+        seen = seen || e.message.find("request line longer than 100 bytes") != std::string::npos;
+    CHECK(seen);
+    Log::SetMaxLevel(Log::Level::Warning);
+}

@@ -130,6 +130,20 @@ TEST_CASE("Timers fire in order, can be cancelled and re-armed, and leave the ti
     CHECK_FALSE(t4.IsPending());
 }
 
+TEST_CASE("A timer far in the future saturates instead of wrapping into the past") {
+    EventLoop loop;
+    int far = 0, near = 0;
+    Event::Timer t_far(loop, [&]() noexcept { ++far; });
+    Event::Timer t_near(loop, [&]() noexcept { ++near; });
+    /* Wrapped, the far one would come first in the list, armed in the past. */
+    t_far.Schedule(Event::Timer::Clock::duration::max());
+    t_near.Schedule(std::chrono::milliseconds(1));
+    for (int i = 0; i < 20 && near == 0; ++i) loop.RunOnce(50);
+    CHECK(near == 1);
+    CHECK(far == 0);
+    CHECK(t_far.IsPending());
+}
+
 TEST_CASE("Deferred work runs once per schedule, in order, after dispatch, before sleeping") {
     EventLoop loop;
     Pipe p;

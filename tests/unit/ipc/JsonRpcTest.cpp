@@ -42,7 +42,7 @@ json Reply(std::string_view line, Calls& calls) {
 
 struct QuietLog {
     QuietLog() {
-        Ipc::SetLogSink([](std::string_view) {});
+        Ipc::SetLogSink([](Ipc::LogLevel, std::string_view) {});
     }
     ~QuietLog() { Ipc::SetLogSink({}); }
 };
@@ -103,6 +103,10 @@ TEST_CASE("Messages that are not JSON-RPC requests are invalid_request") {
         {R"({"jsonrpc":"2.0","id":true,"method":"echo"})", nullptr, "id"},
         {R"({"jsonrpc":"2.0","id":{"a":1},"method":"echo"})", nullptr, "id"},
         {R"({"jsonrpc":"2.0","id":[1],"method":"echo"})", nullptr, "id"},
+        /* Beyond 64 bits an integer id parses as a double and could not be echoed as
+         * sent: refused rather than answered under another id. */
+        {R"({"jsonrpc":"2.0","id":18446744073709551616,"method":"echo"})", nullptr, "id"},
+        {R"({"jsonrpc":"2.0","id":-9223372036854775809,"method":"echo"})", nullptr, "id"},
         {R"({"jsonrpc":"2.0","id":3,"method":"echo","params":"x"})", 3, "params"},
         {R"({"jsonrpc":"2.0","id":3,"method":"echo","params":null})", 3, "params"},
         {R"({"jsonrpc":"2.0","id":3,"method":"echo","params":4})", 3, "params"},
@@ -119,6 +123,33 @@ TEST_CASE("Messages that are not JSON-RPC requests are invalid_request") {
         if (row.field) CHECK(r["error"]["data"]["field"] == row.field);
     }
     CHECK(calls.methods.empty());
+}
+
+TEST_CASE("Ids up to 64 bits are echoed exactly") {
+    Calls calls;
+    for (const char* id : {"18446744073709551615", "-9223372036854775808", "0", "1.5"}) {
+        CAPTURE(id);
+        const std::string line =
+            std::string(R"({"jsonrpc":"2.0","id":)") + id + R"(,"method":"echo"})";
+        const auto reply = Ipc::ProcessMessage(line, calls.Function());
+        REQUIRE(reply);
+        CHECK(reply->find(std::string(R"("id":)") + id + ",") != std::string::npos);
+    }
+}
+
+TEST_CASE("JSON nested 64 levels is accepted, 65 is refused") {
+    Calls calls;
+    auto nested = [](int levels) {
+        /* The request object is the first level; params arrays the rest. */
+        std::string line = R"({"jsonrpc":"2.0","id":1,"method":"echo","params":)";
+        for (int i = 1; i < levels; ++i) line += '[';
+        for (int i = 1; i < levels; ++i) line += ']';
+        return line + '}';
+    };
+    CHECK(Reply(nested(64), calls).contains("result"));
+    const json r = Reply(nested(65), calls);
+    CHECK(r["error"]["code"] == -32600);
+    CHECK(r["error"]["data"]["limit"] == 64);
 }
 
 TEST_CASE("Handler errors become error responses") {

@@ -375,3 +375,17 @@ TEST_CASE("A connection closed in OnConnect is still disconnected once") {
     CHECK(client.TakeLines().empty());
     CHECK(client.eof);
 }
+
+TEST_CASE("A connection whose OnConnect throws is refused: closed, logged, disconnected once") {
+    LogCapture log;
+    Harness h;
+    h.handler.on_connect = [](Ipc::Connection&) { throw std::runtime_error("no memory for you"); };
+    Client client = h.Connect();
+    h.Pump();
+    CHECK(h.handler.connected.size() == 1);
+    CHECK(h.handler.disconnected.size() == 1);
+    CHECK(h.server->GetClientCount() == 0);
+    CHECK(log.Contains("refused: no memory for you"));
+    client.Drain();
+    CHECK(client.eof);
+}

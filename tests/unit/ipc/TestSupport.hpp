@@ -77,7 +77,7 @@ struct RecordingHandler : Ipc::Handler {
 struct LogCapture {
     std::vector<std::string> lines;
     LogCapture() {
-        Ipc::SetLogSink([this](std::string_view line) { lines.emplace_back(line); });
+        Ipc::SetLogSink([this](Ipc::LogLevel, std::string_view line) { lines.emplace_back(line); });
     }
     ~LogCapture() { Ipc::SetLogSink({}); }
     bool Contains(std::string_view needle) const {
