@@ -81,7 +81,7 @@ void Notifier::Flush(ClientSession& session) noexcept {
 
 void Notifier::FlushSession(ClientSession& session) {
     Ipc::Connection& connection = session.GetConnection();
-    if (connection.IsClosed()) return;
+    if (connection.IsClosed() || connection.IsPeerGone()) return;
     for (auto& sub : session.GetSubscriptions()) CatchUp(*sub);
     for (auto& sub : session.GetSubscriptions()) {
         /* Over the output cap: keep only the dirty set until the socket drains. */

@@ -61,6 +61,7 @@ void Connection::UpdateWatch() noexcept {
 
 void Connection::OnSocketReady(uint32_t events) noexcept {
     if (closed_) return;
+    if (events & (EPOLLHUP | EPOLLERR)) peer_gone_ = true;
     if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) && IsReading()) {
         /* Read before acting on HUP: a client may send notifications and close at
          * once, and they still deserve to be executed. */

@@ -49,6 +49,9 @@ class Connection {
     SocketKind GetKind() const noexcept { return kind_; }
     /** After Close(); the object lives on until the Server reaps it. */
     bool IsClosed() const noexcept { return closed_; }
+    /** The peer closed both directions (EPOLLHUP): nothing sent can be read any more;
+     *  requests read with the hangup may still be run, their output is dropped. */
+    bool IsPeerGone() const noexcept { return peer_gone_; }
 
     /** Appends Encode(message) and a newline; flushed after the current dispatch
      *  round. Ignored once the connection is closed or closing. Never refuses for
@@ -126,6 +129,7 @@ class Connection {
     bool eof_ = false;
     /** Close once output_ is written (after request.too_large). */
     bool closing_ = false;
+    bool peer_gone_ = false;
     bool closed_ = false;
 
     /* Last: destroyed first, while the connection it refers to is whole. */

@@ -26,7 +26,7 @@ void Connection::Send(const nlohmann::json& message) {
 
 void Connection::SendLine(std::string line) {
     assert(line.find('\n') == std::string::npos);
-    if (closed_ || closing_) return;
+    if (closed_ || closing_ || peer_gone_) return;
     if (output_.empty())
         output_ = std::move(line);
     else

@@ -36,6 +36,9 @@ struct MethodSpec {
     nlohmann::json result_schema;
     /* data.code strings of the errors this method may return besides the envelope's. */
     std::vector<const char*> errors;
+    /* It changes something besides its answer (a write): run even for a client that
+     * has gone, whose other requests are skipped, as no one would read the answer. */
+    bool acts = false;
 };
 
 /** Every method, in the order rpc.discover lists them. */
