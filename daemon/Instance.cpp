@@ -3,6 +3,7 @@
 
 #include <malloc.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include "daemon/ClientSession.hpp"
@@ -22,7 +23,7 @@ Instance::Instance(Options options)
       notifier_(loop_, cache_),
       meters_(loop_, cache_, cards_),
       context_{options_, cache_, cards_, notifier_, meters_, warnings_},
-      server_(loop_, *this, options_.limits) {
+      server_(loop_, *this, FitToFdLimit(options_.limits)) {
     /* A client that goes away mid-write must not kill us: Restart=on-failure would
      * not even restart a daemon killed by SIGPIPE. */
     signal(SIGPIPE, SIG_IGN);
@@ -47,6 +48,22 @@ Instance::Instance(Options options)
 
 Instance::~Instance() {
     Ipc::SetLogSink({});
+}
+
+Ipc::Limits Instance::FitToFdLimit(Ipc::Limits limits) {
+    rlimit files{};
+    if (getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur == RLIM_INFINITY) return limits;
+    /* Clients beyond this would meet EMFILE before the limit: they would wait in the
+     * backlog instead of getting their limit.exceeded line, and cards could not be
+     * opened. The rest is the daemon's own: loop, sockets, cards, simulators. */
+    const size_t usable = files.rlim_cur > FDS_OF_OUR_OWN ? files.rlim_cur - FDS_OF_OUR_OWN : 1;
+    if (limits.max_clients > usable) {
+        Log::Notice("serving at most " + std::to_string(usable) + " clients, not " +
+                    std::to_string(limits.max_clients) + ": the open-file limit is " +
+                    std::to_string(files.rlim_cur) + " (LimitNOFILE=, ulimit -n)");
+        limits.max_clients = usable;
+    }
+    return limits;
 }
 
 void Instance::Start() {
@@ -90,6 +107,7 @@ std::unique_ptr<Ipc::Session> Instance::OnConnect(Ipc::Connection& connection) {
 
 void Instance::OnDisconnect(Ipc::Connection& connection) noexcept {
     service_.ScheduleStatus();
+    cards_.OnFdsReleased();
     Log::Debug("client " + std::to_string(connection.GetId()) + " disconnected",
                {.client_pid = connection.GetPid()});
 }

@@ -47,6 +47,11 @@ class Instance final : Ipc::Handler, CardSet::Listener {
     void OnCardOnline(const Alsa::CardIdentity& identity) noexcept override;
     void OnCardOffline(const std::string& id) noexcept override;
 
+    /** File descriptors kept for the daemon itself out of RLIMIT_NOFILE. */
+    static constexpr size_t FDS_OF_OUR_OWN = 64;
+    /** @p limits with max_clients lowered to what the open-file limit allows. */
+    static Ipc::Limits FitToFdLimit(Ipc::Limits limits);
+
     void OnSignal(int signal) noexcept;
     void OnSimulatorExit(const std::string& name, int status) noexcept;
 

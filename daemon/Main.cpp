@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include <sys/resource.h>
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -9,8 +11,22 @@
 #include "systemd/Listen.hpp"
 #include "systemd/Notify.hpp"
 
+namespace {
+
+/** Soft RLIMIT_NOFILE up to the hard one (systemd's default soft limit is 1024). Under
+ *  the units' seccomp filter setrlimit fails with EPERM; they set LimitNOFILE=. */
+void RaiseFileLimit() {
+    rlimit files{};
+    if (getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur >= files.rlim_max) return;
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) try {
     CommandLine line = ParseCommandLine(argc, argv);
+    RaiseFileLimit();
     if (line.list_models) {
         std::fputs(Simulate::ListModels().c_str(), stdout);
         return EXIT_SUCCESS;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ipc/Server.hpp"
 
+#include <fcntl.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -40,7 +42,8 @@ Server::Server(Event::EventLoop& loop, Handler& handler, Limits limits)
       policy_{geteuid(), std::nullopt},
       reap_(loop, [this]() noexcept { Reap(); }),
       accept_retry_(loop, [this]() noexcept { ResumeAccepting(); }),
-      read_buffer_(std::make_unique<char[]>(READ_BUFFER_SIZE)) {}
+      read_buffer_(std::make_unique<char[]>(READ_BUFFER_SIZE)),
+      spare_fd_(open("/dev/null", O_RDONLY | O_CLOEXEC)) {}
 
 Server::~Server() {
     for (auto& listener : listeners_) {
@@ -97,6 +100,7 @@ void Server::OnAccept(Listener& listener) noexcept {
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED) continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+            if ((errno == EMFILE || errno == ENFILE) && RejectWithSpare(listener)) continue;
             Log(LogLevel::Warning, std::string("accept failed: ") + std::strerror(errno) +
                                        "; pausing new connections for 1 s");
             PauseAccepting();
@@ -176,12 +180,36 @@ Connection* Server::AddConnection(SocketKind kind, Event::UniqueFd fd) {
     return &result;
 }
 
+bool Server::RejectWithSpare(Listener& listener) noexcept {
+    if (!spare_fd_) return false;
+    /* Out of file descriptors: give the spare back to take the client off the
+     * backlog, tell it why, and keep the spare for the next one. */
+    spare_fd_.Reset();
+    Event::UniqueFd fd(accept4(listener.fd.Get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+    const bool taken = static_cast<bool>(fd);
+    if (taken) {
+        rlimit files{};
+        getrlimit(RLIMIT_NOFILE, &files);
+        Log(LogLevel::Warning, std::string("rejected a ") + ToString(listener.kind) +
+                                   " connection: out of file descriptors (limit " +
+                                   std::to_string(files.rlim_cur) + ")");
+        RejectWith(fd.Get(), "Out of file descriptors", "files",
+                   static_cast<size_t>(files.rlim_cur));
+        fd.Reset();
+    }
+    spare_fd_.Reset(open("/dev/null", O_RDONLY | O_CLOEXEC));
+    return taken;
+}
+
 void Server::RejectOverLimit(int fd) noexcept {
+    RejectWith(fd, "Too many clients", "clients", limits_.max_clients);
+}
+
+void Server::RejectWith(int fd, const char* message, const char* resource, size_t limit) noexcept {
     try {
         const std::string line =
-            EncodeErrorResponse(
-                nullptr, RpcError(ErrorCode::LimitExceeded, "Too many clients",
-                                  {{"limit", limits_.max_clients}, {"resource", "clients"}})) +
+            EncodeErrorResponse(nullptr, RpcError(ErrorCode::LimitExceeded, message,
+                                                  {{"limit", limit}, {"resource", resource}})) +
             '\n';
         /* A fresh socket's buffer holds one short line; if not, the client loses
          * only the explanation, it still sees the close. */

@@ -95,6 +95,11 @@ class Server {
     void PauseAccepting() noexcept;
     void ResumeAccepting() noexcept;
     void RejectOverLimit(int fd) noexcept;
+    /** One limit.exceeded line on @p fd, then its input is discarded. */
+    void RejectWith(int fd, const char* message, const char* resource, size_t limit) noexcept;
+    /** EMFILE: frees the spare fd to accept and reject one client. @return whether
+     *  one was taken off the backlog. */
+    bool RejectWithSpare(Listener& listener) noexcept;
     /** Called by Connection::Close(). */
     void OnConnectionClosed() noexcept;
     void Reap() noexcept;
@@ -115,6 +120,9 @@ class Server {
     Event::Timer accept_retry_;
     /** Shared by all connections (one loop thread): input_ keeps only partial lines. */
     std::unique_ptr<char[]> read_buffer_;
+    /** Held for the moment file descriptors run out: a client then still gets its
+     *  error line instead of waiting in the backlog (MPD does the same). */
+    Event::UniqueFd spare_fd_;
 };
 
 }  // namespace Ipc

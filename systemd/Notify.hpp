@@ -6,7 +6,8 @@
 
 namespace Systemd {
 
-/** sd_notify(3) to the service manager; a no-op when not run by systemd. */
+/** A notification to the service manager (sd_notify(3)); a no-op when not run by
+ *  systemd. Never blocks: dropped when the manager's queue is full. */
 void Notify(const char* state) noexcept;
 
 /**

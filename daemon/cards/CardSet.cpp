@@ -91,23 +91,32 @@ void CardSet::Rescan() noexcept {
 
 bool CardSet::TryOpen(const Alsa::CardIdentity& identity) noexcept {
     const std::string id = identity.id;
+    /* No failure leaves a plugged card offline for good: each is retried (backing
+     * off), said once per card, and one for want of file descriptors also when some
+     * are released (OnFdsReleased). udev applies GROUP/MODE/ACLs after devtmpfs made
+     * the node: permissions are the common case, and they change with IN_ATTRIB. */
+    auto failed = [&](int error, const std::string& what) {
+        if (error == EMFILE || error == ENFILE) fd_starved_ = true;
+        if (!reported_inaccessible_.insert(id).second) return true;
+        if (error == EACCES || error == EPERM || error == ENOENT)
+            Log::Notice(identity.ctl + " (" + identity.name + "): cannot open it yet (" + what +
+                            "); waiting for its permissions to change",
+                        {.device = id});
+        else
+            Log::Warning(identity.ctl + " (" + identity.name + "): cannot open it (" + what +
+                             "); trying again",
+                         {.device = id});
+        return true;
+    };
     try {
         auto card = std::make_unique<OpenCard>(loop_, cache_, identity,
                                                [this, id]() noexcept { Close(id, "unplugged"); });
         try {
             card->Open(options_.open_card);
         } catch (const Alsa::Error& e) {
-            /* udev applies GROUP/MODE/ACLs after devtmpfs created the node. */
-            if (e.GetErrno() == EACCES || e.GetErrno() == EPERM || e.GetErrno() == ENOENT) {
-                /* Said once per card: a user outside group audio must learn why. */
-                if (reported_inaccessible_.insert(id).second)
-                    Log::Notice(identity.ctl + " (" + identity.name + "): cannot open it yet (" +
-                                    e.what() + "); waiting for its permissions to change",
-                                {.device = id});
-                return true;
-            }
-            Log::Warning(identity.ctl + ": cannot open: " + e.what(), {.device = id});
-            return false;
+            return failed(e.GetErrno(), e.what());
+        } catch (const std::system_error& e) {
+            return failed(e.code().value(), e.what());
         }
         auto controls = card->GetCard().GetControls();
         Log::Notice(id + ": online as " + identity.ctl + " (" + identity.name + ", " +
@@ -118,7 +127,14 @@ bool CardSet::TryOpen(const Alsa::CardIdentity& identity) noexcept {
         cards_.emplace(id, std::move(card));
         listener_.OnCardOnline(identity);
     } catch (const std::exception& e) {
-        Log::Warning(identity.ctl + ": cannot open: " + e.what(), {.device = id});
+        return failed(0, e.what());
     }
     return false;
+}
+
+void CardSet::OnFdsReleased() noexcept {
+    if (!fd_starved_) return;
+    fd_starved_ = false;
+    retry_delay_ = std::chrono::milliseconds(0);
+    rescan_.Schedule();
 }

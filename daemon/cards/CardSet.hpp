@@ -48,12 +48,15 @@ class CardSet {
 
     /** The open card of device @p id, or null when it is offline. */
     OpenCard* Find(const std::string& id) noexcept;
+    /** File descriptors were released (a client left): a card that could not be
+     *  opened for want of them is tried again. */
+    void OnFdsReleased() noexcept;
     /** Closes @p id's card (safe from its own callback) and marks the device offline. */
     void Close(const std::string& id, const char* reason) noexcept;
     size_t GetOnlineCount() const noexcept { return cards_.size(); }
 
   private:
-    /** Opens @p identity's card. @return whether it is worth retrying (permissions). */
+    /** Opens @p identity's card. @return whether to try again (it failed). */
     bool TryOpen(const Alsa::CardIdentity& identity) noexcept;
 
     Event::EventLoop& loop_;
@@ -68,5 +71,7 @@ class CardSet {
     Event::Timer retry_;
     std::chrono::milliseconds retry_delay_{0};
     std::set<std::string> reported_inaccessible_;
+    /* An open failed with EMFILE/ENFILE since the last scan. */
+    bool fd_starved_ = false;
     Hotplug hotplug_;
 };

@@ -95,11 +95,16 @@ class Process {
     Process& operator=(const Process&) = delete;
     ~Process() { Stop(); }
 
-    /** SIGTERM and wait; @return the exit status as waitpid gives it. */
+    /** SIGTERM and wait (SIGKILL after 20 s: a hung child must not hang the test);
+     *  @return the exit status as waitpid gives it. */
     int Stop() {
         if (pid_ <= 0) return status_;
         kill(pid_, SIGTERM);
-        waitpid(pid_, &status_, 0);
+        for (int i = 0; i < 200 && waitpid(pid_, &status_, WNOHANG) == 0; ++i) usleep(100'000);
+        if (waitpid(pid_, &status_, WNOHANG) == 0) {
+            kill(pid_, SIGKILL);
+            waitpid(pid_, &status_, 0);
+        }
         pid_ = -1;
         return status_;
     }

@@ -109,6 +109,8 @@ class FakeCard final : public Alsa::Card {
     FakeCard(std::shared_ptr<FakeDevice> device, Alsa::CardListener& listener)
         : device_(std::move(device)), listener_(listener) {
         fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        /* As opening a control node would: EMFILE when file descriptors run out. */
+        if (fd_ < 0) throw Alsa::Error(-errno, "eventfd");
         std::lock_guard lock(device_->mutex_);
         if (!device_->present_) {
             ::close(fd_);

@@ -95,14 +95,40 @@ TEST_CASE("CardSet retries a card it may not open yet, sooner, then later, then 
     }
 }
 
-TEST_CASE("CardSet does not retry a card that fails for a reason other than permissions") {
-    Parts parts(OneSmall());
-    int attempts = 0;
-    RefuseOpens(parts, EIO, attempts);
-    parts.cards->Start();
-    parts.RunFor(300);
-    CHECK(attempts == 1);
-    CHECK(parts.online.empty());
+TEST_CASE(
+    "CardSet retries any failure; one for want of file descriptors also when some are freed") {
+    SUBCASE("EIO: retried like a permission error") {
+        Parts parts(OneSmall());
+        int attempts = 0;
+        RefuseOpens(parts, EIO, attempts);
+        parts.cards->Start();
+        parts.RunFor(400);
+        CHECK(attempts >= 3);
+        CHECK(parts.online.empty());
+    }
+    SUBCASE("EMFILE: tried again at once when a client leaves (its fds are free)") {
+        Parts parts(OneSmall());
+        int attempts = 0;
+        bool starved = true;
+        auto open = parts.options.open_card;
+        parts.options.open_card = [&](const std::string& ctl, Alsa::CardListener& listener) {
+            ++attempts;
+            if (starved) throw Alsa::Error(-EMFILE, "open " + ctl);
+            return open(ctl, listener);
+        };
+        parts.cards->Start();
+        CHECK(attempts == 1);
+        starved = false;
+        parts.cards->OnFdsReleased();
+        /* No waiting for the 100 ms retry: the release schedules a scan now. */
+        parts.Pump();
+        CHECK(attempts == 2);
+        CHECK(parts.online == std::vector<std::string>{ID});
+        /* Nothing was starved since: a later release scans nothing. */
+        parts.cards->OnFdsReleased();
+        parts.Pump();
+        CHECK(attempts == 2);
+    }
 }
 
 TEST_CASE("CardSet closes its cards quietly when destroyed") {
