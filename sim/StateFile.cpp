@@ -2,6 +2,7 @@
 #include "sim/StateFile.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -27,6 +28,16 @@ const StateControl* StateBlock::Find(std::string_view iface, std::string_view na
             control.subdevice.value_or(0) == subdevice.value_or(0))
             return &control;
     return nullptr;
+}
+
+std::optional<Alsa::Iface> ParseStateIface(std::string_view word) {
+    // alsactl writes the names in capitals; another spelling is no iface word.
+    std::string lower;
+    for (const char c : word) {
+        if (std::islower(static_cast<unsigned char>(c))) return std::nullopt;
+        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return Alsa::ParseIface(lower);
 }
 
 std::vector<StateBlock> LoadStateFile(const std::filesystem::path& path) {

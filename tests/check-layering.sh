@@ -21,6 +21,7 @@ check event 'alsa|nlohmann/|ipc/|daemon/|cli/|sim/|systemd/'
 check daemon/core 'alsa/asoundlib|alsa/Card|alsa/Discovery|alsa/Identity|nlohmann/|ipc/|daemon/event|daemon/[A-Z]|systemd/'
 check cli 'alsa|ipc/|daemon/|sim/|systemd/'
 check systemd 'alsa|nlohmann/|ipc/|daemon/|cli/'
-check sim 'nlohmann/|ipc/|daemon/core|daemon/[A-Z]|cli/|systemd/|alsa/[A-Z]'
+# sim/: of alsa/ only Types.hpp (plain data, no libasound); nothing of daemon/.
+check sim 'nlohmann/|ipc/|daemon/|cli/|systemd/|alsa/([A-SU-Z]|T[^y])'
 [ $status -eq 0 ] && echo "layering: ok"
 exit $status

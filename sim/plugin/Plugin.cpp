@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "sim/SimDir.hpp"
+#include "sim/SndIface.hpp"
 #include "sim/StateFile.hpp"
 #include "sim/server/Protocol.hpp"
 
@@ -41,14 +42,9 @@ constexpr const char* DEFAULT_NAME = "scarlett-gen3-18i20";
 constexpr unsigned ACCESS_USER = 1u << 29;
 constexpr std::uint32_t TLV_DB_MIN_MAX = 4;  // SNDRV_CTL_TLVT_DB_MINMAX
 
+/* A word alsactl would not write is taken for MIXER, the iface of nearly every control. */
 snd_ctl_elem_iface_t IfaceOf(const std::string& iface) {
-    if (iface == "CARD") return SND_CTL_ELEM_IFACE_CARD;
-    if (iface == "PCM") return SND_CTL_ELEM_IFACE_PCM;
-    if (iface == "HWDEP") return SND_CTL_ELEM_IFACE_HWDEP;
-    if (iface == "RAWMIDI") return SND_CTL_ELEM_IFACE_RAWMIDI;
-    if (iface == "TIMER") return SND_CTL_ELEM_IFACE_TIMER;
-    if (iface == "SEQUENCER") return SND_CTL_ELEM_IFACE_SEQUENCER;
-    return SND_CTL_ELEM_IFACE_MIXER;
+    return Sim::SndIface(iface).value_or(SND_CTL_ELEM_IFACE_MIXER);
 }
 
 snd_ctl_elem_type_t TypeOf(const std::string& type) {
