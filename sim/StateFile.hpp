@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "alsa/Types.hpp"
+
 namespace Sim {
 
 /** A syntax or content error; what() is "origin:line: message". */
@@ -70,6 +72,9 @@ struct StateBlock {
                              std::optional<unsigned> device = std::nullopt,
                              std::optional<unsigned> subdevice = std::nullopt) const;
 };
+
+/** The iface an `iface` word names as alsactl writes it ("MIXER", "CARD", ...), if any. */
+std::optional<Alsa::Iface> ParseStateIface(std::string_view word);
 
 /** Parses the text of a state file. @p origin names it in error messages. */
 std::vector<StateBlock> ParseState(std::string_view text, const std::string& origin = "state");

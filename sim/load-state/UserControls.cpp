@@ -12,24 +12,14 @@
 #include <optional>
 #include <stdexcept>
 
+#include "sim/SndIface.hpp"
+
 namespace Sim {
 
 namespace {
 
 // alsa-lib's name for the kernel's SNDRV_CTL_TLVT_DB_MINMAX: [type, 8, min, max] in 1/100 dB.
 constexpr unsigned TLV_DB_MIN_MAX = SND_CTL_TLVT_DB_MINMAX;
-
-std::optional<snd_ctl_elem_iface_t> IfaceOf(const std::string& name) {
-    static const std::map<std::string, snd_ctl_elem_iface_t> IFACES = {
-        {"CARD", SND_CTL_ELEM_IFACE_CARD},           {"HWDEP", SND_CTL_ELEM_IFACE_HWDEP},
-        {"MIXER", SND_CTL_ELEM_IFACE_MIXER},         {"PCM", SND_CTL_ELEM_IFACE_PCM},
-        {"RAWMIDI", SND_CTL_ELEM_IFACE_RAWMIDI},     {"TIMER", SND_CTL_ELEM_IFACE_TIMER},
-        {"SEQUENCER", SND_CTL_ELEM_IFACE_SEQUENCER},
-    };
-    auto found = IFACES.find(name);
-    if (found == IFACES.end()) return std::nullopt;
-    return found->second;
-}
 
 std::optional<std::vector<unsigned char>> HexBytes(const std::string& hex) {
     if (hex.size() % 2 != 0) return std::nullopt;
@@ -94,7 +84,7 @@ class Loader {
     void Load(const StateControl& control, LoadResult& result) {
         std::string what = control.Describe();
         auto skip = [&](const std::string& reason) { result.skipped.emplace_back(what, reason); };
-        auto iface = IfaceOf(control.iface);
+        auto iface = SndIface(control.iface);
         if (!iface) return skip("unknown iface " + control.iface);
         if (control.count == 0) return skip("count 0");
 

@@ -3,229 +3,17 @@
  * The scarlett2 driver's controls (Gen 2, Gen 3, Gen 4 Solo/2i2/4i4, Clarett USB,
  * Clarett+, Vocaster), built from per-model parameters in the driver's creation order.
  */
-#include <stdexcept>
-
 #include "sim/models/Builder.hpp"
+#include "sim/models/Scarlett2Params.hpp"
 
 namespace Sim::ModelsDetail {
 
 namespace {
 
-enum class DigitalMode { None, SpdifMode, DigitalIoMode, SpdifSource };
-enum class Autogain { None, Gen4, Vocaster };
-
-struct Ports {
-    unsigned analogue_in = 0, analogue_out = 0;
-    unsigned spdif_in = 0, spdif_out = 0;
-    unsigned adat_in = 0, adat_out = 0;
-    unsigned mix_src = 0, mix_dst = 0;  // DSP ports included
-    unsigned pcm_in = 0, pcm_out = 0;   // playback (sources) / capture (destinations)
-    unsigned dsp = 0;
-};
-
-struct Params {
-    std::string card_id = "USB";
-    std::string single_clock = "USB Internal";  // the name of the only clock source
-    Ports ports;
-    bool has_mixer = true;
-    /* Outputs */
-    std::vector<std::string> lines;    // descriptions of the line outputs; "" for none
-    bool line_volumes = false;         // per-line volume and mute
-    bool hw_sw = false;                // master HW volume, SW/HW enums, dim/mute
-    bool ro_master_headphone = false;  // Gen 4 4i4
-    unsigned vocaster_headphones = 0;  // speaker + headphone mutes (Vocaster)
-    /* Inputs */
-    std::vector<unsigned> level;  // input numbers
-    unsigned pad = 0;
-    unsigned air = 0;
-    unsigned air_first = 1;
-    bool air_enum = false;
-    std::vector<std::string> phantom;  // "1", "1-2", ...
-    bool phantom_persistence = false;
-    unsigned dsp_inputs = 0;  // Vocaster DSP switch and compressor/filters
-    unsigned input_mute = 0;
-    bool input_select = false;
-    unsigned link = 0;
-    unsigned gain = 0;
-    Autogain autogain = Autogain::None;
-    unsigned safe = 0;
-    bool pcm_input_switch = false;
-    bool msd = false;  // the model has an MSD mode
-    /* Other */
-    unsigned direct_monitor = 0;  // 1 switch, 2 enum
-    bool monitor_mix = false;     // Gen 4 Solo/2i2 direct monitor gains
-    bool speaker_switching = false;
-    bool talkback = false;
-    bool standalone = false;
-    bool power_status = false;
-    bool bluetooth = false;
-    DigitalMode digital = DigitalMode::None;
-};
-
-Params ParamsFor(const std::string& id) {
-    Params p;
-    auto lines = [](std::initializer_list<const char*> names) {
-        return std::vector<std::string>(names.begin(), names.end());
-    };
-    if (id == "scarlett-gen2-6i6") {
-        p.ports = {4, 4, 2, 2, 0, 0, 10, 18, 6, 6, 0};
-        p.lines = lines({"Headphones 1 L", "Headphones 1 R", "Headphones 2 L", "Headphones 2 R"});
-        p.line_volumes = true;
-        p.level = {1, 2};
-        p.pad = 2;
-        p.standalone = true;
-    } else if (id == "scarlett-gen2-18i8") {
-        p.ports = {8, 6, 2, 2, 8, 0, 10, 18, 8, 18, 0};
-        p.lines = lines({"Monitor L", "Monitor R", "Headphones 1 L", "Headphones 1 R",
-                         "Headphones 2 L", "Headphones 2 R"});
-        p.line_volumes = true;
-        p.level = {1, 2};
-        p.pad = 4;
-        p.standalone = true;
-    } else if (id == "scarlett-gen2-18i20") {
-        p.ports = {8, 10, 2, 2, 8, 8, 10, 18, 20, 18, 0};
-        p.lines = lines({"Monitor L", "Monitor R", "", "", "", "", "Headphones 1 L",
-                         "Headphones 1 R", "Headphones 2 L", "Headphones 2 R"});
-        p.line_volumes = p.hw_sw = true;
-        p.standalone = true;
-    } else if (id == "scarlett-gen3-solo") {
-        p.has_mixer = false;
-        p.ports.pcm_in = p.ports.pcm_out = 2;
-        p.level = {2};
-        p.air = 1;
-        p.phantom = {"1"};
-        p.phantom_persistence = p.msd = true;
-        p.direct_monitor = 1;
-    } else if (id == "scarlett-gen3-2i2") {
-        p.has_mixer = false;
-        p.ports.pcm_in = p.ports.pcm_out = 2;
-        p.level = {1, 2};
-        p.air = 2;
-        p.phantom = {"1-2"};
-        p.phantom_persistence = p.msd = true;
-        p.direct_monitor = 2;
-    } else if (id == "scarlett-gen3-4i4") {
-        p.single_clock = "Internal";
-        p.ports = {4, 4, 0, 0, 0, 0, 6, 8, 4, 6, 0};
-        p.lines = lines({"Monitor L", "Monitor R", "Headphones L", "Headphones R"});
-        p.line_volumes = true;
-        p.level = {1, 2};
-        p.pad = p.air = 2;
-        p.phantom = {"1-2"};
-        p.phantom_persistence = p.msd = p.standalone = true;
-    } else if (id == "scarlett-gen3-8i6") {
-        p.ports = {6, 4, 2, 2, 0, 0, 8, 8, 6, 10, 0};
-        p.lines = lines({"Headphones 1 L", "Headphones 1 R", "Headphones 2 L", "Headphones 2 R"});
-        p.line_volumes = true;
-        p.level = {1, 2};
-        p.pad = p.air = 2;
-        p.phantom = {"1-2"};
-        p.phantom_persistence = p.msd = p.standalone = true;
-    } else if (id == "scarlett-gen3-18i8") {
-        p.ports = {8, 8, 2, 2, 8, 0, 10, 20, 8, 20, 0};
-        p.lines = lines({"Monitor L", "Monitor R", "Alt Monitor L", "Alt Monitor R",
-                         "Headphones 1 L", "Headphones 1 R", "Headphones 2 L", "Headphones 2 R"});
-        p.line_volumes = p.hw_sw = true;
-        p.level = {1, 2};
-        p.pad = p.air = 4;
-        p.phantom = {"1-2", "3-4"};
-        p.phantom_persistence = p.msd = p.standalone = true;
-        p.speaker_switching = true;
-        p.digital = DigitalMode::SpdifMode;
-    } else if (id == "scarlett-gen3-18i20") {
-        p.ports = {9, 10, 2, 2, 8, 8, 12, 25, 20, 20, 0};
-        p.lines = lines({"Monitor 1 L", "Monitor 1 R", "Monitor 2 L", "Monitor 2 R", "", "",
-                         "Headphones 1 L", "Headphones 1 R", "Headphones 2 L", "Headphones 2 R"});
-        p.line_volumes = p.hw_sw = true;
-        p.level = {1, 2};
-        p.pad = p.air = 8;
-        p.phantom = {"1-4", "5-8"};
-        p.phantom_persistence = p.msd = p.standalone = true;
-        p.speaker_switching = p.talkback = true;
-        p.digital = DigitalMode::DigitalIoMode;
-    } else if (id == "scarlett-gen4-solo") {
-        p.card_id = "Gen";
-        p.ports = {2, 2, 0, 0, 0, 0, 8, 6, 2, 4, 2};
-        p.level = {1};
-        p.air = 1;
-        p.air_first = 2;
-        p.air_enum = true;
-        p.phantom = {"2"};
-        p.pcm_input_switch = p.msd = true;
-        p.direct_monitor = 1;
-        p.monitor_mix = true;
-    } else if (id == "scarlett-gen4-2i2") {
-        p.card_id = "Gen";
-        p.ports = {2, 2, 0, 0, 0, 0, 6, 6, 2, 4, 2};
-        p.level = {1, 2};
-        p.air = 2;
-        p.air_enum = true;
-        p.phantom = {"1-2"};
-        p.input_select = true;
-        p.link = p.gain = p.safe = 2;
-        p.autogain = Autogain::Gen4;
-        p.msd = true;
-        p.direct_monitor = 2;
-        p.monitor_mix = true;
-    } else if (id == "scarlett-gen4-4i4") {
-        p.card_id = "Gen";
-        p.ports = {4, 6, 0, 0, 0, 0, 8, 12, 6, 6, 2};
-        p.ro_master_headphone = true;
-        p.level = {1, 2};
-        p.air = 2;
-        p.air_enum = true;
-        p.phantom = {"1", "2"};
-        p.input_select = true;
-        p.link = p.gain = p.safe = 2;
-        p.autogain = Autogain::Gen4;
-        p.msd = p.power_status = true;
-    } else if (id == "clarett-2pre" || id == "clarett-plus-2pre") {
-        p.card_id = id == "clarett-plus-2pre" ? "C2Pre" : "USB";
-        p.ports = {2, 4, 2, 0, 8, 0, 10, 18, 4, 12, 0};
-        p.lines = lines({"Monitor L", "Monitor R", "Headphones L", "Headphones R"});
-        p.line_volumes = p.hw_sw = true;
-        p.level = {1, 2};
-        p.air = 2;
-        p.standalone = true;
-    } else if (id == "clarett-4pre" || id == "clarett-plus-4pre") {
-        p.card_id = id == "clarett-plus-4pre" ? "C4Pre" : "USB";
-        p.ports = {8, 6, 2, 2, 8, 0, 10, 18, 8, 18, 0};
-        p.lines = lines({"Monitor L", "Monitor R", "Headphones 1 L", "Headphones 1 R",
-                         "Headphones 2 L", "Headphones 2 R"});
-        p.line_volumes = p.hw_sw = true;
-        p.level = {1, 2};
-        p.air = 4;
-        p.standalone = true;
-        p.digital = DigitalMode::SpdifSource;
-    } else if (id == "clarett-8pre" || id == "clarett-plus-8pre") {
-        p.ports = {8, 10, 2, 2, 8, 8, 10, 18, 20, 18, 0};
-        p.lines = lines({"Monitor L", "Monitor R", "", "", "", "", "Headphones 1 L",
-                         "Headphones 1 R", "Headphones 2 L", "Headphones 2 R"});
-        p.line_volumes = p.hw_sw = true;
-        p.level = {1, 2};
-        p.air = 8;
-        p.standalone = true;
-        p.digital = DigitalMode::SpdifSource;
-    } else if (id == "vocaster-one") {
-        p.ports = {2, 4, 0, 0, 0, 0, 9, 9, 4, 10, 1};
-        p.vocaster_headphones = 1;
-        p.dsp_inputs = p.input_mute = 1;
-        p.phantom = {"1"};
-        p.gain = 1;
-        p.autogain = Autogain::Vocaster;
-    } else if (id == "vocaster-two") {
-        p.ports = {6, 6, 0, 0, 0, 0, 12, 14, 4, 14, 2};
-        p.vocaster_headphones = 2;
-        p.dsp_inputs = p.input_mute = 2;
-        p.phantom = {"1", "2"};
-        p.gain = 2;
-        p.autogain = Autogain::Vocaster;
-        p.bluetooth = true;
-    } else {
-        throw std::invalid_argument("no scarlett2 parameters for model " + id);
-    }
-    return p;
-}
+using Scarlett2::Autogain;
+using Scarlett2::DigitalMode;
+using Scarlett2::Params;
+using Scarlett2::Ports;
 
 const std::vector<std::string> RW = {"read", "write"};
 const std::vector<std::string> RO = {"read"};
@@ -404,7 +192,7 @@ void AddMixVolume(Builder& b, const std::string& name, const EraFeatures& era) {
 }  // namespace
 
 StateBlock GenerateScarlett2(const Model& model, const EraFeatures& era, bool msd_switch) {
-    Params p = ParamsFor(model.id);
+    Params p = Scarlett2::ParamsFor(model.id);
     const Ports& ports = p.ports;
     Builder b(p.card_id);
 

@@ -371,13 +371,13 @@ void CheckAutogain(Device& d, const char* status_success) {
     CHECK(ActError(d, "autogain 1").find("already running") != std::string::npos);
     CHECK(ActError(d, "press phantom 1").find("autogain") != std::string::npos);
 
-    REQUIRE(d.NextDeadline() == T0 + Device::AUTOGAIN_TIME);
+    REQUIRE(d.NextDeadline() == T0 + Sim::AUTOGAIN_TIME);
     d.Advance(T0 + std::chrono::seconds(1), events);
     CHECK(events.empty());
     CHECK(Val(d, "Line In 1 Autogain Capture Switch") == 1);
 
     const long long before = d.State(gain).values[0];
-    d.Advance(T0 + Device::AUTOGAIN_TIME, events);
+    d.Advance(T0 + Sim::AUTOGAIN_TIME, events);
     CHECK_FALSE(d.NextDeadline().has_value());
     CHECK(Val(d, "Line In 1 Autogain Capture Switch") == 0);
     CHECK(d.Definition().controls[status].items.at(d.State(status).values[0]) == status_success);
@@ -397,7 +397,7 @@ void CheckAutogain(Device& d, const char* status_success) {
     CHECK(MaskOf(events, other_gain) == EVENT_INFO);
     REQUIRE(d.NextDeadline() == SimClock::time_point::min());
     d.Advance(T0 + std::chrono::seconds(10), events);
-    REQUIRE(d.NextDeadline() == T0 + std::chrono::seconds(10) + Device::AUTOGAIN_TIME);
+    REQUIRE(d.NextDeadline() == T0 + std::chrono::seconds(10) + Sim::AUTOGAIN_TIME);
     // No signal on input 2: the gain ends at its maximum.
     d.Advance(T0 + std::chrono::seconds(20), events);
     CHECK_FALSE(d.NextDeadline().has_value());
@@ -637,7 +637,7 @@ TEST_CASE("every action ActionHelp lists works on that model") {
             CHECK_MESSAGE((error.empty() || precondition), error);
             if (command.starts_with("autogain")) {
                 std::vector<DeviceEvent> events;
-                d->Advance(T0 + Device::AUTOGAIN_TIME, events);
+                d->Advance(T0 + Sim::AUTOGAIN_TIME, events);
                 CHECK_FALSE(d->NextDeadline().has_value());
             }
         }
