@@ -57,6 +57,8 @@ class Server {
     void Publish(const std::vector<DeviceEvent>& events) noexcept;
     void Queue(Client& client, const Wire::EventRecord& record) noexcept;
     void Flush(Client& client) noexcept;
+    /** Sets the epoll flags of the client's event socket; drops the client on failure. */
+    bool WatchEvents(Client& client, std::uint32_t events) noexcept;
     void Drop(Client& client, const char* reason) noexcept;
     void Reap() noexcept;
     void RescheduleDeadline() noexcept;

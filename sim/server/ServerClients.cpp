@@ -106,7 +106,7 @@ void Server::OnClientRequest(Client& client, std::uint32_t) noexcept {
                 /* As the kernel does: unsubscribing forgets what was queued. */
                 client.backlog.clear();
                 client.backlog_mask.clear();
-                client.event_watch.Modify(0);
+                WatchEvents(client, 0);
             }
             break;
         case Wire::Op::Write:
@@ -161,7 +161,7 @@ void Server::Queue(Client& client, const Wire::EventRecord& record) noexcept {
             Drop(client, "event socket closed");
             return;
         }
-        client.event_watch.Modify(EPOLLOUT);
+        if (!WatchEvents(client, EPOLLOUT)) return;
     }
     auto [position, added] = client.backlog_mask.try_emplace(record.index, record.mask);
     if (added)
@@ -184,7 +184,15 @@ void Server::Flush(Client& client) noexcept {
         client.backlog_mask.erase(index);
     }
     client.backlog.erase(client.backlog.begin(), client.backlog.begin() + static_cast<long>(sent));
-    if (client.backlog.empty()) client.event_watch.Modify(0);
+    if (client.backlog.empty()) WatchEvents(client, 0);
+}
+
+bool Server::WatchEvents(Client& client, std::uint32_t events) noexcept {
+    if (client.event_watch.Modify(events)) return true;
+    /* Its queued events could never be sent: a client that cannot be served is dropped,
+     * as one whose socket closed. */
+    Drop(client, "cannot watch its event socket");
+    return false;
 }
 
 void Server::OnClientEvents(Client& client, std::uint32_t events) noexcept {
