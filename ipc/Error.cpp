@@ -29,8 +29,9 @@ constexpr ErrorInfo ERRORS[] = {
     {-32006, "alsa.error", "ALSA error"},
     {-32007, "limit.exceeded", "Limit exceeded"},
     {-32008, "device.busy", "Device busy"},
+    {-32009, "access.denied", "Access denied"},
 };
-static_assert(std::size(ERRORS) == static_cast<size_t>(ErrorCode::DeviceBusy) + 1);
+static_assert(std::size(ERRORS) == static_cast<size_t>(ErrorCode::AccessDenied) + 1);
 
 const ErrorInfo& Info(ErrorCode code) noexcept {
     return ERRORS[static_cast<size_t>(code)];

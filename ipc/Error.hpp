@@ -23,6 +23,7 @@ enum class ErrorCode {
     AlsaError,
     LimitExceeded,
     DeviceBusy,
+    AccessDenied,
 };
 
 /** The JSON-RPC `error.code`, e.g. -32700 for ParseError. */

@@ -144,7 +144,9 @@ Connection* Server::AddConnection(SocketKind kind, Event::UniqueFd fd) {
                                   std::to_string(*policy_.uid) +
                                   (policy_.group ? " nor in group " + std::to_string(*policy_.group)
                                                  : std::string()));
-        DiscardInput(fd.Get());
+        /* Told why, as a client over the limit is: a silent close looks like a crash. */
+        RejectWith(fd.Get(), ErrorCode::AccessDenied, "Not allowed to connect",
+                   {{"uid", peer->uid}});
         return nullptr;
     }
     if (open_count_ >= limits_.max_clients) {
@@ -193,8 +195,8 @@ bool Server::RejectWithSpare(Listener& listener) noexcept {
         Log(LogLevel::Warning, std::string("rejected a ") + ToString(listener.kind) +
                                    " connection: out of file descriptors (limit " +
                                    std::to_string(files.rlim_cur) + ")");
-        RejectWith(fd.Get(), "Out of file descriptors", "files",
-                   static_cast<size_t>(files.rlim_cur));
+        RejectWith(fd.Get(), ErrorCode::LimitExceeded, "Out of file descriptors",
+                   {{"limit", files.rlim_cur}, {"resource", "files"}});
         fd.Reset();
     }
     spare_fd_.Reset(open("/dev/null", O_RDONLY | O_CLOEXEC));
@@ -202,15 +204,14 @@ bool Server::RejectWithSpare(Listener& listener) noexcept {
 }
 
 void Server::RejectOverLimit(int fd) noexcept {
-    RejectWith(fd, "Too many clients", "clients", limits_.max_clients);
+    RejectWith(fd, ErrorCode::LimitExceeded, "Too many clients",
+               {{"limit", limits_.max_clients}, {"resource", "clients"}});
 }
 
-void Server::RejectWith(int fd, const char* message, const char* resource, size_t limit) noexcept {
+void Server::RejectWith(int fd, ErrorCode code, const char* message, nlohmann::json data) noexcept {
     try {
         const std::string line =
-            EncodeErrorResponse(nullptr, RpcError(ErrorCode::LimitExceeded, message,
-                                                  {{"limit", limit}, {"resource", resource}})) +
-            '\n';
+            EncodeErrorResponse(nullptr, RpcError(code, message, std::move(data))) + '\n';
         /* A fresh socket's buffer holds one short line; if not, the client loses
          * only the explanation, it still sees the close. */
         [[maybe_unused]] const ssize_t n =

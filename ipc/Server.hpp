@@ -17,6 +17,7 @@
 #include "event/FdWatch.hpp"
 #include "event/Timer.hpp"
 #include "ipc/Connection.hpp"
+#include "ipc/Error.hpp"
 #include "ipc/Handler.hpp"
 #include "ipc/Limits.hpp"
 #include "ipc/Socket.hpp"
@@ -95,8 +96,8 @@ class Server {
     void PauseAccepting() noexcept;
     void ResumeAccepting() noexcept;
     void RejectOverLimit(int fd) noexcept;
-    /** One limit.exceeded line on @p fd, then its input is discarded. */
-    void RejectWith(int fd, const char* message, const char* resource, size_t limit) noexcept;
+    /** One error line (id null) on @p fd, then its input is discarded. */
+    void RejectWith(int fd, ErrorCode code, const char* message, nlohmann::json data) noexcept;
     /** EMFILE: frees the spare fd to accept and reject one client. @return whether
      *  one was taken off the backlog. */
     bool RejectWithSpare(Listener& listener) noexcept;

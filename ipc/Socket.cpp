@@ -102,19 +102,34 @@ void DiscardInput(int fd) noexcept {
 }
 
 std::optional<PeerCredentials> GetPeerCredentials(int fd) noexcept {
-    ucred credentials{};
-    socklen_t length = sizeof(credentials);
-    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) < 0) return std::nullopt;
-    return PeerCredentials{credentials.pid, credentials.uid, credentials.gid};
+    try {
+        ucred credentials{};
+        socklen_t length = sizeof(credentials);
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) < 0) return std::nullopt;
+        PeerCredentials peer{credentials.pid, credentials.uid, credentials.gid, {}};
+        peer.groups.resize(16);
+        for (;;) {
+            length = static_cast<socklen_t>(peer.groups.size() * sizeof(gid_t));
+            if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, peer.groups.data(), &length) == 0) {
+                peer.groups.resize(length / sizeof(gid_t));
+                return peer;
+            }
+            /* ERANGE says how much room the list needs. */
+            if (errno != ERANGE) break;
+            peer.groups.resize(length / sizeof(gid_t) + 1);
+        }
+        peer.groups = GroupsOfUser(peer.uid);
+        return peer;
+    } catch (const std::bad_alloc&) {
+        return std::nullopt;
+    }
 }
 
-bool IsPeerAllowed(const PeerCredentials& peer, const PeerPolicy& policy,
-                   const GroupLookup& groups_of) {
+bool IsPeerAllowed(const PeerCredentials& peer, const PeerPolicy& policy) {
     if (!policy.uid || peer.uid == 0 || peer.uid == *policy.uid) return true;
     if (!policy.group) return false;
     if (peer.gid == *policy.group) return true;
-    const auto groups = groups_of ? groups_of(peer.uid) : GroupsOfUser(peer.uid);
-    return std::find(groups.begin(), groups.end(), *policy.group) != groups.end();
+    return std::find(peer.groups.begin(), peer.groups.end(), *policy.group) != peer.groups.end();
 }
 
 std::vector<gid_t> GroupsOfUser(uid_t uid) {

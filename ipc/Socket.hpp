@@ -31,14 +31,17 @@ void PrepareListeningSocket(int fd);
  */
 void DiscardInput(int fd) noexcept;
 
-/** The SO_PEERCRED of a connected Unix socket (as of connect()). */
+/** Who the peer of a connected Unix socket was at connect(): SO_PEERCRED, and its
+ *  supplementary groups (SO_PEERGROUPS), the process's own, not the user database's. */
 struct PeerCredentials {
     pid_t pid;
     uid_t uid;
     gid_t gid;
+    std::vector<gid_t> groups;
 };
 
-/** @return std::nullopt if getsockopt() failed (not a Unix socket, or an error). */
+/** @return std::nullopt if SO_PEERCRED failed (not a Unix socket, or an error); the
+ *  groups are the user database's where SO_PEERGROUPS is missing (Linux < 4.13). */
 std::optional<PeerCredentials> GetPeerCredentials(int fd) noexcept;
 
 /** Who may talk to the daemon besides root: its own uid and, in system mode, the
@@ -48,16 +51,12 @@ struct PeerPolicy {
     std::optional<gid_t> group;  // members of this group are allowed too
 };
 
-/** The groups of user @p uid (primary and supplementary, from the user database). */
-using GroupLookup = std::function<std::vector<gid_t>(uid_t uid)>;
-
 /**
- * The SO_PEERCRED authorisation: root, the policy's uid, or (with a group) a peer
- * whose primary gid is the group or whose user is a member of it (@p groups_of,
- * by default getgrouplist(3)). Without a uid in the policy everyone is allowed.
+ * The authorisation: root, the policy's uid, or (with a group) a peer whose primary
+ * gid or one of whose supplementary groups is the group. Without a uid in the policy
+ * everyone is allowed.
  */
-bool IsPeerAllowed(const PeerCredentials& peer, const PeerPolicy& policy,
-                   const GroupLookup& groups_of = {});
+bool IsPeerAllowed(const PeerCredentials& peer, const PeerPolicy& policy);
 
 /** getpwuid_r + getgrouplist: empty if the uid has no entry in the user database. */
 std::vector<gid_t> GroupsOfUser(uid_t uid);

@@ -202,7 +202,8 @@ Json MakeOpenRpcDocument(const std::string& version) {
         Ipc::ErrorCode::DeviceNotFound,  Ipc::ErrorCode::DeviceOffline,
         Ipc::ErrorCode::ControlNotFound, Ipc::ErrorCode::ControlReadOnly,
         Ipc::ErrorCode::ValueInvalid,    Ipc::ErrorCode::AlsaError,
-        Ipc::ErrorCode::LimitExceeded,   Ipc::ErrorCode::DeviceBusy};
+        Ipc::ErrorCode::LimitExceeded,   Ipc::ErrorCode::DeviceBusy,
+        Ipc::ErrorCode::AccessDenied};
     Json errors = Json::array();
     auto error_object = [](Ipc::ErrorCode code) {
         return Json{{"code", Ipc::NumericCode(code)},

@@ -70,7 +70,7 @@ TEST_CASE("rpc.discover describes exactly the methods that dispatch, with their 
     std::set<int> codes;
     for (const auto& e : doc["x-errors"]) codes.insert(e["code"].get<int>());
     CHECK(codes == std::set<int>{-32700, -32600, -32601, -32602, -32603, -32001, -32002, -32003,
-                                 -32004, -32005, -32006, -32007, -32008});
+                                 -32004, -32005, -32006, -32007, -32008, -32009});
 }
 
 TEST_CASE("meters: no subscription, no reads and no wakeups; 20 Hz, about 20 reads a second") {

@@ -13,32 +13,46 @@ using Ipc::PeerPolicy;
 
 namespace {
 constexpr gid_t AUDIO = 29;
-/* uid 1001 is in group audio, uid 1002 is not. */
-std::vector<gid_t> FakeGroups(uid_t uid) {
-    if (uid == 1001) return {1001, AUDIO};
-    return {uid};
-}
 }  // namespace
 
 TEST_CASE("Peer policy: the daemon's uid and root, and in system mode the socket's group") {
     const PeerPolicy user{1000, std::nullopt};
-    CHECK(IsPeerAllowed({1, 1000, 1000}, user, FakeGroups));
-    CHECK(IsPeerAllowed({1, 0, 0}, user, FakeGroups));
-    CHECK_FALSE(IsPeerAllowed({1, 1001, 1001}, user, FakeGroups));
+    CHECK(IsPeerAllowed({1, 1000, 1000, {}}, user));
+    CHECK(IsPeerAllowed({1, 0, 0, {}}, user));
+    CHECK_FALSE(IsPeerAllowed({1, 1001, 1001, {AUDIO}}, user));
 
     const PeerPolicy system{1000, AUDIO};
-    SUBCASE("a member through the user database") {
-        CHECK(IsPeerAllowed({1, 1001, 1001}, system, FakeGroups));
+    SUBCASE("a member through the peer's supplementary groups (SO_PEERGROUPS)") {
+        /* As the peer process has them, whatever the user database says: a process
+         * given the group only as a supplementary one is a member. */
+        CHECK(IsPeerAllowed({1, 1001, 1001, {4, AUDIO}}, system));
     }
     SUBCASE("a member through the peer's primary gid") {
-        CHECK(IsPeerAllowed({1, 1002, AUDIO}, system, FakeGroups));
+        CHECK(IsPeerAllowed({1, 1002, AUDIO, {}}, system));
     }
     SUBCASE("everyone else is refused") {
-        CHECK_FALSE(IsPeerAllowed({1, 1002, 1002}, system, FakeGroups));
+        CHECK_FALSE(IsPeerAllowed({1, 1002, 1002, {4, 24}}, system));
     }
     SUBCASE("no uid in the policy: no check") {
-        CHECK(IsPeerAllowed({1, 1002, 1002}, PeerPolicy{}, FakeGroups));
+        CHECK(IsPeerAllowed({1, 1002, 1002, {}}, PeerPolicy{}));
     }
+}
+
+TEST_CASE("GetPeerCredentials reads the peer's real groups") {
+    int pair[2];
+    REQUIRE(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0);
+    const auto peer = Ipc::GetPeerCredentials(pair[0]);
+    ::close(pair[0]);
+    ::close(pair[1]);
+    REQUIRE(peer);
+    CHECK(peer->uid == getuid());
+    CHECK(peer->gid == getgid());
+    std::vector<gid_t> ours(static_cast<size_t>(getgroups(0, nullptr)));
+    REQUIRE(getgroups(static_cast<int>(ours.size()), ours.data()) == static_cast<int>(ours.size()));
+    std::sort(ours.begin(), ours.end());
+    auto theirs = peer->groups;
+    std::sort(theirs.begin(), theirs.end());
+    CHECK(theirs == ours);
 }
 
 TEST_CASE("GroupsOfUser lists the primary group of a user in the database") {
