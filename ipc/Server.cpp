@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <sys/epoll.h>
+#include <sys/inotify.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -42,6 +43,8 @@ Server::Server(Event::EventLoop& loop, Handler& handler, Limits limits)
       policy_{geteuid(), std::nullopt},
       reap_(loop, [this]() noexcept { Reap(); }),
       accept_retry_(loop, [this]() noexcept { ResumeAccepting(); }),
+      directories_(loop,
+                   [this](const Event::InotifyEvent& event) noexcept { OnDirectoryEvent(event); }),
       read_buffer_(std::make_unique<char[]>(READ_BUFFER_SIZE)),
       spare_fd_(open("/dev/null", O_RDONLY | O_CLOEXEC)) {}
 
@@ -81,10 +84,46 @@ void Server::Listen(SocketKind kind, const std::string& path, mode_t mode) {
         listener.path = path;
         listener.dev = st.st_dev;
         listener.ino = st.st_ino;
+        listener.mode = mode;
+        const std::string dir = path.substr(0, path.rfind('/') + 1);
+        if (directories_.IsOpen() || directories_.Open())
+            directories_.Add(dir.empty() ? "." : dir.c_str(), IN_DELETE | IN_MOVED_FROM);
     } catch (...) {
         /* Do not leave a socket file behind that nobody will ever accept on. */
         unlink(path.c_str());
         throw;
+    }
+}
+
+void Server::OnDirectoryEvent(const Event::InotifyEvent& event) noexcept {
+    for (auto& listener : listeners_) {
+        if (listener->path.empty()) continue;
+        if (listener->path.substr(listener->path.rfind('/') + 1) != event.name) continue;
+        struct stat st {};
+        /* Ours, or gone: a file another process put there in its place is left alone. */
+        if (lstat(listener->path.c_str(), &st) == 0) continue;
+        Rebind(*listener);
+    }
+}
+
+void Server::Rebind(Listener& listener) noexcept {
+    try {
+        Event::UniqueFd fd = BindUnixSocket(listener.path, listener.mode);
+        struct stat st {};
+        if (lstat(listener.path.c_str(), &st) < 0)
+            throw std::system_error(errno, std::system_category(), "stat " + listener.path);
+        /* Clients already in the old backlog connected before the removal: serve them. */
+        OnAccept(listener);
+        listener.watch.Cancel();
+        listener.fd = std::move(fd);
+        if (!listener.watch.Open(listener.fd.Get(), EPOLLIN))
+            throw std::system_error(errno, std::system_category(), "epoll_ctl(listening socket)");
+        listener.dev = st.st_dev;
+        listener.ino = st.st_ino;
+        Log(LogLevel::Warning, listener.path + " was removed; bound again");
+    } catch (const std::exception& e) {
+        Log(LogLevel::Error, listener.path + " was removed and cannot be bound again: " + e.what() +
+                                 "; clients cannot reach this daemon");
     }
 }
 

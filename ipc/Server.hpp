@@ -15,6 +15,7 @@
 #include "event/Deferred.hpp"
 #include "event/EventLoop.hpp"
 #include "event/FdWatch.hpp"
+#include "event/InotifyWatch.hpp"
 #include "event/Timer.hpp"
 #include "ipc/Connection.hpp"
 #include "ipc/Error.hpp"
@@ -88,9 +89,13 @@ class Server {
         std::string path;
         dev_t dev = 0;
         ino_t ino = 0;
+        mode_t mode = 0;
     };
 
     Listener& AddListener(SocketKind kind, Event::UniqueFd fd);
+    /** Binds @p listener's path anew (its file was removed). */
+    void Rebind(Listener& listener) noexcept;
+    void OnDirectoryEvent(const Event::InotifyEvent& event) noexcept;
     void OnAccept(Listener& listener) noexcept;
     /** EMFILE and friends: stop accepting for a while instead of spinning. */
     void PauseAccepting() noexcept;
@@ -119,6 +124,10 @@ class Server {
     uint64_t next_id_ = 1;
     Event::Deferred reap_;
     Event::Timer accept_retry_;
+    /* The directories of the sockets we bound: a socket file removed under us (by
+     * hand, by a clean-up of /run) is bound again, or the daemon would run on,
+     * unreachable, and block another from starting. */
+    Event::InotifyWatch directories_;
     /** Shared by all connections (one loop thread): input_ keeps only partial lines. */
     std::unique_ptr<char[]> read_buffer_;
     /** Held for the moment file descriptors run out: a client then still gets its

@@ -391,3 +391,31 @@ TEST_CASE("A connection whose OnConnect throws is refused: closed, logged, disco
     client.Drain();
     CHECK(client.eof);
 }
+
+TEST_CASE("A socket file removed under the server is bound again") {
+    LogCapture log;
+    Harness h;
+    char tmpl[] = "/tmp/scarlettd-rebind-XXXXXX";
+    const std::string dir = mkdtemp(tmpl);
+    const std::string path = dir + "/control.sock";
+    h.server->Listen(Ipc::SocketKind::Control, path, 0600);
+    REQUIRE(unlink(path.c_str()) == 0);
+    h.Pump();
+    struct stat st {};
+    REQUIRE(lstat(path.c_str(), &st) == 0);
+    CHECK(S_ISSOCK(st.st_mode));
+    CHECK((st.st_mode & 0777) == 0600);
+    CHECK(log.Contains("was removed; bound again"));
+
+    /* Reachable again: a client connects and is served. */
+    const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::snprintf(address.sun_path, sizeof(address.sun_path), "%s", path.c_str());
+    REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);
+    Client client{Event::UniqueFd(fd)};
+    CHECK(h.RunUntil([&] { return h.handler.connected.size() == 1; }));
+    h.server.reset();
+    CHECK(lstat(path.c_str(), &st) != 0);
+    std::filesystem::remove_all(dir);
+}
