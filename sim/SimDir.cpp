@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sim/SimDir.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,11 +35,26 @@ std::filesystem::path SimDir() {
     const auto dir = BaseDir();
     if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
         throw std::system_error(errno, std::generic_category(), "cannot create " + dir.string());
-    struct stat info {};
-    if (::stat(dir.c_str(), &info) != 0)
+    /* The fallback lives in /tmp, where anyone may have made it first: like the
+     * daemon's socket directory, it must be ours, private, and not a symlink. Checked
+     * and fixed through one descriptor, so a rename in between cannot redirect them. */
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ELOOP || errno == ENOTDIR)
+            throw std::runtime_error("cannot use " + dir.string() +
+                                     ": a symlink or not a directory; remove it");
         throw std::system_error(errno, std::generic_category(), "cannot use " + dir.string());
-    if (!S_ISDIR(info.st_mode))
-        throw std::system_error(ENOTDIR, std::generic_category(), "cannot use " + dir.string());
+    }
+    struct stat info {};
+    const bool ok = ::fstat(fd, &info) == 0;
+    const int error = errno;
+    if (ok && info.st_uid == ::geteuid() && (info.st_mode & 0077) != 0) ::fchmod(fd, 0700);
+    ::close(fd);
+    if (!ok) throw std::system_error(error, std::generic_category(), "cannot use " + dir.string());
+    if (info.st_uid != ::geteuid())
+        throw std::runtime_error("cannot use " + dir.string() + ": owned by uid " +
+                                 std::to_string(info.st_uid) + ", not by uid " +
+                                 std::to_string(::geteuid()));
     return dir;
 }
 

@@ -17,7 +17,8 @@ namespace Sim {
 /**
  * $SCARLETT_SIM_DIR if set, else $XDG_RUNTIME_DIR/scarlett-sim, else
  * /run/user/<uid>/scarlett-sim (or /tmp/scarlett-sim-<uid> when /run/user/<uid> does
- * not exist). Creates the last component with mode 0700 if missing.
+ * not exist). Creates the last component with mode 0700 if missing; refuses one that is
+ * a symlink or belongs to another user, and makes one of ours private (std::runtime_error).
  * Throws std::system_error when it cannot be created.
  */
 std::filesystem::path SimDir();
