@@ -41,6 +41,8 @@ Limits (protocol-v1 §6):
       --max-clients N        connections served at once (default 1024)
       --max-line BYTES       longest request line (default 65536)
       --max-output BYTES     encoded output kept per connection (default 4194304)
+      --max-output-total BYTES  output kept for all connections together
+                             (default 67108864)
       --write-stall SECONDS  close a connection that reads nothing for this long
                              while output waits (default 30)
       --max-subscriptions N  subscriptions per connection (default 16)
@@ -75,6 +77,7 @@ enum {
     OPT_MAX_CLIENTS = 256,
     OPT_MAX_LINE,
     OPT_MAX_OUTPUT,
+    OPT_MAX_OUTPUT_TOTAL,
     OPT_WRITE_STALL,
     OPT_MAX_SUBSCRIPTIONS,
     OPT_LIST_MODELS,
@@ -92,6 +95,7 @@ const option OWN[] = {
     {"max-clients", required_argument, nullptr, OPT_MAX_CLIENTS},
     {"max-line", required_argument, nullptr, OPT_MAX_LINE},
     {"max-output", required_argument, nullptr, OPT_MAX_OUTPUT},
+    {"max-output-total", required_argument, nullptr, OPT_MAX_OUTPUT_TOTAL},
     {"write-stall", required_argument, nullptr, OPT_WRITE_STALL},
     {"max-subscriptions", required_argument, nullptr, OPT_MAX_SUBSCRIPTIONS},
     {"system", no_argument, nullptr, OPT_SYSTEM},
@@ -142,6 +146,9 @@ CommandLine ParseCommandLine(int argc, char** argv, const std::vector<ExtraOptio
                 break;
             case OPT_MAX_OUTPUT:
                 options.limits.max_output = Positive("max-output");
+                break;
+            case OPT_MAX_OUTPUT_TOTAL:
+                options.limits.max_output_total = Positive("max-output-total");
                 break;
             case OPT_WRITE_STALL: {
                 /* Bounded so that deadlines stay far inside the clock's range. */

@@ -41,7 +41,7 @@ std::string Connection::Describe() const {
 }
 
 bool Connection::HasRoom() const noexcept {
-    return GetPendingOutput() < server_.GetLimits().max_output;
+    return pending_ < server_.GetLimits().max_output && !server_.IsOverBudget();
 }
 
 bool Connection::IsReading() const noexcept {
@@ -103,6 +103,8 @@ void Connection::Close() noexcept {
      * until the Server reaps it, after the callback that called us has returned. */
     DiscardInput(fd_.Get());
     fd_.Reset();
+    /* What no one will read any more is freed now, and leaves the server's budget. */
+    DropOutput();
     server_.OnConnectionClosed();
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -61,8 +62,9 @@ class Connection {
     void SendLine(std::string line);
 
     /** Bytes encoded but not yet accepted by the kernel. */
-    size_t GetPendingOutput() const noexcept { return output_.size() - output_offset_; }
-    /** GetPendingOutput() < Limits::max_output. */
+    size_t GetPendingOutput() const noexcept { return pending_; }
+    /** GetPendingOutput() < Limits::max_output, and all connections' output together
+     *  under Limits::max_output_total. */
     bool HasRoom() const noexcept;
 
     /** Closes the socket now and defers destruction (and Handler::OnDisconnect) to
@@ -99,6 +101,14 @@ class Connection {
 
     /* ConnectionWrite.cpp */
     void Flush() noexcept;
+    /** One sendmsg() of up to MAX_LINES_PER_SEND lines. @return bytes sent (0 with
+     *  errno on failure or EAGAIN). */
+    size_t SendSome() noexcept;
+    /** Frees the pending output (the connection is closed). */
+    void DropOutput() noexcept;
+    /** Room again: held requests, then the session's coalesced notifications. */
+    void Resume() noexcept;
+    static constexpr size_t MAX_LINES_PER_SEND = 64;
     void ArmStallTimer(bool progressed) noexcept;
     void OnStallTimer() noexcept;
 
@@ -118,9 +128,12 @@ class Connection {
     /** input_ holds no '\n' before this position (avoids rescanning partial lines). */
     size_t scanned_ = 0;
 
-    std::string output_;
-    /** Bytes of output_ already sent (short writes). */
+    /** Complete lines with their '\n', sent in order with one sendmsg() per flush:
+     *  memory is what is pending, never a doubled buffer's capacity. */
+    std::deque<std::string> output_;
+    /** Bytes of output_.front() already sent (short writes). */
     size_t output_offset_ = 0;
+    size_t pending_ = 0;
     Event::Timer::Clock::time_point last_progress_{};
 
     /** A send hit EAGAIN: EPOLLOUT is watched until output_ is empty. */

@@ -24,8 +24,9 @@ constexpr size_t KEEP_INPUT_CAPACITY = 4096;
 bool Connection::IsInputPaused() const noexcept {
     /* Backpressure: a client that sends requests but does not read the answers stops
      * being read once its output reaches the cap. The "> 0" keeps max_output == 0
-     * from stalling a connection forever. */
-    return kind_ == SocketKind::Control && GetPendingOutput() > 0 && !HasRoom();
+     * from stalling a connection forever. Over the server's budget no request is
+     * read at all: its answer would have nowhere to go. */
+    return kind_ == SocketKind::Control && ((pending_ > 0 && !HasRoom()) || server_.IsOverBudget());
 }
 
 void Connection::ReadInput() noexcept {
@@ -101,7 +102,7 @@ void Connection::ProcessLine(std::string_view line) noexcept {
             }
             throw RpcError(ErrorCode::Internal);
         };
-        auto reply = ProcessMessage(line, call);
+        auto reply = ProcessMessage(line, call, server_.GetLimits().max_output);
         if (reply) SendLine(std::move(*reply));
     } catch (const std::exception& e) {
         /* Only allocation failures get here; dropping the client beats dying. */

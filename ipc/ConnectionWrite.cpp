@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <cassert>
 #include <cerrno>
@@ -12,13 +13,6 @@
 
 namespace Ipc {
 
-namespace {
-
-/* A snapshot can be megabytes; an idle connection should not keep that memory. */
-constexpr size_t KEEP_OUTPUT_CAPACITY = 64 * 1024;
-
-}  // namespace
-
 void Connection::Send(const nlohmann::json& message) {
     if (closed_ || closing_) return;
     SendLine(Encode(message));
@@ -27,52 +21,76 @@ void Connection::Send(const nlohmann::json& message) {
 void Connection::SendLine(std::string line) {
     assert(line.find('\n') == std::string::npos);
     if (closed_ || closing_ || peer_gone_) return;
-    if (output_.empty())
-        output_ = std::move(line);
-    else
-        output_ += line;
-    output_ += '\n';
+    line += '\n';
+    pending_ += line.size();
+    server_.AddOutput(line.size());
+    output_.push_back(std::move(line));
     /* Flushing after the dispatch round turns a burst of messages (a batch, a
-     * notification per device) into one send(); while EPOLLOUT is watched, the
-     * kernel says when. */
+     * notification per device) into one send; while EPOLLOUT is watched, the kernel
+     * says when. */
     if (!want_write_) flush_.Schedule();
+}
+
+void Connection::DropOutput() noexcept {
+    server_.RemoveOutput(pending_);
+    pending_ = 0;
+    output_offset_ = 0;
+    std::deque<std::string>().swap(output_);
+}
+
+size_t Connection::SendSome() noexcept {
+    iovec parts[MAX_LINES_PER_SEND];
+    size_t count = 0;
+    size_t offset = output_offset_;
+    for (auto it = output_.begin(); it != output_.end() && count < MAX_LINES_PER_SEND; ++it) {
+        parts[count].iov_base = it->data() + offset;
+        parts[count].iov_len = it->size() - offset;
+        ++count;
+        offset = 0;
+    }
+    msghdr message{};
+    message.msg_iov = parts;
+    message.msg_iovlen = count;
+    ssize_t n;
+    /* MSG_NOSIGNAL: a vanished peer is EPIPE here, not SIGPIPE for the daemon. */
+    do {
+        n = sendmsg(fd_.Get(), &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+    } while (n < 0 && errno == EINTR);
+    if (n <= 0) return 0;
+    size_t sent = static_cast<size_t>(n);
+    pending_ -= sent;
+    server_.RemoveOutput(sent);
+    while (sent > 0) {
+        const size_t left = output_.front().size() - output_offset_;
+        if (sent < left) {
+            output_offset_ += sent;
+            break;
+        }
+        sent -= left;
+        output_offset_ = 0;
+        output_.pop_front();
+    }
+    return static_cast<size_t>(n);
 }
 
 void Connection::Flush() noexcept {
     if (closed_) return;
     const bool had_room = HasRoom();
     bool progressed = false;
-    while (output_offset_ < output_.size()) {
-        /* MSG_NOSIGNAL: a vanished peer is EPIPE here, not SIGPIPE for the daemon. */
-        const ssize_t n = send(fd_.Get(), output_.data() + output_offset_,
-                               output_.size() - output_offset_, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n > 0) {
-            output_offset_ += static_cast<size_t>(n);
+    while (pending_ > 0) {
+        if (SendSome() > 0) {
             progressed = true;
             continue;
         }
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-        if (n < 0 && (errno == EPIPE || errno == ECONNRESET))
+        if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+        if (errno == EPIPE || errno == ECONNRESET)
             Close();
         else
             CloseWithLog(LogLevel::Warning, std::string("send failed: ") + std::strerror(errno));
         return;
     }
 
-    if (output_offset_ == output_.size()) {
-        if (output_.capacity() > KEEP_OUTPUT_CAPACITY)
-            std::string().swap(output_);
-        else
-            output_.clear();
-        output_offset_ = 0;
-    } else if (output_offset_ >= output_.size() / 2) {
-        /* Drop the sent half; amortised O(1) per byte, no per-write memmove. */
-        output_.erase(0, output_offset_);
-        output_offset_ = 0;
-    }
-
-    want_write_ = GetPendingOutput() > 0;
+    want_write_ = pending_ > 0;
     if (!want_write_ && closing_) {
         Close();
         return;
@@ -80,15 +98,17 @@ void Connection::Flush() noexcept {
     ArmStallTimer(progressed);
     UpdateWatch();
 
-    if (progressed && (!want_write_ || (!had_room && HasRoom()))) {
-        /* Requests held back by the output cap come first, then the daemon may
-         * encode the notifications it coalesced meanwhile. */
-        if (kind_ == SocketKind::Control) ProcessInput();
-        if (closed_) return;
-        session_->OnDrained();
-        if (closed_) return;
-        UpdateWatch();
-    }
+    if (progressed && (!want_write_ || (!had_room && HasRoom()))) Resume();
+}
+
+void Connection::Resume() noexcept {
+    /* Requests held back by the output cap come first, then the daemon may encode the
+     * notifications it coalesced meanwhile. */
+    if (kind_ == SocketKind::Control) ProcessInput();
+    if (closed_) return;
+    session_->OnDrained();
+    if (closed_) return;
+    UpdateWatch();
 }
 
 void Connection::ArmStallTimer(bool progressed) noexcept {

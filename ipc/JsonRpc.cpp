@@ -108,7 +108,8 @@ bool IsBlankLine(std::string_view line) noexcept {
     return line.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
-std::optional<std::string> ProcessMessage(std::string_view line, const CallFunction& call) {
+std::optional<std::string> ProcessMessage(std::string_view line, const CallFunction& call,
+                                          size_t max_reply) {
     json message;
     /* Nothing in the protocol nests deeply; refusing deep documents while parsing keeps
      * every later recursive walk (copies, comparisons, dumps) shallow. */
@@ -141,6 +142,20 @@ std::optional<std::string> ProcessMessage(std::string_view line, const CallFunct
         return EncodeErrorResponse(nullptr, RpcError(ErrorCode::InvalidRequest, "Empty batch"));
     std::string batch;
     for (const json& request : message) {
+        /* Past max_reply the rest of the batch is refused, not run: a request is
+         * answered with limit.exceeded (it changed nothing), a notification still runs
+         * (it adds no output). One line cannot build an unbounded reply. */
+        if (batch.size() >= max_reply && request.is_object() && request.contains("id")) {
+            const json& id = request["id"];
+            const bool usable_id =
+                (id.is_number() || id.is_string() || id.is_null()) && !IsInexactInteger(id);
+            batch += ',';
+            batch += EncodeErrorResponse(
+                usable_id ? id : json(),
+                RpcError(ErrorCode::LimitExceeded, "The batch's reply reached the output limit",
+                         {{"limit", max_reply}, {"resource", "output"}}));
+            continue;
+        }
         const auto reply = ProcessRequest(request, call);
         if (!reply) continue;
         batch += batch.empty() ? '[' : ',';

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -22,10 +23,15 @@ using CallFunction =
  * order) and encodes the reply. Omitted params are passed as an empty object.
  * Pure: no fds, no loop.
  *
+ * @p max_reply bounds a batch's reply: once it is reached, the batch's remaining
+ * requests are answered limit.exceeded (resource "output") without being run; its
+ * notifications still run.
+ *
  * @return the reply line without its newline, or std::nullopt when nothing must be
  *         written (a notification, or a batch of notifications only)
  */
-std::optional<std::string> ProcessMessage(std::string_view line, const CallFunction& call);
+std::optional<std::string> ProcessMessage(std::string_view line, const CallFunction& call,
+                                          size_t max_reply = SIZE_MAX);
 
 /** True when @p line holds only JSON whitespace (space, tab, CR, LF): ignored. */
 bool IsBlankLine(std::string_view line) noexcept;

@@ -43,6 +43,7 @@ Server::Server(Event::EventLoop& loop, Handler& handler, Limits limits)
       policy_{geteuid(), std::nullopt},
       reap_(loop, [this]() noexcept { Reap(); }),
       accept_retry_(loop, [this]() noexcept { ResumeAccepting(); }),
+      resume_(loop, [this]() noexcept { ResumeAll(); }),
       directories_(loop,
                    [this](const Event::InotifyEvent& event) noexcept { OnDirectoryEvent(event); }),
       read_buffer_(std::make_unique<char[]>(READ_BUFFER_SIZE)),
@@ -264,6 +265,19 @@ void Server::ForEach(const std::function<void(Connection&)>& function) {
     /* Closing only marks connections; erasure waits for Reap(), so iteration is safe. */
     for (auto& [id, connection] : connections_)
         if (!connection->IsClosed()) function(*connection);
+}
+
+void Server::RemoveOutput(size_t bytes) noexcept {
+    const bool was_over = IsOverBudget();
+    total_output_ -= bytes;
+    if (was_over && !IsOverBudget()) resume_.Schedule();
+}
+
+void Server::ResumeAll() noexcept {
+    for (auto& [id, connection] : connections_) {
+        if (IsOverBudget()) return;
+        if (!connection->IsClosed()) connection->Resume();
+    }
 }
 
 void Server::OnConnectionClosed() noexcept {

@@ -75,6 +75,9 @@ class Server {
     void ForEach(const std::function<void(Connection&)>& function);
 
     const Limits& GetLimits() const noexcept { return limits_; }
+    /** Output encoded for all connections and not sent yet. */
+    size_t GetTotalOutput() const noexcept { return total_output_; }
+    bool IsOverBudget() const noexcept { return total_output_ >= limits_.max_output_total; }
     Event::EventLoop& GetLoop() const noexcept { return loop_; }
 
   private:
@@ -108,6 +111,11 @@ class Server {
     bool RejectWithSpare(Listener& listener) noexcept;
     /** Called by Connection::Close(). */
     void OnConnectionClosed() noexcept;
+    /* Called by Connection as output is queued and sent. */
+    void AddOutput(size_t bytes) noexcept { total_output_ += bytes; }
+    void RemoveOutput(size_t bytes) noexcept;
+    /** Back under the budget: every connection held by it may go on. */
+    void ResumeAll() noexcept;
     void Reap() noexcept;
 
     /* One recv() per wakeup and connection: level triggering calls again while more
@@ -124,6 +132,8 @@ class Server {
     uint64_t next_id_ = 1;
     Event::Deferred reap_;
     Event::Timer accept_retry_;
+    size_t total_output_ = 0;
+    Event::Deferred resume_;
     /* The directories of the sockets we bound: a socket file removed under us (by
      * hand, by a clean-up of /run) is bound again, or the daemon would run on,
      * unreachable, and block another from starting. */

@@ -32,10 +32,12 @@ int ExitStatus(const std::string& arguments) {
 TEST_CASE("The command line: cards, limits, simulated models, the socket directory") {
     unsetenv("SCARLETTD_SOCKET_DIR");
     auto line = Parse({"-c", "hw:0", "--card", "hw:1", "--max-clients", "7", "--write-stall", "5",
-                       "-S", "scarlett-gen4-2i2", "--socket-dir", "/run/x"});
+                       "--max-output-total", "1048576", "-S", "scarlett-gen4-2i2", "--socket-dir",
+                       "/run/x"});
     CHECK(line.options.cards == std::vector<std::string>{"hw:0", "hw:1"});
     CHECK(line.options.limits.max_clients == 7);
     CHECK(line.options.limits.write_stall == std::chrono::seconds(5));
+    CHECK(line.options.limits.max_output_total == 1048576);
     CHECK(line.simulate == std::vector<std::string>{"scarlett-gen4-2i2"});
     CHECK(*line.options.socket_dir == "/run/x");
 
@@ -50,6 +52,7 @@ TEST_CASE("Limits out of range are usage errors (exit 2), not wrapped deadlines"
     CHECK(ExitStatus("--write-stall 86401") == 2);
     CHECK(ExitStatus("--max-clients 0") == 2);
     CHECK(ExitStatus("--max-line -5") == 2);
+    CHECK(ExitStatus("--max-output-total 0") == 2);
     CHECK(ExitStatus("--bogus") == 2);
     CHECK(ExitStatus("--version") == 0);
 }

@@ -152,6 +152,37 @@ TEST_CASE("JSON nested 64 levels is accepted, 65 is refused") {
     CHECK(r["error"]["data"]["limit"] == 64);
 }
 
+TEST_CASE("A batch's reply is bounded: past the limit its requests are refused, not run") {
+    Calls calls;
+    const std::string pad(1000, 'p');
+    std::string line = "[";
+    for (int i = 0; i < 50; ++i)
+        line += std::string(i ? "," : "") + R"({"jsonrpc":"2.0","id":)" + std::to_string(i) +
+                R"(,"method":"echo","params":{"pad":")" + pad + R"("}})";
+    line += R"(,{"jsonrpc":"2.0","method":"echo","params":{"last":true}}])";
+    const auto reply = Ipc::ProcessMessage(line, calls.Function(), 10000);
+    REQUIRE(reply);
+    const json r = json::parse(*reply);
+    REQUIRE(r.size() == 50);
+    size_t answered = 0;
+    for (size_t i = 0; i < r.size(); ++i) {
+        CAPTURE(i);
+        CHECK(r[i]["id"] == i);
+        if (r[i].contains("result")) {
+            CHECK(answered == i);
+            ++answered;
+        } else {
+            CHECK(r[i]["error"]["data"]["code"] == "limit.exceeded");
+            CHECK(r[i]["error"]["data"]["resource"] == "output");
+        }
+    }
+    /* About 10 KB of answers; the refused requests did not run, the notification did. */
+    CHECK(answered >= 9);
+    CHECK(answered <= 11);
+    CHECK(calls.methods.size() == answered + 1);
+    CHECK(reply->size() < 20000);
+}
+
 TEST_CASE("Handler errors become error responses") {
     QuietLog quiet;
     Calls calls;

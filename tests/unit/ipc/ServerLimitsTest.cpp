@@ -241,3 +241,48 @@ TEST_CASE("A slow reader that keeps making progress is not cut off") {
     CHECK(received > 40000);
     CHECK(connection->GetPendingOutput() > 0);
 }
+
+TEST_CASE("The output budget of all connections together holds every connection back") {
+    Ipc::Limits limits;
+    limits.max_output = 400000;
+    limits.max_output_total = 600000;
+    Harness h(limits);
+    Ipc::Connection* a = nullptr;
+    Ipc::Connection* b = nullptr;
+    Client client_a = ConnectTight(h, &a);
+    Client client_b = ConnectTight(h, &b);
+    a->Send(Big(350000));
+    h.Pump();
+    CHECK(a->HasRoom());
+    b->Send(Big(350000));
+    h.Pump();
+    INFO("pending " << a->GetPendingOutput() << " + " << b->GetPendingOutput());
+    /* Each under its own cap, together over the budget: no one has room. */
+    CHECK(h.server->IsOverBudget());
+    CHECK_FALSE(a->HasRoom());
+    CHECK_FALSE(b->HasRoom());
+
+    /* A third client's request waits: its answer would have nowhere to go. */
+    Client client_c = h.Connect();
+    client_c.Write(R"({"jsonrpc":"2.0","id":7,"method":"echo"})"
+                   "\n");
+    h.Pump();
+    CHECK(client_c.TakeLines().empty());
+    CHECK(h.handler.calls.empty());
+
+    /* One reader catches up: the budget frees and the request is answered. */
+    std::vector<std::string> answers;
+    CHECK(h.RunUntil([&] {
+        client_a.Drain();
+        answers = client_c.TakeLines();
+        return !answers.empty();
+    }));
+    REQUIRE(answers.size() == 1);
+    CHECK(json::parse(answers[0])["id"] == 7);
+    CHECK(h.handler.calls == std::vector<std::string>{"echo"});
+    /* Closing frees a connection's output at once. */
+    const size_t before = h.server->GetTotalOutput();
+    const size_t b_pending = b->GetPendingOutput();
+    b->Close();
+    CHECK(h.server->GetTotalOutput() == before - b_pending);
+}
