@@ -89,7 +89,10 @@ void MeterPoller::OnTick(const std::string& device_id) noexcept {
     poll->second.timer->Schedule(std::chrono::microseconds(1'000'000 / poll->second.rate_hz));
 
     try {
-        const Alsa::Value value = card->GetCard().Read(numid);
+        /* A card that is not answering misses ticks (meters are a stream of fresh
+         * readings); the timer keeps going, so they resume when it answers. */
+        if (card->Io().IsUnresponsive()) return;
+        const Alsa::Value value = card->Io().Call([numid](Alsa::Card& c) { return c.Read(numid); });
         cache_.RefreshVolatile(device_id, numid, value);
 
         nlohmann::json levels = nlohmann::json::array();
@@ -118,6 +121,8 @@ void MeterPoller::OnTick(const std::string& device_id) noexcept {
                                                        {"subscription", id}};
             connection.SendLine(Ipc::EncodeNotification("meters", std::move(members)));
         }
+    } catch (const CardIo::Unresponsive&) {
+        /* Said once by CardIo. */
     } catch (const Alsa::Error& e) {
         Log::Warning(device_id + ": Level Meter: " + e.what(),
                      {.device = device_id, .control = "Level Meter"});

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -40,6 +41,10 @@ struct Options {
     /* --system: sockets 0660 in /run/scarlettd, group members may connect. */
     bool system = false;
     std::optional<std::string> socket_group;  // --socket-group; "audio" under --system
+    /* How long an operation on a card may go without an answer before the card is
+     * unresponsive (device.busy) and the loop stops waiting for it. A live device
+     * answers in milliseconds; the kernel gives up on a USB transfer after seconds. */
+    std::chrono::milliseconds io_bound{500};
     /* Where /etc, /lib and /var are looked up for the alsa-restore check (tests). */
     std::filesystem::path root = "/";
 

@@ -109,7 +109,7 @@ bool CardSet::TryOpen(const Alsa::CardIdentity& identity) noexcept {
         return true;
     };
     try {
-        auto card = std::make_unique<OpenCard>(loop_, cache_, identity,
+        auto card = std::make_unique<OpenCard>(loop_, cache_, identity, options_.io_bound,
                                                [this, id]() noexcept { Close(id, "unplugged"); });
         try {
             card->Open(options_.open_card);
@@ -118,7 +118,7 @@ bool CardSet::TryOpen(const Alsa::CardIdentity& identity) noexcept {
         } catch (const std::system_error& e) {
             return failed(e.code().value(), e.what());
         }
-        auto controls = card->GetCard().GetControls();
+        auto controls = card->GetControls();
         Log::Notice(id + ": online as " + identity.ctl + " (" + identity.name + ", " +
                         std::to_string(controls.size()) + " controls)",
                     {.device = id});

@@ -2,37 +2,60 @@
 #include "daemon/cards/OpenCard.hpp"
 
 #include <cerrno>
+#include <cstring>
 #include <system_error>
 
 #include "daemon/Log.hpp"
 
 OpenCard::OpenCard(Event::EventLoop& loop, Core::StateCache& cache, Alsa::CardIdentity identity,
-                   Event::Callback<void()> gone)
+                   std::chrono::milliseconds io_bound, Event::Callback<void()> gone)
     : loop_(loop),
       cache_(cache),
       identity_(std::move(identity)),
+      io_bound_(io_bound),
       gone_(std::move(gone)),
       checks_(loop, [this]() noexcept { RunChecks(); }) {}
 
 void OpenCard::Open(const decltype(Options::open_card)& open) {
-    card_ = open ? open(identity_.ctl, *this) : Alsa::OpenCard(identity_.ctl, *this);
-    fds_ = card_->GetPollFds();
+    auto card = open ? open(identity_.ctl, *this) : Alsa::OpenCard(identity_.ctl, *this);
+    fds_ = card->GetPollFds();
+    io_ = std::make_unique<CardIo>(
+        loop_, std::move(card), identity_.id, io_bound_, [this]() noexcept { StopWatching(); },
+        [this]() noexcept { OnBack(); });
+    for (size_t i = 0; i < fds_.size(); ++i)
+        watches_.push_back(std::make_unique<Event::FdWatch>(
+            loop_, [this, i](uint32_t events) noexcept { OnReady(i, events); }));
+    if (!Watch()) throw std::system_error(errno, std::system_category(), "epoll_ctl(card)");
+    ready_ = true;
+}
+
+bool OpenCard::Watch() noexcept {
     for (size_t i = 0; i < fds_.size(); ++i) {
-        auto watch = std::make_unique<Event::FdWatch>(
-            loop_, [this, i](uint32_t events) noexcept { OnReady(i, events); });
         uint32_t flags = 0;
         if (fds_[i].events & POLLIN) flags |= EPOLLIN;
         if (fds_[i].events & POLLOUT) flags |= EPOLLOUT;
-        if (!watch->Open(fds_[i].fd, flags))
-            throw std::system_error(errno, std::system_category(), "epoll_ctl(card)");
-        watches_.push_back(std::move(watch));
+        if (!watches_[i]->Open(fds_[i].fd, flags)) return false;
     }
-    ready_ = true;
+    return true;
+}
+
+std::vector<Alsa::Control> OpenCard::GetControls() const {
+    return io_->Get()->GetControls();
 }
 
 void OpenCard::StopWatching() noexcept {
     for (auto& watch : watches_) watch->Cancel();
     checks_.Cancel();
+}
+
+void OpenCard::OnBack() noexcept {
+    /* What changed meanwhile waits in the card's event queue: watching again reads it. */
+    if (!Watch()) {
+        Log::Error(identity_.id + ": cannot watch it again: " + std::strerror(errno),
+                   {.device = identity_.id});
+        StopWatching();
+        gone_();
+    }
 }
 
 void OpenCard::OnReady(size_t index, uint32_t events) noexcept {
@@ -43,9 +66,11 @@ void OpenCard::OnReady(size_t index, uint32_t events) noexcept {
     if (events & EPOLLERR) revents |= POLLERR;
     if (events & EPOLLHUP) revents |= POLLHUP;
     fds_[index].revents = revents;
+    Alsa::Card* card = io_->Get();
+    if (!card) return;
     bool alive = false;
     try {
-        alive = card_->HandleEvents(fds_);
+        alive = card->HandleEvents(fds_);
     } catch (const std::exception& e) {
         Log::Warning(identity_.id + ": " + e.what(), {.device = identity_.id});
     }
@@ -54,14 +79,16 @@ void OpenCard::OnReady(size_t index, uint32_t events) noexcept {
     if (!alive) {
         StopWatching();
         gone_();
-    } else if (card_->HasChecks()) {
+    } else if (card->HasChecks()) {
         checks_.Schedule();
     }
 }
 
 void OpenCard::RunChecks() noexcept {
+    Alsa::Card* card = io_->Get();
+    if (!card) return;
     try {
-        card_->RunChecks();
+        card->RunChecks();
     } catch (const std::exception& e) {
         Log::Warning(identity_.id + ": " + e.what(), {.device = identity_.id});
     }

@@ -8,6 +8,7 @@
 
 #include "alsa/Card.hpp"
 #include "daemon/Options.hpp"
+#include "daemon/cards/CardIo.hpp"
 #include "daemon/core/StateCache.hpp"
 #include "event/Callback.hpp"
 #include "event/Deferred.hpp"
@@ -16,20 +17,25 @@
 
 /**
  * One open card glued to the loop: its poll descriptors sit in the daemon's epoll
- * set, and its events go to the state cache. Owned by the CardSet. Loop thread only.
+ * set, its events go to the state cache, and its blocking I/O goes through its CardIo
+ * (while that has the card, its events wait in the kernel). Owned by the CardSet.
+ * Loop thread only.
  */
 class OpenCard final : public Alsa::CardListener {
   public:
     /** @p gone runs from this card's own callback when the card has disappeared. */
     OpenCard(Event::EventLoop& loop, Core::StateCache& cache, Alsa::CardIdentity identity,
-             Event::Callback<void()> gone);
+             std::chrono::milliseconds io_bound, Event::Callback<void()> gone);
 
     /** Opens the ctl (through @p open when set: tests) and registers its fds.
      *  Throws Alsa::Error / std::system_error. */
     void Open(const decltype(Options::open_card)& open);
 
     const Alsa::CardIdentity& GetIdentity() const noexcept { return identity_; }
-    Alsa::Card& GetCard() noexcept { return *card_; }
+    /** Reads, writes: everything that may wait for the device. */
+    CardIo& Io() noexcept { return *io_; }
+    /** The card's loaded controls (no I/O): right after Open(). */
+    std::vector<Alsa::Control> GetControls() const;
     /** Leaves the epoll set; the card is closed when this object is destroyed. */
     void StopWatching() noexcept;
 
@@ -39,14 +45,19 @@ class OpenCard final : public Alsa::CardListener {
     void OnControlRemoved(const Alsa::ControlId& id) noexcept override;
 
   private:
+    /** Registers the card's fds. @return false with errno set. */
+    [[nodiscard]] bool Watch() noexcept;
+    /** The I/O thread has the card again after it was unresponsive. */
+    void OnBack() noexcept;
     void OnReady(size_t index, uint32_t events) noexcept;
     void RunChecks() noexcept;
 
     Event::EventLoop& loop_;
     Core::StateCache& cache_;
     Alsa::CardIdentity identity_;
+    const std::chrono::milliseconds io_bound_;
     Event::Callback<void()> gone_;
-    std::unique_ptr<Alsa::Card> card_;
+    std::unique_ptr<CardIo> io_;
     std::vector<pollfd> fds_;
     std::vector<std::unique_ptr<Event::FdWatch>> watches_;
     /* Scheduled after the flush that HandleEvents() scheduled: runs after it. */

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /* controls.list, controls.get, controls.set: control references, write checks, and
  * what the kernel changes without telling (volatile values, locks). */
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <functional>
+#include <memory>
+#include <variant>
 
 #include "daemon/JsonCodec.hpp"
 #include "daemon/Log.hpp"
@@ -120,22 +125,37 @@ RpcError FromAlsa(const Alsa::Error& e, const Alsa::ControlInfo& info, Json appl
     return RpcError(ErrorCode::AlsaError, std::string("ALSA: ") + e.what(), data);
 }
 
+RpcError Unanswered(const std::string& device_id, const CardIo::Unresponsive& e, Json applied) {
+    Json data = {{"device", device_id}, {"reason", "unresponsive"}};
+    if (!applied.is_null()) data["applied"] = std::move(applied);
+    return RpcError(ErrorCode::DeviceBusy, e.what(), std::move(data));
+}
+
+/** Reads what the cache cannot know. A card that is not answering is not waited for:
+ *  the cache's values are shown (a volatile one as last read). */
 void Refresh(Context& context, const Core::Device& device, const Alsa::Control& control) {
     const unsigned numid = control.info.id.numid;
+    const bool is_volatile = control.info.access.is_volatile;
+    const bool locked = control.info.access.locked;
+    if (!is_volatile && !locked) return;
+    CardIo& io = context.OnlineCard(device).Io();
+    if (io.IsUnresponsive()) return;
     try {
         /* Volatile controls (the Level Meter) send no events: read them on demand. */
-        if (control.info.access.is_volatile)
-            context.cache.RefreshVolatile(device.identity.id, numid,
-                                          context.OnlineCard(device).GetCard().Read(numid));
+        if (is_volatile)
+            context.cache.RefreshVolatile(
+                device.identity.id, numid,
+                io.Call([numid](Alsa::Card& card) { return card.Read(numid); }));
         /* Nor does the kernel tell when a lock goes (its holder closed the file): a
          * control cached as locked is looked at again before it is shown. A read-only
          * one would otherwise stay "locked" for good, as no value event follows. */
-        if (control.info.access.locked)
-            context.cache.ApplyInfo(device.identity.id,
-                                    context.OnlineCard(device).GetCard().ReadInfo(numid),
-                                    control.value);
+        if (locked)
+            context.cache.ApplyInfo(
+                device.identity.id,
+                io.Call([numid](Alsa::Card& card) { return card.ReadInfo(numid); }), control.value);
     } catch (const Alsa::Error& e) {
         throw FromAlsa(e, control.info, nullptr);
+    } catch (const CardIo::Unresponsive&) {
     }
 }
 
@@ -212,12 +232,17 @@ Json ControlsSet(Context& context, ClientSession&, const Json& params) {
         /* The kernel sends no event when another process locks or unlocks a control:
          * before refusing on the cache's word, ask the card. */
         if (!control.info.access.IsWritable()) {
+            const unsigned numid = control.info.id.numid;
             try {
                 context.cache.ApplyInfo(
-                    device_id, context.OnlineCard(device).GetCard().ReadInfo(control.info.id.numid),
+                    device_id, context.OnlineCard(device).Io().Call([numid](Alsa::Card& card) {
+                        return card.ReadInfo(numid);
+                    }),
                     control.value);
             } catch (const Alsa::Error& e) {
                 throw FromAlsa(e, control.info, nullptr);
+            } catch (const CardIo::Unresponsive& e) {
+                throw Unanswered(device_id, e, nullptr);
             }
         }
         CheckWritable(control.info);
@@ -233,38 +258,66 @@ Json ControlsSet(Context& context, ClientSession&, const Json& params) {
                 {"controls", std::move(list)}};
     }
 
-    OpenCard& card = context.OnlineCard(device);
-    std::vector<unsigned> numids;
-    Json applied = Json::array();
-    for (const auto& p : plan) {
-        const unsigned numid = p.control->info.id.numid;
-        try {
-            card.GetCard().Write(numid, p.value);
-            applied.push_back(p.ref);
-            numids.push_back(numid);
-        } catch (const Alsa::Error& e) {
-            const Alsa::ControlInfo info = p.control->info;
-            if (e.GetErrno() == ENODEV) {
-                context.cards.Close(device_id, "unplugged");
-                throw RpcError(ErrorCode::DeviceOffline, "device '" + device_id + "' was unplugged",
-                               {{"device", device_id}, {"applied", applied}});
-            }
-            throw FromAlsa(e, info, applied);
+    /* The writes and their read-backs run as one job on the card's I/O thread; it
+     * owns what it uses, as it may outlive this call on a card that stops answering. */
+    struct Outcome {
+        std::vector<std::pair<unsigned, Alsa::Value>> writes;
+        std::atomic<size_t> written = 0;
+        std::vector<std::variant<Alsa::Value, std::string>> read_back;
+    };
+    auto outcome = std::make_shared<Outcome>();
+    for (const auto& p : plan) outcome->writes.emplace_back(p.control->info.id.numid, p.value);
+    const auto applied_refs = [&plan](size_t count) {
+        Json applied = Json::array();
+        for (size_t i = 0; i < count && i < plan.size(); ++i) applied.push_back(plan[i].ref);
+        return applied;
+    };
+    try {
+        context.OnlineCard(device).Io().Run(
+            [outcome](Alsa::Card& card, const std::function<void()>& step) {
+                for (const auto& [numid, value] : outcome->writes) {
+                    card.Write(numid, value);
+                    ++outcome->written;
+                    step();
+                }
+                /* Read back: the driver may quantise. */
+                for (const auto& [numid, value] : outcome->writes) {
+                    try {
+                        outcome->read_back.emplace_back(card.Read(numid));
+                    } catch (const Alsa::Error& e) {
+                        outcome->read_back.emplace_back(std::string(e.what()));
+                    }
+                    step();
+                }
+            });
+    } catch (const CardIo::Unresponsive& e) {
+        throw Unanswered(device_id, e, applied_refs(outcome->written));
+    } catch (const Alsa::Error& e) {
+        const size_t failed = outcome->written;
+        const Json applied = applied_refs(failed);
+        if (e.GetErrno() == ENODEV) {
+            context.cards.Close(device_id, "unplugged");
+            throw RpcError(ErrorCode::DeviceOffline, "device '" + device_id + "' was unplugged",
+                           {{"device", device_id}, {"applied", applied}});
         }
+        throw FromAlsa(e, plan[std::min(failed, plan.size() - 1)].control->info, applied);
     }
-    /* Read back: the driver may quantise. This updates the cache once; the kernel's
-     * echo of our own write then finds the same value and is suppressed. */
-    for (unsigned numid : numids) {
-        try {
-            context.cache.ApplyValue(device_id, numid, card.GetCard().Read(numid));
-        } catch (const Alsa::Error& e) {
-            const auto* c = context.cache.FindDevice(device_id)->Find(numid);
-            Log::Warning(
-                device_id + ": read back of numid " + std::to_string(numid) + ": " + e.what(),
-                {.device = device_id,
-                 .control = c ? std::string_view(c->info.id.name) : std::string_view(),
-                 .client_pid = 0});
+    /* This updates the cache once; the kernel's echo of our own write then finds the
+     * same value and is suppressed. */
+    std::vector<unsigned> numids;
+    for (size_t i = 0; i < outcome->writes.size(); ++i) {
+        const unsigned numid = outcome->writes[i].first;
+        numids.push_back(numid);
+        if (const auto* value = std::get_if<Alsa::Value>(&outcome->read_back[i])) {
+            context.cache.ApplyValue(device_id, numid, *value);
+            continue;
         }
+        const auto* c = context.cache.FindDevice(device_id)->Find(numid);
+        Log::Warning(device_id + ": read back of numid " + std::to_string(numid) + ": " +
+                         std::get<std::string>(outcome->read_back[i]),
+                     {.device = device_id,
+                      .control = c ? std::string_view(c->info.id.name) : std::string_view(),
+                      .client_pid = 0});
     }
     const Core::Device* now = context.cache.FindDevice(device_id);
     for (unsigned numid : numids)

@@ -95,10 +95,13 @@ Json MetersSubscribe(Context& context, ClientSession& session, const Json& param
     Json result = {{"subscription", id}};
     /* FCP devices name their meter channels in a TLV; scarlett2 ones do not. */
     try {
-        auto labels = Alsa::ParseChannelLabels(
-            context.OnlineCard(device).GetCard().ReadTlv(meter->info.id.numid));
+        const unsigned numid = meter->info.id.numid;
+        auto labels = Alsa::ParseChannelLabels(context.OnlineCard(device).Io().Call(
+            [numid](Alsa::Card& card) { return card.ReadTlv(numid); }));
         if (!labels.empty()) result["labels"] = std::move(labels);
     } catch (const Alsa::Error&) {
+    } catch (const CardIo::Unresponsive&) {
+        /* The labels are optional; the meters follow when the card answers again. */
     }
     context.meters.Add(session, id, device.identity.id, rate);
     return result;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -48,9 +49,26 @@ class FakeDevice {
         if (announce) Queue(numid, INFO);
     }
     void Unplug() {
+        {
+            std::lock_guard lock(mutex_);
+            present_ = false;
+            Wake();
+        }
+        answer_.notify_all();
+    }
+    /** Stops answering: every read and write blocks (as a wedged device's transfer
+     *  does) until Wedge(false) or an unplug, which fails it with ENODEV. */
+    void Wedge(bool wedged) {
+        {
+            std::lock_guard lock(mutex_);
+            wedged_ = wedged;
+        }
+        answer_.notify_all();
+    }
+    /** Operations that reached the device, answered or not. */
+    size_t Attempts() {
         std::lock_guard lock(mutex_);
-        present_ = false;
-        Wake();
+        return attempts_;
     }
     void Replug() {
         std::lock_guard lock(mutex_);
@@ -93,8 +111,17 @@ class FakeDevice {
     void Wake() {
         if (event_fd_ >= 0) eventfd_write(event_fd_, 1);
     }
+    /** Called with mutex_ held, by every operation of the daemon's. */
+    void Answer(std::unique_lock<std::mutex>& lock) {
+        ++attempts_;
+        answer_.wait(lock, [this] { return !wedged_ || !present_; });
+        if (!present_) throw Alsa::Error(-ENODEV, "fake card unplugged");
+    }
 
     std::mutex mutex_;
+    std::condition_variable answer_;
+    bool wedged_ = false;
+    size_t attempts_ = 0;
     std::map<unsigned, Alsa::Control> controls_;
     std::map<unsigned, unsigned> pending_;  // numid → merged mask, as the kernel does
     std::map<unsigned, std::vector<uint32_t>> tlvs_;
@@ -154,24 +181,27 @@ class FakeCard final : public Alsa::Card {
     }
 
     Alsa::Value Read(unsigned numid) override {
-        std::lock_guard lock(device_->mutex_);
+        std::unique_lock lock(device_->mutex_);
+        device_->Answer(lock);
         ++device_->reads[numid];
         auto it = device_->controls_.find(numid);
         if (it == device_->controls_.end()) throw Alsa::Error(-ENOENT, "no such control");
         return it->second.value;
     }
     Alsa::ControlInfo ReadInfo(unsigned numid) override {
-        std::lock_guard lock(device_->mutex_);
+        std::unique_lock lock(device_->mutex_);
+        device_->Answer(lock);
         return device_->controls_.at(numid).info;
     }
     std::vector<uint32_t> ReadTlv(unsigned numid) override {
-        std::lock_guard lock(device_->mutex_);
+        std::unique_lock lock(device_->mutex_);
+        device_->Answer(lock);
         auto it = device_->tlvs_.find(numid);
         return it == device_->tlvs_.end() ? std::vector<uint32_t>{} : it->second;
     }
     void Write(unsigned numid, const Alsa::Value& value) override {
-        std::lock_guard lock(device_->mutex_);
-        if (!device_->present_) throw Alsa::Error(-ENODEV, "write");
+        std::unique_lock lock(device_->mutex_);
+        device_->Answer(lock);
         Alsa::Control& c = device_->controls_.at(numid);
         if (!c.info.access.write) throw Alsa::Error(-EPERM, "write");
         if (auto f = device_->failing_.find(numid); f != device_->failing_.end() && f->second)

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "Harness.hpp"
+
+using nlohmann::json;
+using TestData::Daemon;
+
+namespace {
+
+const std::string WEDGED = "usb-1235-8215-WEDGED";
+const std::string LIVE = "usb-1235-8215-LIVE";
+
+json Set(Cli::Client& c, const std::string& device, unsigned numid, json value) {
+    return c.Call("controls.set",
+                  {{"device", device}, {"changes", {{{"control", numid}, {"value", value}}}}});
+}
+
+/** The card's I/O thread gives the card back asynchronously: ask until it has. */
+json SetOnceAnswering(Cli::Client& c, const std::string& device, unsigned numid, json value) {
+    json response;
+    for (int i = 0; i < 200; ++i) {
+        response = Set(c, device, numid, value);
+        if (!response.contains("error") || response["error"]["code"] != -32008) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return response;
+}
+
+}  // namespace
+
+TEST_CASE("A device that stops answering holds neither the other devices nor the clients") {
+    auto wedged = TestData::SmallDevice();
+    auto live = TestData::SmallDevice();
+    Daemon d({{WEDGED, wedged}, {LIVE, live}}, {},
+             [](Options& options) { options.io_bound = std::chrono::milliseconds(50); });
+    auto writer = d.Connect();
+    auto other = d.Connect();
+    auto watcher = d.Connect();
+    REQUIRE(watcher.Call("subscribe", {{"snapshot", false}}).contains("result"));
+
+    wedged->Wedge(true);
+    /* The write waits in the device; the writer is told, and nothing else waits. */
+    auto busy = Set(writer, WEDGED, 2, true);
+    INFO(busy.dump());
+    REQUIRE(busy.contains("error"));
+    CHECK(busy["error"]["code"] == -32008);
+    CHECK(busy["error"]["data"]["code"] == "device.busy");
+    CHECK(busy["error"]["data"]["reason"] == "unresponsive");
+    CHECK(busy["error"]["data"]["device"] == WEDGED);
+    CHECK(busy["error"]["data"]["applied"] == json::array());
+
+    CHECK(other.Call("daemon.info").contains("result"));
+    auto on_live = Set(other, LIVE, 1, 99);
+    INFO(on_live.dump());
+    REQUIRE(on_live.contains("result"));
+    CHECK(live->Get(1).numbers == std::vector<int64_t>{99});
+
+    /* Later requests for the wedged card fail at once, without touching it again. */
+    const size_t attempts = wedged->Attempts();
+    auto again = Set(other, WEDGED, 1, 5);
+    REQUIRE(again.contains("error"));
+    CHECK(again["error"]["code"] == -32008);
+    CHECK(wedged->Attempts() == attempts);
+    /* What the daemon knows is still shown. */
+    auto get = other.Call("controls.get", {{"device", WEDGED}, {"controls", {1, 2}}});
+    INFO(get.dump());
+    REQUIRE(get.contains("result"));
+    CHECK(get["result"]["controls"][1]["value"] == json::array({false}));
+
+    SUBCASE("once it answers, the pending write lands, is announced, and writes work again") {
+        wedged->Wedge(false);
+        bool announced = false;
+        while (auto note = watcher.NextNotification(2000)) {
+            if ((*note)["method"] == "controls.changed" && (*note)["params"]["device"] == WEDGED) {
+                CHECK((*note)["params"]["controls"][0]["value"] == json::array({true}));
+                announced = true;
+                break;
+            }
+        }
+        CHECK(announced);
+        CHECK(wedged->Get(2).numbers == std::vector<int64_t>{1});
+        auto works = SetOnceAnswering(writer, WEDGED, 1, 77);
+        INFO(works.dump());
+        REQUIRE(works.contains("result"));
+        CHECK(works["result"]["controls"][0]["value"] == json::array({77}));
+    }
+
+    SUBCASE("unplugged while stuck, it goes offline, and comes back on replug") {
+        wedged->Unplug();
+        bool removed = false;
+        while (auto note = watcher.NextNotification(2000))
+            if ((*note)["method"] == "device.removed") {
+                CHECK((*note)["params"]["device"]["id"] == WEDGED);
+                removed = true;
+                break;
+            }
+        CHECK(removed);
+        wedged->Wedge(false);
+        wedged->Replug();
+        d.Hotplug();
+        auto works = SetOnceAnswering(writer, WEDGED, 1, 33);
+        INFO(works.dump());
+        REQUIRE(works.contains("result"));
+    }
+
+    SUBCASE("the daemon stops while the device is stuck: nothing waits for it") {
+        /* The Daemon is destroyed at the end of the case; then the device answers and
+         * the left-over I/O thread ends. */
+    }
+    wedged->Wedge(false);
+}
+
+TEST_CASE("Meters of a stuck device pause and resume; its subscription is still granted") {
+    auto controls = TestData::SmallControlSet();
+    controls.push_back(TestData::LevelMeter(7, 2));
+    auto device = std::make_shared<TestData::FakeDevice>(std::move(controls));
+    Daemon d({{WEDGED, device}}, {},
+             [](Options& options) { options.io_bound = std::chrono::milliseconds(50); });
+    auto c = d.Connect();
+    auto probe = d.Connect();
+    device->Wedge(true);
+    /* Reading the labels waits for the device: the subscription comes without them. */
+    auto sub = c.Call("meters.subscribe", {{"rate_hz", 50}});
+    INFO(sub.dump());
+    REQUIRE(sub.contains("result"));
+    CHECK_FALSE(sub["result"].contains("labels"));
+    CHECK(probe.Call("daemon.info").contains("result"));
+    CHECK_FALSE(c.NextNotification(200));
+
+    device->Wedge(false);
+    device->ExternalSet(7, {{100, 200}, {}});
+    std::optional<json> meters;
+    while ((meters = c.NextNotification(2000)))
+        if ((*meters)["method"] == "meters" &&
+            (*meters)["params"]["raw"] == json::array({100, 200}))
+            break;
+    REQUIRE(meters);
+    CHECK((*meters)["params"]["device"] == WEDGED);
+}
