@@ -7,6 +7,8 @@
  *   scd-bench latency --socket-dir D --ctl CTL --count N [--observer CMD]... [--tag T]
  *   scd-bench idle    --socket-dir D --clients N   (prints "ready", holds until stdin closes)
  *   scd-bench startup --tag T [--runs N] -- DAEMON ARGS...
+ *   scd-bench memory  --socket-dir D --ctl CTL --pid P [--clients N] [--seconds S]
+ *                     [--max-line B] [--max-output B] [--max-output-total B]
  *
  * Changes are real ALSA writes: snd_ctl_elem_write() on CTL (hw:0 in the VM, the
  * scarlett_sim plugin on the host), the call `amixer cset` makes. Write k goes to
@@ -62,12 +64,13 @@ int main(int argc, char** argv) {
     using namespace Bench;
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
     signal(SIGPIPE, SIG_IGN);
-    if (argc < 2) Die("usage: scd-bench fanout|latency|idle|startup ...");
+    if (argc < 2) Die("usage: scd-bench fanout|latency|idle|startup|memory ...");
     const std::string cmd = argv[1];
     Args a = Parse(argc, argv, 2);
     if (cmd == "fanout") return Fanout(a);
     if (cmd == "latency") return Latency(a);
     if (cmd == "idle") return Idle(a);
     if (cmd == "startup") return Startup(a);
+    if (cmd == "memory") return Memory(a);
     Die("unknown command " + cmd);
 }

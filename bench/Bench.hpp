@@ -43,5 +43,6 @@ int Fanout(const Args& a);   // fan-out, burst and slow consumer
 int Latency(const Args& a);  // write -> subscriber, against observer commands
 int Idle(const Args& a);     // subscribed clients that hold until stdin closes
 int Startup(const Args& a);  // time to READY=1 and RSS of a daemon
+int Memory(const Args& a);   // the most memory clients can make the daemon hold
 
 }  // namespace Bench

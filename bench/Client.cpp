@@ -13,8 +13,6 @@
 
 namespace Bench {
 
-namespace {
-
 int ConnectUnix(const std::string& path) {
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_un addr{};
@@ -37,6 +35,8 @@ void WriteAll(int fd, const std::string& s) {
         off += static_cast<size_t>(n);
     }
 }
+
+namespace {
 
 std::string ReadLine(int fd) {
     std::string line;

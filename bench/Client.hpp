@@ -9,6 +9,10 @@
 
 namespace Bench {
 
+/** Connects to the Unix socket @p path, retrying for about 2 s, then dies. */
+int ConnectUnix(const std::string& path);
+/** Writes all of @p s (blocking), or dies. */
+void WriteAll(int fd, const std::string& s);
 /** Connects to DIR/control.sock and subscribes (all controls, no snapshot); the socket is
  * left blocking. Retries the connection for about 2 s, then dies. */
 int Subscriber(const std::string& dir);

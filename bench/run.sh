@@ -7,7 +7,7 @@
 # Builds what it needs (cmake, in DIR, default build/), then:
 #  * host, on the virtual device (scarlett-sim serving the Scarlett 18i20 3rd Gen dump
 #    through the scarlett_sim ALSA plugin): fan-out, burst, slow consumer, startup of
-#    every fixture dump;
+#    every fixture dump; the memory bound under as many hostile clients as allowed;
 #  * VM, on the real kernel (tests/vm/run.sh, snd-dummy carrying the same dump as user
 #    controls): idle, per-change syscalls, latency vs `alsactl monitor` and the pollers.
 # Results: DIR/results.txt (raw RESULT lines), results.csv, summary.json, summary.txt,
@@ -44,10 +44,10 @@ block=USB_1
 
 if [ $smoke = 1 ]; then
 	fan_s=0.5 fan_n="1 10 100 1000" burst_n=2000 slow_s=2 startup_runs=1 startup_all=0
-	idle_s=3 per_change=20 latency_n=50 poller_n=10
+	idle_s=3 per_change=20 latency_n=50 poller_n=10 mem_clients=64 mem_s=1
 else
 	fan_s=3 fan_n="1 10 100 1000" burst_n=10000 slow_s=10 startup_runs=7 startup_all=1
-	idle_s=60 per_change=200 latency_n=2000 poller_n=100
+	idle_s=60 per_change=200 latency_n=2000 poller_n=100 mem_clients=1024 mem_s=10
 fi
 
 # perf and gnuplot (bench/install-deps.sh); without perf the counts fall back to
@@ -113,6 +113,19 @@ if [ $host = 1 ]; then
 		--rss-out "$results/rss-without.dat" | record
 	"$bench" fanout $common --clients 10 --stalled 1 --seconds "$slow_s" --rate 10000 \
 		--tag slow_with --rss-out "$results/rss-with.dat" | record
+	kill $dpid
+	wait $dpid 2>/dev/null || true
+
+	# The memory bound (issue 11.4): the daemon with its default limits, as many
+	# clients as it allows, each asking for as much as it can.
+	echo "bench: host, memory with $mem_clients hostile clients" >&2
+	"$daemon_bin" --card scarlett_sim:gen3 --socket-dir "$tmp/sock-memory" -q &
+	dpid=$!
+	pids="$pids $dpid"
+	i=0
+	while [ ! -S "$tmp/sock-memory/control.sock" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	"$bench" memory --socket-dir "$tmp/sock-memory" --ctl scarlett_sim:gen3 --pid $dpid \
+		--clients "$mem_clients" --seconds "$mem_s" --tag memory | record
 	kill $dpid
 	wait $dpid 2>/dev/null || true
 

@@ -79,6 +79,10 @@ END {
 	p1 = get("slow_with", "", "p99_us"); p0 = get("slow_without", "", "p99_us")
 	ratio = (p0 + 0 > 0) ? p1 / p0 : ""
 	row("slow_consumer", "slow consumer", "host, 10k changes/s, 1 stalled + 10", has(rw) && ratio != "" ? sprintf("RSS max %d KiB (without: %d); p99 %.0f/%.0f us = %.2fx", rw, rwo, p1, p0, ratio) : "", "RSS bounded, p99<=1.1x", has(rw) && ratio != "" ? ok(rw + 0 <= rwo + 8192 && ratio + 0 <= 1.1) : "")
+	# memory bound (issue 11.4)
+	mx = get("memory", "", "rss_max_kb"); bd = get("memory", "", "bound_kb"); ri = get("memory", "", "rss_idle_kb")
+	ra = get("memory", "", "rss_after_kb"); mc = get("memory", "", "clients")
+	row("memory", "memory", "host, " mc " clients: half stalled, half partial", has(mx) ? sprintf("RSS max %.1f MiB (idle %.1f, after %.1f)", mx / 1024, ri / 1024, ra / 1024) : "", has(bd) ? sprintf("<= %.0f MiB (limits)", bd / 1024) : "<= bound", has(mx) ? ok(mx + 0 <= bd + 0) : "")
 	# startup
 	big = ""; worst = 0; worst_rss = 0; cnt = 0
 	for (i = 1; i <= n; i++) {

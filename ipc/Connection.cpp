@@ -104,7 +104,11 @@ void Connection::Close() noexcept {
     DiscardInput(fd_.Get());
     fd_.Reset();
     /* What no one will read any more is freed now, and leaves the server's budget. */
+    server_.NoteReleased(pending_ + input_.capacity());
     DropOutput();
+    std::string().swap(input_);
+    input_offset_ = 0;
+    scanned_ = 0;
     server_.OnConnectionClosed();
 }
 

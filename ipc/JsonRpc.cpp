@@ -149,7 +149,7 @@ std::optional<std::string> ProcessMessage(std::string_view line, const CallFunct
             const json& id = request["id"];
             const bool usable_id =
                 (id.is_number() || id.is_string() || id.is_null()) && !IsInexactInteger(id);
-            batch += ',';
+            batch += batch.empty() ? '[' : ',';
             batch += EncodeErrorResponse(
                 usable_id ? id : json(),
                 RpcError(ErrorCode::LimitExceeded, "The batch's reply reached the output limit",

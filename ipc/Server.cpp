@@ -2,6 +2,7 @@
 #include "ipc/Server.hpp"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/epoll.h>
 #include <sys/inotify.h>
 #include <sys/resource.h>
@@ -44,6 +45,7 @@ Server::Server(Event::EventLoop& loop, Handler& handler, Limits limits)
       reap_(loop, [this]() noexcept { Reap(); }),
       accept_retry_(loop, [this]() noexcept { ResumeAccepting(); }),
       resume_(loop, [this]() noexcept { ResumeAll(); }),
+      trim_(loop, []() noexcept { malloc_trim(0); }),
       directories_(loop,
                    [this](const Event::InotifyEvent& event) noexcept { OnDirectoryEvent(event); }),
       read_buffer_(std::make_unique<char[]>(READ_BUFFER_SIZE)),
@@ -271,6 +273,20 @@ void Server::RemoveOutput(size_t bytes) noexcept {
     const bool was_over = IsOverBudget();
     total_output_ -= bytes;
     if (was_over && !IsOverBudget()) resume_.Schedule();
+    if (output_peak_ >= TRIM_AFTER_PEAK && total_output_ <= output_peak_ / 8) {
+        output_peak_ = total_output_;
+        Trim();
+    }
+}
+
+void Server::NoteReleased(size_t bytes) noexcept {
+    released_ += bytes;
+    if (released_ >= TRIM_AFTER_RELEASED && !reap_.IsPending()) Trim();
+}
+
+void Server::Trim() noexcept {
+    released_ = 0;
+    trim_.Schedule();
 }
 
 void Server::ResumeAll() noexcept {
@@ -295,6 +311,8 @@ void Server::Reap() noexcept {
         it = connections_.erase(it);
         handler_.OnDisconnect(*connection);
     }
+    /* After the sessions too are gone. */
+    if (released_ >= TRIM_AFTER_RELEASED) Trim();
 }
 
 }  // namespace Ipc

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -112,8 +113,17 @@ class Server {
     /** Called by Connection::Close(). */
     void OnConnectionClosed() noexcept;
     /* Called by Connection as output is queued and sent. */
-    void AddOutput(size_t bytes) noexcept { total_output_ += bytes; }
+    void AddOutput(size_t bytes) noexcept {
+        total_output_ += bytes;
+        output_peak_ = std::max(output_peak_, total_output_);
+    }
     void RemoveOutput(size_t bytes) noexcept;
+    /** Buffers of this many bytes were freed (a big input line, a closed connection):
+     *  past TRIM_AFTER_RELEASED in all the heap is trimmed, once the closed sessions
+     *  are gone too, as when the output falls far below a large peak. glibc would keep
+     *  the pages otherwise: RSS would stay at the peak a crowd of clients caused. */
+    void NoteReleased(size_t bytes) noexcept;
+    void Trim() noexcept;
     /** Back under the budget: every connection held by it may go on. */
     void ResumeAll() noexcept;
     void Reap() noexcept;
@@ -134,6 +144,11 @@ class Server {
     Event::Timer accept_retry_;
     size_t total_output_ = 0;
     Event::Deferred resume_;
+    static constexpr size_t TRIM_AFTER_RELEASED = 1024 * 1024;
+    static constexpr size_t TRIM_AFTER_PEAK = 8 * 1024 * 1024;
+    size_t output_peak_ = 0;
+    size_t released_ = 0;
+    Event::Deferred trim_;
     /* The directories of the sockets we bound: a socket file removed under us (by
      * hand, by a clean-up of /run) is bound again, or the daemon would run on,
      * unreachable, and block another from starting. */
