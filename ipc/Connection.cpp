@@ -107,7 +107,6 @@ void Connection::Close() noexcept {
     DiscardInput(fd_.Get());
     fd_.Reset();
     /* What no one will read any more is freed now, and leaves the server's budget. */
-    server_.NoteReleased(pending_ + input_.capacity());
     DropOutput();
     std::string().swap(input_);
     input_offset_ = 0;

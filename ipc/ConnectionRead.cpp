@@ -82,10 +82,7 @@ void Connection::ProcessInput() noexcept {
     input_.erase(0, input_offset_);
     scanned_ = scanned_ > input_offset_ ? scanned_ - input_offset_ : 0;
     input_offset_ = 0;
-    if (input_.empty() && input_.capacity() > KEEP_INPUT_CAPACITY) {
-        server_.NoteReleased(input_.capacity());
-        std::string().swap(input_);
-    }
+    if (input_.empty() && input_.capacity() > KEEP_INPUT_CAPACITY) std::string().swap(input_);
 }
 
 void Connection::ProcessLine(std::string_view line) noexcept {

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -211,6 +212,7 @@ Connection* Server::AddConnection(SocketKind kind, Event::UniqueFd fd) {
     Connection& result = *connection;
     connections_.emplace(id, std::move(connection));
     ++open_count_;
+    peak_clients_ = std::max(peak_clients_, open_count_);
     try {
         result.session_ = handler_.OnConnect(result);
     } catch (const std::exception& e) {
@@ -279,14 +281,8 @@ void Server::RemoveOutput(size_t bytes) noexcept {
     }
 }
 
-void Server::NoteReleased(size_t bytes) noexcept {
-    released_ += bytes;
-    if (released_ >= TRIM_AFTER_RELEASED && !reap_.IsPending()) Trim();
-}
-
 void Server::Trim() noexcept {
-    released_ = 0;
-    trim_.Schedule();
+    if (!trim_.IsPending()) trim_.Schedule(TRIM_DELAY);
 }
 
 void Server::ResumeAll() noexcept {
@@ -311,8 +307,11 @@ void Server::Reap() noexcept {
         it = connections_.erase(it);
         handler_.OnDisconnect(*connection);
     }
-    /* After the sessions too are gone. */
-    if (released_ >= TRIM_AFTER_RELEASED) Trim();
+    /* Once a crowd of clients has gone, sessions too: what it took goes back. */
+    if (peak_clients_ >= open_count_ + std::max(TRIM_AFTER_LEAVING, peak_clients_ / 4)) {
+        peak_clients_ = open_count_;
+        Trim();
+    }
 }
 
 }  // namespace Ipc

@@ -118,11 +118,12 @@ class Server {
         output_peak_ = std::max(output_peak_, total_output_);
     }
     void RemoveOutput(size_t bytes) noexcept;
-    /** Buffers of this many bytes were freed (a big input line, a closed connection):
-     *  past TRIM_AFTER_RELEASED in all the heap is trimmed, once the closed sessions
-     *  are gone too, as when the output falls far below a large peak. glibc would keep
-     *  the pages otherwise: RSS would stay at the peak a crowd of clients caused. */
-    void NoteReleased(size_t bytes) noexcept;
+    /** Returns free heap memory to the system (malloc_trim), a little later.
+     *  glibc keeps it otherwise: RSS would stay at the peak a crowd of clients caused.
+     *  Done when a quarter of the clients (TRIM_AFTER_LEAVING at least) have left since
+     *  the most there were, and
+     *  when the output falls far below a peak of TRIM_AFTER_PEAK; never while idle,
+     *  never for steady churn. */
     void Trim() noexcept;
     /** Back under the budget: every connection held by it may go on. */
     void ResumeAll() noexcept;
@@ -144,11 +145,15 @@ class Server {
     Event::Timer accept_retry_;
     size_t total_output_ = 0;
     Event::Deferred resume_;
-    static constexpr size_t TRIM_AFTER_RELEASED = 1024 * 1024;
-    static constexpr size_t TRIM_AFTER_PEAK = 8 * 1024 * 1024;
+    static constexpr size_t TRIM_AFTER_LEAVING = 8;
+    size_t peak_clients_ = 0;
+    static constexpr size_t TRIM_AFTER_PEAK = 2 * 1024 * 1024;
     size_t output_peak_ = 0;
-    size_t released_ = 0;
-    Event::Deferred trim_;
+    /* One second after the first reason: what is freed meanwhile (the replies a crowd
+     * still had coming, the sessions after it) goes back too. One wakeup after a
+     * burst, none while idle. */
+    Event::Timer trim_;
+    static constexpr auto TRIM_DELAY = std::chrono::seconds(1);
     /* The directories of the sockets we bound: a socket file removed under us (by
      * hand, by a clean-up of /run) is bound again, or the daemon would run on,
      * unreachable, and block another from starting. */
