@@ -18,6 +18,7 @@ struct CardIo::Shared {
     std::condition_variable to_thread;
     std::condition_variable to_loop;
     std::unique_ptr<Alsa::Card> card;
+    Opener opener;
     Job job;
     bool has_job = false;
     bool done = false;
@@ -29,16 +30,14 @@ struct CardIo::Shared {
     Event::UniqueFd back_fd;
 };
 
-CardIo::CardIo(Event::EventLoop& loop, std::unique_ptr<Alsa::Card> card, std::string name,
-               std::chrono::milliseconds bound, Event::Callback<void()> lost,
-               Event::Callback<void()> back)
+CardIo::CardIo(Event::EventLoop& loop, std::string name, std::chrono::milliseconds bound,
+               Event::Callback<void()> lost, Event::Callback<void()> back)
     : shared_(std::make_shared<Shared>()),
       name_(std::move(name)),
       bound_(bound),
       lost_(std::move(lost)),
       back_(std::move(back)),
       back_watch_(loop, [this](uint32_t) noexcept { OnBack(); }) {
-    shared_->card = std::move(card);
     shared_->back_fd.Reset(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
     if (!shared_->back_fd.IsValid() || !back_watch_.Open(shared_->back_fd.Get(), EPOLLIN))
         throw std::system_error(errno, std::system_category(), "eventfd(card I/O)");
@@ -54,7 +53,7 @@ CardIo::~CardIo() {
     back_watch_.Cancel();
     /* A thread stuck in the device cannot be waited for: it ends, and frees the card,
      * when the device answers or goes away. */
-    if (unresponsive_)
+    if (unresponsive_ || IsOpening())
         thread_.detach();
     else
         thread_.join();
@@ -68,6 +67,8 @@ void CardIo::Work(std::shared_ptr<Shared> shared) noexcept {
         if (!s.has_job) return;
         Job job = std::move(s.job);
         s.job = nullptr;
+        Opener opener = std::move(s.opener);
+        s.opener = nullptr;
         lock.unlock();
         std::exception_ptr error;
         const auto step = [&s] {
@@ -77,19 +78,47 @@ void CardIo::Work(std::shared_ptr<Shared> shared) noexcept {
             }
             s.to_loop.notify_one();
         };
+        std::unique_ptr<Alsa::Card> opened;
         try {
-            job(*s.card, step);
+            if (opener)
+                opened = opener();
+            else
+                job(*s.card, step);
         } catch (...) {
             error = std::current_exception();
         }
         job = nullptr;
+        opener = nullptr;
         lock.lock();
+        if (opened) s.card = std::move(opened);
         s.has_job = false;
         s.done = true;
         s.error = error;
         if (s.abandoned) eventfd_write(s.back_fd.Get(), 1);
         s.to_loop.notify_one();
     }
+}
+
+void CardIo::Open(Opener open, Opened opened) {
+    opened_ = std::move(opened);
+    {
+        std::lock_guard lock(shared_->mutex);
+        shared_->opener = std::move(open);
+        shared_->has_job = true;
+        shared_->done = false;
+        /* No one waits: the thread reports through back_fd. */
+        shared_->abandoned = true;
+    }
+    shared_->to_thread.notify_one();
+}
+
+void CardIo::AwaitOpen(std::chrono::steady_clock::time_point deadline) noexcept {
+    if (!IsOpening()) return;
+    {
+        std::unique_lock lock(shared_->mutex);
+        if (!shared_->to_loop.wait_until(lock, deadline, [this] { return shared_->done; })) return;
+    }
+    OnBack();
 }
 
 void CardIo::Run(Job job) {
@@ -142,6 +171,12 @@ void CardIo::OnBack() noexcept {
         shared_->done = false;
         shared_->abandoned = false;
         error = std::exchange(shared_->error, nullptr);
+    }
+    if (IsOpening()) {
+        /* Moved out first: the callback may destroy us. */
+        const Opened opened = std::exchange(opened_, {});
+        opened(error);
+        return;
     }
     unresponsive_ = false;
     std::string outcome = "its pending operation completed";

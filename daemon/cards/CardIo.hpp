@@ -40,15 +40,26 @@ class CardIo {
      *  it uses must be its own (captured by value): it may outlive Run(). */
     using Job = std::function<void(Alsa::Card& card, const std::function<void()>& step)>;
 
+    using Opener = std::function<std::unique_ptr<Alsa::Card>()>;
+    using Opened = Event::Callback<void(std::exception_ptr error)>;
+
     /** @p lost runs when the card becomes unresponsive, @p back when it is ours again.
      *  Throws std::system_error when no thread or eventfd can be made. */
-    CardIo(Event::EventLoop& loop, std::unique_ptr<Alsa::Card> card, std::string name,
-           std::chrono::milliseconds bound, Event::Callback<void()> lost,
-           Event::Callback<void()> back);
+    CardIo(Event::EventLoop& loop, std::string name, std::chrono::milliseconds bound,
+           Event::Callback<void()> lost, Event::Callback<void()> back);
     /** A job still running keeps the card and the thread; both end with it. */
     ~CardIo();
     CardIo(const CardIo&) = delete;
     CardIo& operator=(const CardIo&) = delete;
+
+    /** Opens the card on the I/O thread (loading every element takes a while): the
+     *  loop does not wait. @p opened runs from the loop with what @p open threw, or
+     *  null once the card is there. */
+    void Open(Opener open, Opened opened);
+    /** Waits for Open() up to @p deadline, and if it finished, runs @p opened now
+     *  (startup: the devices present are online before the daemon says it is ready). */
+    void AwaitOpen(std::chrono::steady_clock::time_point deadline) noexcept;
+    bool IsOpening() const noexcept { return static_cast<bool>(opened_); }
 
     /** Runs @p job and waits for it; rethrows what it threw. Throws Unresponsive. */
     void Run(Job job);
@@ -64,7 +75,8 @@ class CardIo {
         return std::move(**result);
     }
 
-    /** The card, for the loop's own non-blocking use (events); null while unresponsive. */
+    /** The card, for the loop's own non-blocking use (events); null while unresponsive
+     *  or not open. */
     Alsa::Card* Get() noexcept;
     bool IsUnresponsive() const noexcept { return unresponsive_; }
 
@@ -78,6 +90,7 @@ class CardIo {
     std::chrono::milliseconds bound_;
     Event::Callback<void()> lost_;
     Event::Callback<void()> back_;
+    Opened opened_;
     Event::FdWatch back_watch_;
     std::thread thread_;
     bool unresponsive_ = false;

@@ -32,6 +32,14 @@ CardSet::~CardSet() = default;
 void CardSet::Start() {
     if (options_.watch_dev_snd) hotplug_.Start();
     Rescan();
+    /* The devices present at start are online before the daemon says it is ready; one
+     * that takes longer than the I/O bound comes online when it has answered. */
+    const auto deadline = std::chrono::steady_clock::now() + options_.io_bound;
+    std::vector<std::string> ids;
+    for (const auto& [id, card] : opening_) ids.push_back(id);
+    for (const auto& id : ids)
+        if (const auto it = opening_.find(id); it != opening_.end())
+            it->second->Io().AwaitOpen(deadline);
 }
 
 OpenCard* CardSet::Find(const std::string& id) noexcept {
@@ -72,64 +80,100 @@ void CardSet::Rescan() noexcept {
         return;
     }
     std::set<int> open_indexes;
-    for (const auto& [id, card] : cards_) open_indexes.insert(card->GetIdentity().card);
+    for (const auto* cards : {&cards_, &opening_})
+        for (const auto& [id, card] : *cards) open_indexes.insert(card->GetIdentity().card);
 
+    bool started = false;
     for (const auto& identity : found) {
-        if (cards_.contains(identity.id)) continue;
+        if (cards_.contains(identity.id) || opening_.contains(identity.id)) continue;
         if (identity.card >= 0 && open_indexes.contains(identity.card)) continue;
-        retry = TryOpen(identity) || retry;
+        StartOpen(identity);
+        started = true;
     }
 
     if (retry) {
-        retry_delay_ = retry_delay_.count() == 0 ? FIRST_RETRY : retry_delay_ * 2;
-        if (retry_delay_ <= LAST_RETRY) retry_.Schedule(retry_delay_);
-    } else {
+        ScheduleRetry();
+    } else if (!started && opening_.empty()) {
+        /* Every card found is open: no more retries until hotplug says something. */
         retry_delay_ = std::chrono::milliseconds(0);
         retry_.Cancel();
     }
 }
 
-bool CardSet::TryOpen(const Alsa::CardIdentity& identity) noexcept {
+void CardSet::ScheduleRetry() noexcept {
+    if (retry_.IsPending()) return;
+    retry_delay_ = retry_delay_.count() == 0 ? FIRST_RETRY : retry_delay_ * 2;
+    if (retry_delay_ <= LAST_RETRY) retry_.Schedule(retry_delay_);
+}
+
+void CardSet::StartOpen(const Alsa::CardIdentity& identity) noexcept {
     const std::string id = identity.id;
-    /* No failure leaves a plugged card offline for good: each is retried (backing
-     * off), said once per card, and one for want of file descriptors also when some
-     * are released (OnFdsReleased). udev applies GROUP/MODE/ACLs after devtmpfs made
-     * the node: permissions are the common case, and they change with IN_ATTRIB. */
-    auto failed = [&](int error, const std::string& what) {
-        if (error == EMFILE || error == ENFILE) fd_starved_ = true;
-        if (!reported_inaccessible_.insert(id).second) return true;
-        if (error == EACCES || error == EPERM || error == ENOENT)
-            Log::Notice(identity.ctl + " (" + identity.name + "): cannot open it yet (" + what +
-                            "); waiting for its permissions to change",
-                        {.device = id});
-        else
-            Log::Warning(identity.ctl + " (" + identity.name + "): cannot open it (" + what +
-                             "); trying again",
-                         {.device = id});
-        return true;
-    };
     try {
         auto card = std::make_unique<OpenCard>(loop_, cache_, identity, options_.io_bound,
                                                [this, id]() noexcept { Close(id, "unplugged"); });
-        try {
-            card->Open(options_.open_card);
-        } catch (const Alsa::Error& e) {
-            return failed(e.GetErrno(), e.what());
-        } catch (const std::system_error& e) {
-            return failed(e.code().value(), e.what());
-        }
+        OpenCard& opening = *card;
+        opening_.emplace(id, std::move(card));
+        opening.Open(options_.open_card,
+                     [this, id](std::exception_ptr error) noexcept { OnOpened(id, error); });
+    } catch (const std::system_error& e) {
+        opening_.erase(id);
+        ReportOpenFailure(identity, e.code().value(), e.what());
+        ScheduleRetry();
+    } catch (const std::exception& e) {
+        opening_.erase(id);
+        ReportOpenFailure(identity, 0, e.what());
+        ScheduleRetry();
+    }
+}
+
+void CardSet::OnOpened(const std::string& id, std::exception_ptr error) noexcept {
+    const auto it = opening_.find(id);
+    if (it == opening_.end()) return;
+    std::unique_ptr<OpenCard> card = std::move(it->second);
+    opening_.erase(it);
+    const Alsa::CardIdentity& identity = card->GetIdentity();
+    try {
+        if (error) std::rethrow_exception(error);
         auto controls = card->GetControls();
         Log::Notice(id + ": online as " + identity.ctl + " (" + identity.name + ", " +
                         std::to_string(controls.size()) + " controls)",
                     {.device = id});
         cache_.SetOnline(identity, std::move(controls));
         reported_inaccessible_.erase(id);
+        const Alsa::CardIdentity online = identity;
         cards_.emplace(id, std::move(card));
-        listener_.OnCardOnline(identity);
+        listener_.OnCardOnline(online);
+        return;
+    } catch (const Alsa::Error& e) {
+        ReportOpenFailure(identity, e.GetErrno(), e.what());
+    } catch (const std::system_error& e) {
+        ReportOpenFailure(identity, e.code().value(), e.what());
     } catch (const std::exception& e) {
-        return failed(0, e.what());
+        ReportOpenFailure(identity, 0, e.what());
     }
-    return false;
+    /* Called from the card's own callback: destroyed after it. */
+    card->StopWatching();
+    closed_.push_back(std::move(card));
+    reap_.Schedule();
+    ScheduleRetry();
+}
+
+void CardSet::ReportOpenFailure(const Alsa::CardIdentity& identity, int error,
+                                const std::string& what) noexcept {
+    /* No failure leaves a plugged card offline for good: each is retried (backing
+     * off), said once per card, and one for want of file descriptors also when some
+     * are released (OnFdsReleased). udev applies GROUP/MODE/ACLs after devtmpfs made
+     * the node: permissions are the common case, and they change with IN_ATTRIB. */
+    if (error == EMFILE || error == ENFILE) fd_starved_ = true;
+    if (!reported_inaccessible_.insert(identity.id).second) return;
+    if (error == EACCES || error == EPERM || error == ENOENT)
+        Log::Notice(identity.ctl + " (" + identity.name + "): cannot open it yet (" + what +
+                        "); waiting for its permissions to change",
+                    {.device = identity.id});
+    else
+        Log::Warning(
+            identity.ctl + " (" + identity.name + "): cannot open it (" + what + "); trying again",
+            {.device = identity.id});
 }
 
 void CardSet::OnFdsReleased() noexcept {

@@ -55,15 +55,24 @@ class CardSet {
     void Close(const std::string& id, const char* reason) noexcept;
     size_t GetOnlineCount() const noexcept { return cards_.size(); }
 
+    /** A card is being opened (on its I/O thread). */
+    bool IsOpening() const noexcept { return !opening_.empty(); }
+
   private:
-    /** Opens @p identity's card. @return whether to try again (it failed). */
-    bool TryOpen(const Alsa::CardIdentity& identity) noexcept;
+    /** Starts opening @p identity's card; OnOpened() follows. */
+    void StartOpen(const Alsa::CardIdentity& identity) noexcept;
+    void OnOpened(const std::string& id, std::exception_ptr error) noexcept;
+    void ReportOpenFailure(const Alsa::CardIdentity& identity, int error,
+                           const std::string& what) noexcept;
+    /** Tries again later, backing off, then stopping (an idle daemon has no wakeups). */
+    void ScheduleRetry() noexcept;
 
     Event::EventLoop& loop_;
     Core::StateCache& cache_;
     const Options& options_;
     Listener& listener_;
-    std::map<std::string, std::unique_ptr<OpenCard>> cards_;  // by device id
+    std::map<std::string, std::unique_ptr<OpenCard>> cards_;    // online, by device id
+    std::map<std::string, std::unique_ptr<OpenCard>> opening_;  // not yet
     /* Cards closed from inside their own callback, destroyed right after it. */
     std::vector<std::unique_ptr<OpenCard>> closed_;
     Event::Deferred reap_;

@@ -16,17 +16,31 @@ OpenCard::OpenCard(Event::EventLoop& loop, Core::StateCache& cache, Alsa::CardId
       gone_(std::move(gone)),
       checks_(loop, [this]() noexcept { RunChecks(); }) {}
 
-void OpenCard::Open(const decltype(Options::open_card)& open) {
-    auto card = open ? open(identity_.ctl, *this) : Alsa::OpenCard(identity_.ctl, *this);
-    fds_ = card->GetPollFds();
+void OpenCard::Open(decltype(Options::open_card) open, CardIo::Opened opened) {
     io_ = std::make_unique<CardIo>(
-        loop_, std::move(card), identity_.id, io_bound_, [this]() noexcept { StopWatching(); },
+        loop_, identity_.id, io_bound_, [this]() noexcept { StopWatching(); },
         [this]() noexcept { OnBack(); });
-    for (size_t i = 0; i < fds_.size(); ++i)
-        watches_.push_back(std::make_unique<Event::FdWatch>(
-            loop_, [this, i](uint32_t events) noexcept { OnReady(i, events); }));
-    if (!Watch()) throw std::system_error(errno, std::system_category(), "epoll_ctl(card)");
-    ready_ = true;
+    io_->Open(
+        [this, open = std::move(open), ctl = identity_.ctl] {
+            return open ? open(ctl, *this) : Alsa::OpenCard(ctl, *this);
+        },
+        [this, opened = std::move(opened)](std::exception_ptr error) noexcept {
+            if (!error) {
+                try {
+                    fds_ = io_->Get()->GetPollFds();
+                    for (size_t i = 0; i < fds_.size(); ++i)
+                        watches_.push_back(std::make_unique<Event::FdWatch>(
+                            loop_, [this, i](uint32_t events) noexcept { OnReady(i, events); }));
+                    if (!Watch())
+                        throw std::system_error(errno, std::system_category(), "epoll_ctl(card)");
+                    ready_ = true;
+                } catch (...) {
+                    StopWatching();
+                    error = std::current_exception();
+                }
+            }
+            opened(error);
+        });
 }
 
 bool OpenCard::Watch() noexcept {

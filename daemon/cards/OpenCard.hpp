@@ -27,14 +27,16 @@ class OpenCard final : public Alsa::CardListener {
     OpenCard(Event::EventLoop& loop, Core::StateCache& cache, Alsa::CardIdentity identity,
              std::chrono::milliseconds io_bound, Event::Callback<void()> gone);
 
-    /** Opens the ctl (through @p open when set: tests) and registers its fds.
-     *  Throws Alsa::Error / std::system_error. */
-    void Open(const decltype(Options::open_card)& open);
+    /** Opens the ctl (through @p open when set: tests) on the card's I/O thread, then
+     *  registers its fds; @p opened runs from the loop with the error (Alsa::Error,
+     *  std::system_error), or null when the card is ready. Throws std::system_error
+     *  when no I/O thread can be made. */
+    void Open(decltype(Options::open_card) open, CardIo::Opened opened);
 
     const Alsa::CardIdentity& GetIdentity() const noexcept { return identity_; }
     /** Reads, writes: everything that may wait for the device. */
     CardIo& Io() noexcept { return *io_; }
-    /** The card's loaded controls (no I/O): right after Open(). */
+    /** The card's loaded controls (no I/O): once opened. */
     std::vector<Alsa::Control> GetControls() const;
     /** Leaves the epoll set; the card is closed when this object is destroyed. */
     void StopWatching() noexcept;

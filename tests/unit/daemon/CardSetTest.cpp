@@ -50,6 +50,7 @@ TEST_CASE("CardSet opens what discovery finds, once, and keeps a vanished device
     /* Back: the same id comes online again. */
     parts.cards_in_memory.devices[0].fake->Replug();
     parts.cards->Rescan();
+    parts.Pump();
     CHECK(parts.online == std::vector<std::string>{ID, ID});
     CHECK(parts.cache.FindDevice(ID)->online);
 }

@@ -68,7 +68,14 @@ struct Parts final : CardSet::Listener, Ipc::Handler {
     }
 
     /** Runs the loop until nothing is left to do now (timers in the future wait). */
+    /** Runs the loop until nothing is left to do now, cards being opened on their
+     *  I/O threads included (up to 2 s). */
     void Pump() {
+        const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+        do {
+            for (int i = 0; i < 20; ++i) loop.RunOnce(0);
+            while (cards->IsOpening() && std::chrono::steady_clock::now() < end) loop.RunOnce(10);
+        } while (cards->IsOpening() && std::chrono::steady_clock::now() < end);
         for (int i = 0; i < 20; ++i) loop.RunOnce(0);
     }
     /** Runs the loop for about @p ms milliseconds. */

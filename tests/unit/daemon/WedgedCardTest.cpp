@@ -19,12 +19,15 @@ json Set(Cli::Client& c, const std::string& device, unsigned numid, json value) 
                   {{"device", device}, {"changes", {{{"control", numid}, {"value", value}}}}});
 }
 
-/** The card's I/O thread gives the card back asynchronously: ask until it has. */
+/** The card's I/O thread gives the card back, and opens a replugged one,
+ *  asynchronously: ask until it has (busy, then offline until it is open). */
 json SetOnceAnswering(Cli::Client& c, const std::string& device, unsigned numid, json value) {
     json response;
     for (int i = 0; i < 200; ++i) {
         response = Set(c, device, numid, value);
-        if (!response.contains("error") || response["error"]["code"] != -32008) break;
+        if (!response.contains("error") ||
+            (response["error"]["code"] != -32008 && response["error"]["code"] != -32002))
+            break;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return response;
