@@ -129,6 +129,13 @@ if [ $host = 1 ]; then
 	kill $dpid
 	wait $dpid 2>/dev/null || true
 
+	# Chaos (issue 11): the ctest test_chaos, whose RESULT line has the probe's answer
+	# times during the chaos against its quiet ones. Not in --smoke: CI runs it anyway.
+	if [ $smoke = 0 ] && cmake --build "$build" -j2 --target test_chaos >/dev/null 2>&1; then
+		echo "bench: host, chaos (about 70 s)" >&2
+		"$build/tests/chaos/test_chaos" 2>/dev/null | grep '^RESULT chaos' | record || true
+	fi
+
 	echo "bench: host, startup of every dump" >&2
 	for f in "$fixtures"/*.state; do
 		slug=$(basename "$f" .state)

@@ -83,6 +83,9 @@ END {
 	mx = get("memory", "", "rss_max_kb"); bd = get("memory", "", "bound_kb"); ri = get("memory", "", "rss_idle_kb")
 	ra = get("memory", "", "rss_after_kb"); mc = get("memory", "", "clients")
 	row("memory", "memory", "host, " mc " clients: half stalled, half partial", has(mx) ? sprintf("RSS max %.1f MiB (idle %.1f, after %.1f)", mx / 1024, ri / 1024, ra / 1024) : "", has(bd) ? sprintf("<= %.0f MiB (limits)", bd / 1024) : "<= bound", has(mx) ? ok(mx + 0 <= bd + 0) : "")
+	# chaos (issue 11; not in --smoke, so the row is there only when it ran)
+	q = get("chaos", "", "quiet_p99_ms"); cp = get("chaos", "", "chaos_p99_ms")
+	if (has(q)) row("chaos", "chaos", "host, 100 clients, 1000 changes/s, 50 replugs", sprintf("probe p99 %.2f ms (quiet %.2f ms) = %.1fx, p50 %.2f ms", cp, q, cp / q, get("chaos", "", "chaos_p50_ms")), "p99 <= 5x quiet", ok(cp + 0 <= 5 * q))
 	# startup
 	big = ""; worst = 0; worst_rss = 0; cnt = 0
 	for (i = 1; i <= n; i++) {
