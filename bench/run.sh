@@ -155,7 +155,7 @@ if [ $vm = 1 ]; then
 	if command -v qemu-system-x86_64 >/dev/null 2>&1; then
 		echo "bench: VM, real kernel (snd-dummy + $(basename "$dump"):$block)" >&2
 		(cd "$root" && SCARLETTD_VM_TIMEOUT=${SCARLETTD_VM_TIMEOUT:-1500} "$root/tests/vm/run.sh" -- \
-			sh "$here/vm-guest.sh" "$build" "$dump" $block $idle_s $per_change $latency_n $poller_n) \
+			sh "$here/vm-guest.sh" "$build" "$dump" $block $idle_s $per_change $latency_n $poller_n "$daemon_bin") \
 			2>&1 | tee "$results/vm.log" | grep '^RESULT' | record || true
 	else
 		echo "RESULT vm_skipped reason=no-qemu" | record

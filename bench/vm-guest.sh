@@ -3,11 +3,13 @@
 # The benchmarks' guest mode for the real-kernel VM (tests/vm/run.sh): runs inside the
 # VM, as root, in the source tree. Prints "RESULT tag key=value..." lines, which
 # bench/run.sh collects from the VM's output.
-#   vm-guest.sh BUILD_DIR FIXTURE BLOCK IDLE_S CHANGES LATENCY_N POLLER_N
+#   vm-guest.sh BUILD_DIR FIXTURE BLOCK IDLE_S CHANGES LATENCY_N POLLER_N [DAEMON]
+# DAEMON: the scarlettd binary to measure (default BUILD_DIR's; a before/after run).
 # The device: snd-dummy carrying every control of FIXTURE's BLOCK as user controls
 # (scarlett-load-state), so the kernel sends real control events for them.
 set -u
 build=$1 fixture=$2 block=$3 idle_s=$4 changes=$5 latency_n=$6 poller_n=$7
+daemon_bin=${8:-$build/daemon/scarlettd}
 bench=$build/bench/scd-bench
 poller=$build/bench/scd-poller
 sock=/tmp/scd-bench-sock
@@ -20,7 +22,7 @@ modprobe -d "$SCARLETTD_VM_TREE" snd-dummy enable=1,1 || { echo "RESULT vm_error
 controls=$(amixer -c0 controls | wc -l)
 echo "RESULT vm_device fixture=$(basename "$fixture"):$block controls_on_card=$controls kernel=$(uname -r)"
 
-"$build/daemon/scarlettd" --card hw:0 --socket-dir "$sock" -q &
+"$daemon_bin" --card hw:0 --socket-dir "$sock" -q &
 daemon=$!
 i=0
 while [ ! -S "$sock/control.sock" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
@@ -154,13 +156,13 @@ wait $daemon 2>/dev/null
 big=$(dirname "$fixture")/scarlett-gen4-18i20.state
 if [ -f "$big" ] && "$build/sim/scarlett-load-state" --quiet --card hw:1 "$big"; then
 	n1=$(amixer -c1 controls | wc -l)
-	"$bench" startup --tag vm_startup_gen4-18i20 --runs 5 -- "$build/daemon/scarlettd" --card hw:1 \
+	"$bench" startup --tag vm_startup_gen4-18i20 --runs 5 -- "$daemon_bin" --card hw:1 \
 		--socket-dir /tmp/scd-bench-s1 -q | sed "s/\$/ controls=$n1/"
 	a0=$(date +%s%N)
 	amixer -c1 contents >/dev/null
 	a1=$(date +%s%N)
 	echo "RESULT vm_startup_ref who=amixer-contents controls=$n1 ms=$(((a1 - a0) / 1000000))"
 fi
-"$bench" startup --tag vm_startup_gen3-18i20 --runs 5 -- "$build/daemon/scarlettd" --card hw:0 \
+"$bench" startup --tag vm_startup_gen3-18i20 --runs 5 -- "$daemon_bin" --card hw:0 \
 	--socket-dir /tmp/scd-bench-s0 -q | sed "s/\$/ controls=$controls/"
 echo "RESULT vm_done ok=1"
