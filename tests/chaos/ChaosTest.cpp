@@ -274,13 +274,26 @@ class DeviceWriter {
     std::vector<Target> targets_;
 };
 
+/* The first exception a helper thread met (a thread cannot fail a doctest check). */
+std::mutex thread_error_mutex;
+std::string thread_error;
+
+void NoteThreadError(const std::string& what) {
+    std::lock_guard lock(thread_error_mutex);
+    if (thread_error.empty()) thread_error = what;
+}
+
 /** Runs @p body every @p period until @p stop (paced, not drifting). */
 template <typename F>
 std::thread Paced(std::atomic<bool>& stop, std::chrono::microseconds period, F body) {
     return std::thread([&stop, period, body]() mutable {
         auto next = Clock::now();
         for (uint64_t k = 0; !stop; ++k) {
-            body(k);
+            try {
+                body(k);
+            } catch (const std::exception& e) {
+                NoteThreadError(e.what());
+            }
             next += period;
             std::this_thread::sleep_until(next);
         }
@@ -383,9 +396,14 @@ TEST_CASE("Chaos: clients, changes, replugs and a stopped device leave the daemo
                 if (got <= 0) continue;
                 last_message_ns = Clock::now().time_since_epoch().count();
                 s.buffer.append(chunk, static_cast<size_t>(got));
-                for (size_t nl; (nl = s.buffer.find('\n')) != std::string::npos;
-                     s.buffer.erase(0, nl + 1))
-                    s.Handle(json::parse(s.buffer.substr(0, nl)));
+                try {
+                    for (size_t nl; (nl = s.buffer.find('\n')) != std::string::npos;
+                         s.buffer.erase(0, nl + 1))
+                        s.Handle(json::parse(s.buffer.substr(0, nl)));
+                } catch (const std::exception& e) {
+                    NoteThreadError(std::string("subscriber: ") + e.what());
+                    s.buffer.clear();
+                }
             }
         }
     });
@@ -608,6 +626,11 @@ TEST_CASE("Chaos: clients, changes, replugs and a stopped device leave the daemo
             " ms, chaos ", chaos_p99, " ms (", probe_ms[1].size(), " answers; p50 ",
             Percentile(probe_ms[1], 0.5), " p90 ", Percentile(probe_ms[1], 0.9), " max ",
             Percentile(probe_ms[1], 1.0), ")");
+    {
+        std::lock_guard lock(thread_error_mutex);
+        INFO("a helper thread: ", thread_error);
+        CHECK(thread_error.empty());
+    }
     CHECK(writes.load() > 0);
     /* Liveness, not speed: nobody waited for the stopped device (10 s). */
     CHECK(Percentile(probe_ms[1], 1.0) < 5000);
