@@ -86,10 +86,11 @@ int Memory(const Args& a) {
     wt.join();
     sample();
     const long hwm = StatusKb(pid, "VmHWM");
-    /* After the clients leave, RSS should fall back near idle (the heap is trimmed):
-     * wait for it to stop falling, up to 5 s. */
+    /* After the clients leave, RSS should fall back near idle (the heap is trimmed a
+     * second later): wait 1.5 s, then for it to stop falling, up to 5 s in all. */
     const double closed_at = NowNs();
     for (int fd : fds) close(fd);
+    usleep(1500000);
     long rss_after = StatusKb(pid, "VmRSS");
     for (long previous = -1; previous != rss_after && NowNs() - closed_at < 5e9;) {
         usleep(250000);

@@ -27,8 +27,7 @@ Connection::Connection(Server& server, uint64_t id, SocketKind kind, Event::Uniq
       fd_(std::move(fd)),
       watch_(server.GetLoop(), [this](uint32_t events) noexcept { OnSocketReady(events); }),
       stall_timer_(server.GetLoop(), [this]() noexcept { OnStallTimer(); }),
-      flush_(server.GetLoop(), [this]() noexcept { Flush(); }),
-      continue_(server.GetLoop(), [this]() noexcept { ContinueMessage(); }) {}
+      flush_(server.GetLoop(), [this]() noexcept { Flush(); }) {}
 
 Connection::~Connection() = default;
 
@@ -46,7 +45,7 @@ bool Connection::HasRoom() const noexcept {
 }
 
 bool Connection::IsReading() const noexcept {
-    return !closed_ && !eof_ && !closing_ && !running_ && !IsInputPaused();
+    return !closed_ && !eof_ && !closing_ && !IsInputPaused();
 }
 
 void Connection::UpdateWatch() noexcept {
@@ -77,7 +76,7 @@ void Connection::OnSocketReady(uint32_t events) noexcept {
     }
     /* EPOLLHUP means the peer is gone for both directions; if input remains unread,
      * level triggering brings us back to read it first. */
-    if ((events & EPOLLHUP) && !IsReading() && !running_) {
+    if ((events & EPOLLHUP) && !IsReading()) {
         Close();
         return;
     }
@@ -100,8 +99,6 @@ void Connection::Close() noexcept {
     watch_.Cancel();
     stall_timer_.Cancel();
     flush_.Cancel();
-    continue_.Cancel();
-    running_.reset();
     /* Close the socket now so the peer sees EOF at once; the object itself lives
      * until the Server reaps it, after the callback that called us has returned. */
     DiscardInput(fd_.Get());

@@ -3,11 +3,9 @@
 
 #include <sys/types.h>
 
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -17,7 +15,6 @@
 #include "event/Timer.hpp"
 #include "event/UniqueFd.hpp"
 #include "ipc/Handler.hpp"
-#include "ipc/JsonRpc.hpp"
 #include "ipc/Log.hpp"
 
 namespace Ipc {
@@ -101,11 +98,6 @@ class Connection {
     void ProcessLine(std::string_view line) noexcept;
     void RejectTooLarge() noexcept;
     bool IsInputPaused() const noexcept;
-    /** Runs @p run for one time slice; what remains continues on a later loop round
-     *  (running_), so a batch of heavy requests cannot hold every other client. */
-    void RunMessage(std::unique_ptr<MessageRun> run) noexcept;
-    void ContinueMessage() noexcept;
-    static constexpr auto MESSAGE_SLICE = std::chrono::milliseconds(1);
 
     /* ConnectionWrite.cpp */
     void Flush() noexcept;
@@ -129,9 +121,6 @@ class Connection {
     Event::FdWatch watch_;
     Event::Timer stall_timer_;
     Event::Deferred flush_;
-    /* A batch in progress: no other line of this connection is read meanwhile. */
-    std::unique_ptr<MessageRun> running_;
-    Event::Timer continue_;
 
     std::string input_;
     /** Start of the first unprocessed line in input_. */

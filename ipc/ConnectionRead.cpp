@@ -52,7 +52,7 @@ void Connection::ReadInput() noexcept {
 
 void Connection::ProcessInput() noexcept {
     const size_t max_line = server_.GetLimits().max_line;
-    while (!closed_ && !closing_ && !running_ && !IsInputPaused()) {
+    while (!closed_ && !closing_ && !IsInputPaused()) {
         const size_t newline = input_.find('\n', std::max(scanned_, input_offset_));
         if (newline == std::string::npos) {
             scanned_ = input_.size();
@@ -88,52 +88,26 @@ void Connection::ProcessInput() noexcept {
 void Connection::ProcessLine(std::string_view line) noexcept {
     if (IsBlankLine(line)) return;
     try {
-        RunMessage(std::make_unique<MessageRun>(line, server_.GetLimits().max_output));
+        const auto call = [this](const std::string& method,
+                                 const nlohmann::json& params) -> nlohmann::json {
+            try {
+                return session_->Call(method, params);
+            } catch (const RpcError&) {
+                throw;
+            } catch (const std::exception& e) {
+                Log(LogLevel::Error, Describe() + ": method " + method + " failed: " + e.what());
+            } catch (...) {
+                Log(LogLevel::Error,
+                    Describe() + ": method " + method + " failed with a non-standard exception");
+            }
+            throw RpcError(ErrorCode::Internal);
+        };
+        auto reply = ProcessMessage(line, call, server_.GetLimits().max_output);
+        if (reply) SendLine(std::move(*reply));
     } catch (const std::exception& e) {
         /* Only allocation failures get here; dropping the client beats dying. */
         CloseWithLog(LogLevel::Error, std::string("failed to process a request: ") + e.what());
     }
-}
-
-void Connection::RunMessage(std::unique_ptr<MessageRun> run) noexcept {
-    const auto call = [this](const std::string& method,
-                             const nlohmann::json& params) -> nlohmann::json {
-        try {
-            return session_->Call(method, params);
-        } catch (const RpcError&) {
-            throw;
-        } catch (const std::exception& e) {
-            Log(LogLevel::Error, Describe() + ": method " + method + " failed: " + e.what());
-        } catch (...) {
-            Log(LogLevel::Error,
-                Describe() + ": method " + method + " failed with a non-standard exception");
-        }
-        throw RpcError(ErrorCode::Internal);
-    };
-    try {
-        const auto deadline = std::chrono::steady_clock::now() + MESSAGE_SLICE;
-        const bool done =
-            run->Run(call, [deadline] { return std::chrono::steady_clock::now() >= deadline; });
-        if (closed_) return;
-        if (!done) {
-            running_ = std::move(run);
-            continue_.Schedule(std::chrono::nanoseconds(0));
-            return;
-        }
-        if (auto reply = run->TakeReply()) SendLine(std::move(*reply));
-    } catch (const std::exception& e) {
-        CloseWithLog(LogLevel::Error, std::string("failed to process a request: ") + e.what());
-    }
-}
-
-void Connection::ContinueMessage() noexcept {
-    if (closed_ || !running_) return;
-    RunMessage(std::move(running_));
-    if (closed_ || running_) return;
-    /* The batch is answered: the lines that came after it, then reading again. */
-    ProcessInput();
-    if (closed_) return;
-    UpdateWatch();
 }
 
 void Connection::RejectTooLarge() noexcept {

@@ -8,13 +8,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <string>
-#include <thread>
 
 #include "TestSupport.hpp"
 #include "ipc/Json.hpp"
@@ -421,41 +418,4 @@ TEST_CASE("A socket file removed under the server is bound again") {
     h.server.reset();
     CHECK(lstat(path.c_str(), &st) != 0);
     std::filesystem::remove_all(dir);
-}
-
-TEST_CASE("A long batch gives other clients a turn, and its own lines stay in order") {
-    Harness h;
-    h.handler.on_call = [](Ipc::Connection&, const std::string& method, const json& params) {
-        /* Each request of the batch costs a little: the batch as a whole outlasts a
-         * slice of the loop. */
-        if (method == "slow") std::this_thread::sleep_for(std::chrono::microseconds(200));
-        return params;
-    };
-    Client a = h.Connect();
-    Client b = h.Connect();
-    std::string batch = "[";
-    for (int id = 1; id <= 100; ++id)
-        batch += std::string(id > 1 ? "," : "") + R"({"jsonrpc":"2.0","method":"slow","id":)" +
-                 std::to_string(id) + "}";
-    a.Write(batch + "]\n" + R"({"jsonrpc":"2.0","method":"after","id":101})" + "\n");
-    b.Write(R"({"jsonrpc":"2.0","method":"echo","id":1})"
-            "\n");
-    std::vector<std::string> a_lines, b_lines;
-    REQUIRE(h.RunUntil([&] {
-        for (auto& l : a.TakeLines()) a_lines.push_back(l);
-        for (auto& l : b.TakeLines()) b_lines.push_back(l);
-        return a_lines.size() == 2 && b_lines.size() == 1;
-    }));
-    /* The other client was answered while the batch ran, not after it. */
-    const auto& calls = h.handler.calls;
-    const auto echo = std::find(calls.begin(), calls.end(), "echo") - calls.begin();
-    const auto last_slow = std::find(calls.rbegin(), calls.rend(), "slow").base() - calls.begin();
-    CHECK(echo < last_slow);
-    /* The batch's reply is whole and in order, and the line after it comes after it. */
-    const json reply = json::parse(a_lines[0]);
-    REQUIRE(reply.is_array());
-    REQUIRE(reply.size() == 100);
-    for (int i = 0; i < 100; ++i) CHECK(reply[static_cast<size_t>(i)]["id"] == i + 1);
-    CHECK(json::parse(a_lines[1])["id"] == 101);
-    CHECK(calls.back() == "after");
 }
