@@ -115,14 +115,9 @@ void CardSet::StartOpen(const Alsa::CardIdentity& identity) noexcept {
         opening_.emplace(id, std::move(card));
         opening.Open(options_.open_card,
                      [this, id](std::exception_ptr error) noexcept { OnOpened(id, error); });
-    } catch (const std::system_error& e) {
+    } catch (...) {
         opening_.erase(id);
-        ReportOpenFailure(identity, e.code().value(), e.what());
-        ScheduleRetry();
-    } catch (const std::exception& e) {
-        opening_.erase(id);
-        ReportOpenFailure(identity, 0, e.what());
-        ScheduleRetry();
+        OpenFailed(identity, std::current_exception());
     }
 }
 
@@ -144,26 +139,35 @@ void CardSet::OnOpened(const std::string& id, std::exception_ptr error) noexcept
         cards_.emplace(id, std::move(card));
         listener_.OnCardOnline(online);
         return;
-    } catch (const Alsa::Error& e) {
-        ReportOpenFailure(identity, e.GetErrno(), e.what());
-    } catch (const std::system_error& e) {
-        ReportOpenFailure(identity, e.code().value(), e.what());
-    } catch (const std::exception& e) {
-        ReportOpenFailure(identity, 0, e.what());
+    } catch (...) {
+        OpenFailed(identity, std::current_exception());
     }
     /* Called from the card's own callback: destroyed after it. */
     card->StopWatching();
     closed_.push_back(std::move(card));
     reap_.Schedule();
-    ScheduleRetry();
 }
 
-void CardSet::ReportOpenFailure(const Alsa::CardIdentity& identity, int error,
-                                const std::string& what) noexcept {
+void CardSet::OpenFailed(const Alsa::CardIdentity& identity, std::exception_ptr failure) noexcept {
     /* No failure leaves a plugged card offline for good: each is retried (backing
      * off), said once per card, and one for want of file descriptors also when some
      * are released (OnFdsReleased). udev applies GROUP/MODE/ACLs after devtmpfs made
      * the node: permissions are the common case, and they change with IN_ATTRIB. */
+    ScheduleRetry();
+    int error = 0;
+    std::string what = "unknown failure";
+    try {
+        std::rethrow_exception(failure);
+    } catch (const Alsa::Error& e) {
+        error = e.GetErrno();
+        what = e.what();
+    } catch (const std::system_error& e) {
+        error = e.code().value();
+        what = e.what();
+    } catch (const std::exception& e) {
+        what = e.what();
+    } catch (...) {
+    }
     if (error == EMFILE || error == ENFILE) fd_starved_ = true;
     if (!reported_inaccessible_.insert(identity.id).second) return;
     if (error == EACCES || error == EPERM || error == ENOENT)

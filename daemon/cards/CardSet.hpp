@@ -62,8 +62,8 @@ class CardSet {
     /** Starts opening @p identity's card; OnOpened() follows. */
     void StartOpen(const Alsa::CardIdentity& identity) noexcept;
     void OnOpened(const std::string& id, std::exception_ptr error) noexcept;
-    void ReportOpenFailure(const Alsa::CardIdentity& identity, int error,
-                           const std::string& what) noexcept;
+    /** Says why (once per card) and tries again later. */
+    void OpenFailed(const Alsa::CardIdentity& identity, std::exception_ptr failure) noexcept;
     /** Tries again later, backing off, then stopping (an idle daemon has no wakeups). */
     void ScheduleRetry() noexcept;
 

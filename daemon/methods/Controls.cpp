@@ -304,10 +304,8 @@ Json ControlsSet(Context& context, ClientSession&, const Json& params) {
     }
     /* This updates the cache once; the kernel's echo of our own write then finds the
      * same value and is suppressed. */
-    std::vector<unsigned> numids;
     for (size_t i = 0; i < outcome->writes.size(); ++i) {
         const unsigned numid = outcome->writes[i].first;
-        numids.push_back(numid);
         if (const auto* value = std::get_if<Alsa::Value>(&outcome->read_back[i])) {
             context.cache.ApplyValue(device_id, numid, *value);
             continue;
@@ -320,7 +318,7 @@ Json ControlsSet(Context& context, ClientSession&, const Json& params) {
                       .client_pid = 0});
     }
     const Core::Device* now = context.cache.FindDevice(device_id);
-    for (unsigned numid : numids)
+    for (const auto& [numid, value] : outcome->writes)
         if (const auto* c = now->Find(numid)) list.push_back(Codec::ControlToJson(*c));
     return {{"device", device_id}, {"seq", context.cache.GetSeq()}, {"controls", std::move(list)}};
 }
