@@ -31,6 +31,13 @@ struct Scratch {
     }
 };
 
+/** The permission bits of @p path. */
+mode_t Mode(const std::string& path) {
+    struct stat st {};
+    REQUIRE(stat(path.c_str(), &st) == 0);
+    return st.st_mode & 0777;
+}
+
 }  // namespace
 
 TEST_CASE("SimDir makes a private directory, and refuses one it cannot trust") {
@@ -38,18 +45,14 @@ TEST_CASE("SimDir makes a private directory, and refuses one it cannot trust") {
     SUBCASE("created 0700") {
         const std::string dir = scratch.Use("fresh");
         CHECK(Sim::SimDir() == dir);
-        struct stat st {};
-        REQUIRE(stat(dir.c_str(), &st) == 0);
-        CHECK((st.st_mode & 0777) == 0700);
+        CHECK(Mode(dir) == 0700);
     }
     SUBCASE("ours but open to others: made private again") {
         const std::string dir = scratch.Use("loose");
         REQUIRE(mkdir(dir.c_str(), 0777) == 0);
         REQUIRE(chmod(dir.c_str(), 0777) == 0);
         CHECK(Sim::SimDir() == dir);
-        struct stat st {};
-        REQUIRE(stat(dir.c_str(), &st) == 0);
-        CHECK((st.st_mode & 0777) == 0700);
+        CHECK(Mode(dir) == 0700);
     }
     SUBCASE("a symlink (someone else's directory, planted in /tmp) is refused") {
         const std::string dir = scratch.Use("link");
