@@ -161,14 +161,18 @@ void EventLoop::RunOnce(int timeout_ms) noexcept {
         std::abort();
     }
     ready_count_ = n > 0 ? n : 0;
+    bool timers_due = false;
     for (ready_next_ = 0; ready_next_ < ready_count_;) {
         const epoll_event event = ready_[ready_next_++];
         if (event.data.ptr == &timerfd_)
-            OnTimerFd();
+            timers_due = true;
         else if (event.data.ptr != nullptr)
             static_cast<FdWatch*>(event.data.ptr)->callback_(event.events);
     }
     ready_count_ = ready_next_ = 0;
+    /* Timers last: work that yielded its turn (a zero-delay timer) goes on after every
+     * fd that became ready meanwhile, not before the ones that happen to follow it. */
+    if (timers_due) OnTimerFd();
     RunDeferred();
 }
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -128,6 +129,25 @@ TEST_CASE("Timers fire in order, can be cancelled and re-armed, and leave the ti
     t4.Schedule(1ms);
     while (again < 3) loop.RunOnce(1000);
     CHECK_FALSE(t4.IsPending());
+}
+
+TEST_CASE("Due timers run after the fds of the same round, whichever was ready first") {
+    EventLoop loop;
+    Pipe p;
+    std::vector<std::string> order;
+    Event::FdWatch w(loop, [&](uint32_t) noexcept {
+        order.push_back("fd");
+        p.Drain();
+    });
+    REQUIRE(w.Open(p.r.Get(), EPOLLIN));
+    /* The timer is due (the timerfd readable) before the pipe is: work that yielded
+     * its turn must still come after a client that became ready meanwhile. */
+    Event::Timer t(loop, [&]() noexcept { order.push_back("timer"); });
+    t.Schedule(0ms);
+    std::this_thread::sleep_for(1ms);
+    p.Put();
+    loop.RunOnce(1000);
+    CHECK(order == std::vector<std::string>{"fd", "timer"});
 }
 
 TEST_CASE("A timer far in the future saturates instead of wrapping into the past") {
