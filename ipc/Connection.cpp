@@ -27,7 +27,8 @@ Connection::Connection(Server& server, uint64_t id, SocketKind kind, Event::Uniq
       fd_(std::move(fd)),
       watch_(server.GetLoop(), [this](uint32_t events) noexcept { OnSocketReady(events); }),
       stall_timer_(server.GetLoop(), [this]() noexcept { OnStallTimer(); }),
-      flush_(server.GetLoop(), [this]() noexcept { Flush(); }) {}
+      flush_(server.GetLoop(), [this]() noexcept { Flush(); }),
+      continue_(server.GetLoop(), [this]() noexcept { Continue(); }) {}
 
 Connection::~Connection() = default;
 
@@ -45,7 +46,7 @@ bool Connection::HasRoom() const noexcept {
 }
 
 bool Connection::IsReading() const noexcept {
-    return !closed_ && !eof_ && !closing_ && !IsInputPaused();
+    return !closed_ && !eof_ && !closing_ && !HasTurnsLeft() && !IsInputPaused();
 }
 
 void Connection::UpdateWatch() noexcept {
@@ -61,7 +62,11 @@ void Connection::UpdateWatch() noexcept {
 
 void Connection::OnSocketReady(uint32_t events) noexcept {
     if (closed_) return;
-    if (events & (EPOLLHUP | EPOLLERR)) peer_gone_ = true;
+    if (events & (EPOLLHUP | EPOLLERR)) {
+        peer_gone_ = true;
+        if (HasTurnsLeft()) FinishTurnsNow();
+        if (closed_) return;
+    }
     if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) && IsReading()) {
         /* Read before acting on HUP: a client may send notifications and close at
          * once, and they still deserve to be executed. */
@@ -99,6 +104,10 @@ void Connection::Close() noexcept {
     watch_.Cancel();
     stall_timer_.Cancel();
     flush_.Cancel();
+    continue_.Cancel();
+    running_.reset();
+    CountBatchOutput(0);
+    if (std::exchange(holds_slot_, false)) server_.ReleaseBatchSlot();
     /* Close the socket now so the peer sees EOF at once; the object itself lives
      * until the Server reaps it, after the callback that called us has returned. */
     DiscardInput(fd_.Get());

@@ -3,9 +3,11 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -15,6 +17,7 @@
 #include "event/Timer.hpp"
 #include "event/UniqueFd.hpp"
 #include "ipc/Handler.hpp"
+#include "ipc/JsonRpc.hpp"
 #include "ipc/Log.hpp"
 
 namespace Ipc {
@@ -95,7 +98,25 @@ class Connection {
     /* ConnectionRead.cpp */
     void ReadInput() noexcept;
     void ProcessInput() noexcept;
-    void ProcessLine(std::string_view line) noexcept;
+    /** Runs one line; a batch holding a slot runs until @p deadline and goes on in
+     *  later turns (running_). */
+    void ProcessLine(std::string_view line,
+                     std::chrono::steady_clock::time_point deadline) noexcept;
+    /** Runs @p run until it is done or its turn is over; then answers, or schedules
+     *  the next turn. */
+    void RunMessage(std::unique_ptr<MessageRun> run,
+                    std::chrono::steady_clock::time_point deadline) noexcept;
+    /** Sets the running batch's share of the server's output budget. */
+    void CountBatchOutput(size_t bytes) noexcept;
+    /** The next turn (continue_): the running batch, then the lines after it. */
+    void Continue() noexcept;
+    /** The peer is gone: what was left for later turns runs now, unsliced (nothing is
+     *  encoded for a peer that is gone, so it costs little; acting requests still act). */
+    void FinishTurnsNow() noexcept;
+    /** Work left for a later turn: no reading meanwhile. */
+    bool HasTurnsLeft() const noexcept { return running_ || yielded_; }
+    /** How long one connection's requests may run before others get a turn. */
+    static constexpr auto TURN = std::chrono::milliseconds(1);
     void RejectTooLarge() noexcept;
     bool IsInputPaused() const noexcept;
 
@@ -121,6 +142,16 @@ class Connection {
     Event::FdWatch watch_;
     Event::Timer stall_timer_;
     Event::Deferred flush_;
+    /* Fairness: a client whose lines or batch take longer than a TURN goes on in the
+     * next loop round, after everyone else who is ready. */
+    Event::Timer continue_;
+    /** A batch in progress (it holds one of the server's batch slots). */
+    std::unique_ptr<MessageRun> running_;
+    /** Lines left for the next turn. */
+    bool yielded_ = false;
+    bool holds_slot_ = false;
+    /** The running batch's reply so far, counted in the server's output budget. */
+    size_t batch_output_ = 0;
 
     std::string input_;
     /** Start of the first unprocessed line in input_. */

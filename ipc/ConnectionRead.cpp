@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <memory>
+#include <utility>
 
 #include "ipc/Connection.hpp"
 #include "ipc/Error.hpp"
@@ -51,9 +54,14 @@ void Connection::ReadInput() noexcept {
 }
 
 void Connection::ProcessInput() noexcept {
+    if (running_) return;
+    yielded_ = false;
+    continue_.Cancel();
     const size_t max_line = server_.GetLimits().max_line;
+    const auto deadline = std::chrono::steady_clock::now() + TURN;
     while (!closed_ && !closing_ && !IsInputPaused()) {
         const size_t newline = input_.find('\n', std::max(scanned_, input_offset_));
+        size_t end = newline;
         if (newline == std::string::npos) {
             scanned_ = input_.size();
             const size_t partial = input_.size() - input_offset_;
@@ -62,21 +70,26 @@ void Connection::ProcessInput() noexcept {
                 return;
             }
             /* At EOF an unterminated last line is still a line (`printf '%s' ... |`). */
-            if (eof_ && partial > 0) {
-                const std::string line = input_.substr(input_offset_);
-                input_offset_ = input_.size();
-                ProcessLine(line);
-            }
-            break;
-        }
-        if (newline - input_offset_ > max_line) {
+            if (!eof_ || partial == 0) break;
+            end = input_.size();
+        } else if (newline - input_offset_ > max_line) {
             RejectTooLarge();
             return;
         }
-        const std::string_view line(input_.data() + input_offset_, newline - input_offset_);
-        input_offset_ = newline + 1;
         /* The Session cannot touch input_, so the view stays valid during the call. */
-        ProcessLine(line);
+        const std::string_view line(input_.data() + input_offset_, end - input_offset_);
+        /* A batch with a slot runs in turns; only a few can, whatever the number of
+         * clients, as each holds its parsed requests and reply meanwhile. */
+        if (!peer_gone_ && IsBatchLine(line)) server_.TakeBatchSlot(*this);
+        input_offset_ = newline == std::string::npos ? end : end + 1;
+        ProcessLine(line, deadline);
+        if (closed_ || running_) break;
+        if (!peer_gone_ && input_offset_ < input_.size() &&
+            std::chrono::steady_clock::now() >= deadline) {
+            yielded_ = true;
+            continue_.Schedule(std::chrono::nanoseconds(0));
+            break;
+        }
     }
     if (closed_) return;
     input_.erase(0, input_offset_);
@@ -85,29 +98,83 @@ void Connection::ProcessInput() noexcept {
     if (input_.empty() && input_.capacity() > KEEP_INPUT_CAPACITY) std::string().swap(input_);
 }
 
-void Connection::ProcessLine(std::string_view line) noexcept {
+void Connection::ProcessLine(std::string_view line,
+                             std::chrono::steady_clock::time_point deadline) noexcept {
     if (IsBlankLine(line)) return;
     try {
-        const auto call = [this](const std::string& method,
-                                 const nlohmann::json& params) -> nlohmann::json {
-            try {
-                return session_->Call(method, params);
-            } catch (const RpcError&) {
-                throw;
-            } catch (const std::exception& e) {
-                Log(LogLevel::Error, Describe() + ": method " + method + " failed: " + e.what());
-            } catch (...) {
-                Log(LogLevel::Error,
-                    Describe() + ": method " + method + " failed with a non-standard exception");
-            }
-            throw RpcError(ErrorCode::Internal);
-        };
-        auto reply = ProcessMessage(line, call, server_.GetLimits().max_output);
-        if (reply) SendLine(std::move(*reply));
+        RunMessage(std::make_unique<MessageRun>(line, server_.GetLimits().max_output), deadline);
     } catch (const std::exception& e) {
         /* Only allocation failures get here; dropping the client beats dying. */
         CloseWithLog(LogLevel::Error, std::string("failed to process a request: ") + e.what());
     }
+}
+
+void Connection::RunMessage(std::unique_ptr<MessageRun> run,
+                            std::chrono::steady_clock::time_point deadline) noexcept {
+    const auto call = [this](const std::string& method,
+                             const nlohmann::json& params) -> nlohmann::json {
+        try {
+            return session_->Call(method, params);
+        } catch (const RpcError&) {
+            throw;
+        } catch (const std::exception& e) {
+            Log(LogLevel::Error, Describe() + ": method " + method + " failed: " + e.what());
+        } catch (...) {
+            Log(LogLevel::Error,
+                Describe() + ": method " + method + " failed with a non-standard exception");
+        }
+        throw RpcError(ErrorCode::Internal);
+    };
+    try {
+        /* Only a batch with a slot is sliced; for a peer that is gone nothing is encoded.
+         * Its reply so far counts in the output budget, and over the budget it waits
+         * like every request does (ResumeAll brings it back). */
+        const bool sliced = holds_slot_ && !peer_gone_;
+        const bool done = run->Run(call, [&] {
+            return sliced && !peer_gone_ &&
+                   (std::chrono::steady_clock::now() >= deadline || server_.IsOverBudget());
+        });
+        if (closed_) return;
+        CountBatchOutput(done ? 0 : run->GetReplySize());
+        if (!done) {
+            running_ = std::move(run);
+            if (!server_.IsOverBudget()) continue_.Schedule(std::chrono::nanoseconds(0));
+            return;
+        }
+        if (std::exchange(holds_slot_, false)) server_.ReleaseBatchSlot();
+        if (auto reply = run->TakeReply()) SendLine(std::move(*reply));
+    } catch (const std::exception& e) {
+        CloseWithLog(LogLevel::Error, std::string("failed to process a request: ") + e.what());
+    }
+}
+
+void Connection::CountBatchOutput(size_t bytes) noexcept {
+    if (bytes >= batch_output_)
+        server_.AddOutput(bytes - batch_output_);
+    else
+        server_.RemoveOutput(batch_output_ - bytes);
+    batch_output_ = bytes;
+}
+
+void Connection::Continue() noexcept {
+    if (closed_) return;
+    if (running_) {
+        if (server_.IsOverBudget()) return;
+        RunMessage(std::move(running_), std::chrono::steady_clock::now() + TURN);
+        if (closed_ || running_) return;
+    }
+    /* The lines after the batch (or left for this turn), then reading again. */
+    ProcessInput();
+    if (closed_) return;
+    UpdateWatch();
+}
+
+void Connection::FinishTurnsNow() noexcept {
+    continue_.Cancel();
+    yielded_ = false;
+    if (running_) RunMessage(std::move(running_), std::chrono::steady_clock::time_point::max());
+    if (closed_) return;
+    ProcessInput();
 }
 
 void Connection::RejectTooLarge() noexcept {

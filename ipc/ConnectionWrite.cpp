@@ -4,6 +4,7 @@
 
 #include <cassert>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "ipc/Connection.hpp"
@@ -103,8 +104,13 @@ void Connection::Flush() noexcept {
 
 void Connection::Resume() noexcept {
     /* Requests held back by the output cap come first, then the daemon may encode the
-     * notifications it coalesced meanwhile. */
-    if (kind_ == SocketKind::Control) ProcessInput();
+     * notifications it coalesced meanwhile. Work left for a later turn waits for it. */
+    if (kind_ == SocketKind::Control) {
+        if (running_ && !continue_.IsPending())
+            continue_.Schedule(std::chrono::nanoseconds(0));
+        else if (!HasTurnsLeft())
+            ProcessInput();
+    }
     if (closed_) return;
     session_->OnDrained();
     if (closed_) return;

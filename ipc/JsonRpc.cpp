@@ -108,14 +108,13 @@ bool IsBlankLine(std::string_view line) noexcept {
     return line.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
-std::optional<std::string> ProcessMessage(std::string_view line, const CallFunction& call,
-                                          size_t max_reply) {
-    json message;
+MessageRun::MessageRun(std::string_view line, size_t max_reply) : max_reply_(max_reply) {
+    done_ = true;
     /* Nothing in the protocol nests deeply; refusing deep documents while parsing keeps
      * every later recursive walk (copies, comparisons, dumps) shallow. */
     bool too_deep = false;
     try {
-        message = json::parse(line, [&](int depth, json::parse_event_t event, json&) {
+        message_ = json::parse(line, [&](int depth, json::parse_event_t event, json&) {
             /* depth counts the levels already open when one starts (0 at the top). */
             if ((event == json::parse_event_t::object_start ||
                  event == json::parse_event_t::array_start) &&
@@ -124,46 +123,72 @@ std::optional<std::string> ProcessMessage(std::string_view line, const CallFunct
             return !too_deep;
         });
     } catch (const json::parse_error& e) {
-        return EncodeErrorResponse(nullptr, MakeParseError(e));
+        reply_ = EncodeErrorResponse(nullptr, MakeParseError(e));
+        return;
     } catch (const json::out_of_range& e) {
         /* A number beyond a double's range (1e999): the parser throws 406, not a
          * parse_error, but to the client it is the same malformed text. */
-        return EncodeErrorResponse(nullptr, MakeParseError(e));
+        reply_ = EncodeErrorResponse(nullptr, MakeParseError(e));
+        return;
     }
-    if (too_deep)
-        return EncodeErrorResponse(
+    if (too_deep) {
+        reply_ = EncodeErrorResponse(
             nullptr, RpcError(ErrorCode::InvalidRequest,
                               "JSON nested deeper than " + std::to_string(MAX_DEPTH) + " levels",
                               {{"limit", MAX_DEPTH}}));
+        return;
+    }
+    if (message_.is_array() && message_.empty()) {
+        reply_ = EncodeErrorResponse(nullptr, RpcError(ErrorCode::InvalidRequest, "Empty batch"));
+        return;
+    }
+    done_ = false;
+}
 
-    if (!message.is_array()) return ProcessRequest(message, call);
-
-    if (message.empty())
-        return EncodeErrorResponse(nullptr, RpcError(ErrorCode::InvalidRequest, "Empty batch"));
-    std::string batch;
-    for (const json& request : message) {
+bool MessageRun::Run(const CallFunction& call, const std::function<bool()>& yield) {
+    if (done_) return true;
+    if (!message_.is_array()) {
+        reply_ = ProcessRequest(message_, call);
+        message_ = nullptr;
+        done_ = true;
+        return true;
+    }
+    while (next_ < message_.size()) {
+        const json& request = message_[next_++];
         /* Past max_reply the rest of the batch is refused, not run: a request is
          * answered with limit.exceeded (it changed nothing), a notification still runs
          * (it adds no output). One line cannot build an unbounded reply. */
-        if (batch.size() >= max_reply && request.is_object() && request.contains("id")) {
+        if (batch_.size() >= max_reply_ && request.is_object() && request.contains("id")) {
             const json& id = request["id"];
             const bool usable_id =
                 (id.is_number() || id.is_string() || id.is_null()) && !IsInexactInteger(id);
-            batch += batch.empty() ? '[' : ',';
-            batch += EncodeErrorResponse(
+            batch_ += batch_.empty() ? '[' : ',';
+            batch_ += EncodeErrorResponse(
                 usable_id ? id : json(),
                 RpcError(ErrorCode::LimitExceeded, "The batch's reply reached the output limit",
-                         {{"limit", max_reply}, {"resource", "output"}}));
-            continue;
+                         {{"limit", max_reply_}, {"resource", "output"}}));
+        } else if (const auto reply = ProcessRequest(request, call)) {
+            batch_ += batch_.empty() ? '[' : ',';
+            batch_ += *reply;
         }
-        const auto reply = ProcessRequest(request, call);
-        if (!reply) continue;
-        batch += batch.empty() ? '[' : ',';
-        batch += *reply;
+        if (next_ < message_.size() && yield && yield()) return false;
     }
-    if (batch.empty()) return std::nullopt;
-    batch += ']';
-    return batch;
+    if (!batch_.empty()) reply_ = std::move(batch_) + ']';
+    message_ = nullptr;
+    done_ = true;
+    return true;
+}
+
+bool IsBatchLine(std::string_view line) noexcept {
+    const size_t first = line.find_first_not_of(" \t\r\n");
+    return first != std::string_view::npos && line[first] == '[';
+}
+
+std::optional<std::string> ProcessMessage(std::string_view line, const CallFunction& call,
+                                          size_t max_reply) {
+    MessageRun run(line, max_reply);
+    run.Run(call, {});
+    return run.TakeReply();
 }
 
 }  // namespace Ipc

@@ -33,6 +33,39 @@ using CallFunction =
 std::optional<std::string> ProcessMessage(std::string_view line, const CallFunction& call,
                                           size_t max_reply = SIZE_MAX);
 
+/**
+ * ProcessMessage() in steps: a batch runs request by request, so that its caller can
+ * give other clients a turn in between (JSON-RPC 2.0 lets the requests of a batch run
+ * in any order, interleaved with other work). A single request is one step. Holds the
+ * parsed batch and its reply so far: the caller bounds how many exist at once.
+ */
+class MessageRun {
+  public:
+    /** Parses @p line; a malformed one is answered at once (IsDone()). */
+    MessageRun(std::string_view line, size_t max_reply);
+
+    /** Runs requests until the reply is complete, or until @p yield, asked after each
+     *  request of a batch but the last, says to stop. @return IsDone(). */
+    bool Run(const CallFunction& call, const std::function<bool()>& yield);
+    bool IsDone() const noexcept { return done_; }
+    /** The reply line without its newline, std::nullopt when nothing must be written.
+     *  Once IsDone(). */
+    std::optional<std::string> TakeReply() { return std::move(reply_); }
+    /** Bytes of the batch's reply built so far. */
+    size_t GetReplySize() const noexcept { return batch_.size(); }
+
+  private:
+    nlohmann::json message_;
+    size_t next_ = 0;
+    std::string batch_;
+    std::optional<std::string> reply_;
+    size_t max_reply_;
+    bool done_ = false;
+};
+
+/** True when the first non-blank character of @p line opens an array: a batch. */
+bool IsBatchLine(std::string_view line) noexcept;
+
 /** True when @p line holds only JSON whitespace (space, tab, CR, LF): ignored. */
 bool IsBlankLine(std::string_view line) noexcept;
 

@@ -292,6 +292,17 @@ void Server::ResumeAll() noexcept {
     }
 }
 
+bool Server::TakeBatchSlot(Connection& connection) noexcept {
+    if (batch_slots_used_ == BATCH_SLOTS) return false;
+    ++batch_slots_used_;
+    connection.holds_slot_ = true;
+    return true;
+}
+
+void Server::ReleaseBatchSlot() noexcept {
+    --batch_slots_used_;
+}
+
 void Server::OnConnectionClosed() noexcept {
     --open_count_;
     reap_.Schedule();

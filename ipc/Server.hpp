@@ -125,6 +125,12 @@ class Server {
      *  when the output falls far below a peak of TRIM_AFTER_PEAK; never while idle,
      *  never for steady churn. */
     void Trim() noexcept;
+    /** A batch runs in turns while it holds one of BATCH_SLOTS (it keeps its parsed
+     *  requests and its reply so far meanwhile); with none free it runs whole, as
+     *  before: under a flood of batches fairness degrades, memory does not grow.
+     *  @return whether @p connection got one. */
+    bool TakeBatchSlot(Connection& connection) noexcept;
+    void ReleaseBatchSlot() noexcept;
     /** Back under the budget: every connection held by it may go on. */
     void ResumeAll() noexcept;
     void Reap() noexcept;
@@ -145,6 +151,10 @@ class Server {
     Event::Timer accept_retry_;
     size_t total_output_ = 0;
     Event::Deferred resume_;
+    /* Batches in progress hold up to a line's parsed requests and a reply of
+     * max_output each: this many at once bounds that memory. */
+    static constexpr size_t BATCH_SLOTS = 4;
+    size_t batch_slots_used_ = 0;
     static constexpr size_t TRIM_AFTER_LEAVING = 8;
     size_t peak_clients_ = 0;
     static constexpr size_t TRIM_AFTER_PEAK = 2 * 1024 * 1024;
