@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "daemon/state/KeyFile.hpp"
+
+#include <algorithm>
+
+namespace State {
+
+namespace {
+
+bool IsSpace(char c) noexcept {
+    return c == ' ' || c == '\t';
+}
+
+std::string_view Trim(std::string_view s) noexcept {
+    while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
+    while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+}  // namespace
+
+KeyFileError::KeyFileError(size_t line, std::string reason)
+    : std::runtime_error("line " + std::to_string(line) + ": " + reason),
+      line_(line),
+      reason_(std::move(reason)) {}
+
+std::string EscapeValue(std::string_view value) {
+    std::string out;
+    out.reserve(value.size());
+    for (size_t i = 0; i < value.size(); ++i) {
+        const char c = value[i];
+        switch (c) {
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            /* Leading whitespace would be taken for the space around '='. */
+            case ' ':
+                out += i == 0 ? "\\s" : " ";
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
+std::string UnescapeValue(std::string_view value) {
+    std::string out;
+    out.reserve(value.size());
+    for (size_t i = 0; i < value.size(); ++i) {
+        if (value[i] != '\\') {
+            out += value[i];
+            continue;
+        }
+        if (++i == value.size()) throw std::invalid_argument("a value ends with a backslash");
+        switch (value[i]) {
+            case 's':
+                out += ' ';
+                break;
+            case 'n':
+                out += '\n';
+                break;
+            case 'r':
+                out += '\r';
+                break;
+            case 't':
+                out += '\t';
+                break;
+            case '\\':
+                out += '\\';
+                break;
+            /* GLib keeps "\;" for string lists; as a plain string it is ";\;". */
+            case ';':
+                out += "\\;";
+                break;
+            default:
+                throw std::invalid_argument("a value has an unknown escape");
+        }
+    }
+    return out;
+}
+
+bool KeyFile::IsValidKey(std::string_view key) noexcept {
+    if (key.empty() || IsSpace(key.front()) || IsSpace(key.back())) return false;
+    return std::none_of(key.begin(), key.end(), [](char c) {
+        return c == '=' || c == '[' || c == ']' || c == '\n' || c == '\r' || c == '\0';
+    });
+}
+
+KeyFile KeyFile::Parse(std::string_view text) {
+    KeyFile file;
+    Group* group = nullptr;
+    size_t number = 0;
+    for (size_t pos = 0; pos < text.size();) {
+        size_t end = text.find('\n', pos);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view line = text.substr(pos, end - pos);
+        pos = end + 1;
+        ++number;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.find('\0') != std::string_view::npos)
+            throw KeyFileError(number, "a NUL byte: not a text file");
+        const std::string_view trimmed = Trim(line);
+        if (trimmed.empty() || trimmed.front() == '#') continue;
+        if (trimmed.front() == '[') {
+            if (trimmed.back() != ']' || trimmed.size() < 3)
+                throw KeyFileError(number, "a group line without its closing ']'");
+            const std::string_view name = trimmed.substr(1, trimmed.size() - 2);
+            if (name.find_first_of("[]") != std::string_view::npos)
+                throw KeyFileError(number, "a group name with '[' or ']'");
+            /* A group seen again continues (GLib merges them). */
+            group = &file.GroupFor(name);
+            continue;
+        }
+        const size_t equals = line.find('=');
+        if (equals == std::string_view::npos)
+            throw KeyFileError(number, "neither a key=value pair, a group nor a comment");
+        if (!group) throw KeyFileError(number, "a key before the first group");
+        const std::string_view key = Trim(line.substr(0, equals));
+        if (!IsValidKey(key)) throw KeyFileError(number, "an invalid key");
+        std::string value;
+        try {
+            /* Leading whitespace belongs to the '=' (GLib); trailing stays. */
+            std::string_view raw = line.substr(equals + 1);
+            while (!raw.empty() && IsSpace(raw.front())) raw.remove_prefix(1);
+            value = UnescapeValue(raw);
+        } catch (const std::invalid_argument& e) {
+            throw KeyFileError(number, e.what());
+        }
+        auto it = std::find_if(group->entries.begin(), group->entries.end(),
+                               [&](const Entry& e) { return e.key == key; });
+        if (it != group->entries.end()) {
+            file.duplicates_.push_back(group->name + "/" + std::string(key));
+            it->value = std::move(value);
+            it->line = number;
+        } else {
+            group->entries.push_back({std::string(key), std::move(value), number});
+        }
+    }
+    return file;
+}
+
+KeyFile::Group& KeyFile::GroupFor(std::string_view name) {
+    for (auto& g : groups_)
+        if (g.name == name) return g;
+    groups_.push_back({std::string(name), {}});
+    return groups_.back();
+}
+
+const KeyFile::Group* KeyFile::FindGroup(std::string_view name) const noexcept {
+    for (const auto& g : groups_)
+        if (g.name == name) return &g;
+    return nullptr;
+}
+
+std::optional<std::string> KeyFile::Get(std::string_view group, std::string_view key) const {
+    if (const Group* g = FindGroup(group))
+        for (const auto& e : g->entries)
+            if (e.key == key) return e.value;
+    return std::nullopt;
+}
+
+void KeyFile::Set(std::string_view group, std::string_view key, std::string_view value) {
+    if (!IsValidKey(key)) throw std::invalid_argument("invalid key-file key");
+    Group& g = GroupFor(group);
+    for (auto& e : g.entries)
+        if (e.key == key) {
+            e.value = std::string(value);
+            return;
+        }
+    g.entries.push_back({std::string(key), std::string(value), 0});
+}
+
+std::string KeyFile::Serialize(const std::vector<std::string>& header) const {
+    std::string out;
+    for (const auto& line : header) out += "# " + line + "\n";
+    for (size_t i = 0; i < groups_.size(); ++i) {
+        if (i > 0 || !header.empty()) out += '\n';
+        out += "[" + groups_[i].name + "]\n";
+        for (const auto& e : groups_[i].entries) out += e.key + "=" + EscapeValue(e.value) + "\n";
+    }
+    return out;
+}
+
+}  // namespace State
