@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "daemon/Notifier.hpp"
 
+#include <climits>
+
 #include "daemon/ClientSession.hpp"
 #include "daemon/JsonCodec.hpp"
 #include "daemon/Log.hpp"
@@ -33,6 +35,13 @@ std::unique_ptr<Core::Subscription> Notifier::NewSubscription(
 void Notifier::OnCacheChange(const Core::Change& change) {
     using Kind = Core::Change::Kind;
     flush_.Schedule();
+    if (change.control) {
+        full_.erase({&change.device, change.control->numid});
+    } else {
+        /* A device coming or going may come back with other controls. */
+        full_.erase(full_.lower_bound({&change.device, 0}),
+                    full_.upper_bound({&change.device, UINT_MAX}));
+    }
     if (change.kind == Kind::Value || change.kind == Kind::Info) {
         /* Marking is idempotent for these: a repeat since the last structural change
          * adds nothing. */
@@ -159,7 +168,7 @@ void Notifier::Encode(ClientSession& session, Core::Subscription& sub) {
         if (!pending.added.empty()) {
             Json list = Json::array();
             for (unsigned numid : pending.added)
-                if (const auto* c = device->Find(numid)) list.push_back(Codec::ControlToJson(*c));
+                if (const auto* c = device->Find(numid)) list.push_back(FullControl(*device, *c));
             const std::string controls = Ipc::Encode(list);
             if (!list.empty())
                 send("controls.added", {{"controls", controls}, {"device", id_json}});
@@ -172,6 +181,19 @@ void Notifier::Encode(ClientSession& session, Core::Subscription& sub) {
     sub.ClearPending();
 }
 
+Json Notifier::FullControl(const Core::Device& device, const Alsa::Control& control) const {
+    auto [it, inserted] = full_.try_emplace({&device, control.info.id.numid});
+    if (inserted) {
+        try {
+            it->second = Ipc::Encode(Codec::ControlToJson(control));
+        } catch (...) {
+            full_.erase(it);
+            throw;
+        }
+    }
+    return Ipc::Encoded(it->second);
+}
+
 Json Notifier::Snapshot(const Core::Subscription& filter) const {
     Json devices = Json::array();
     Json controls = Json::object();
@@ -180,7 +202,7 @@ Json Notifier::Snapshot(const Core::Subscription& filter) const {
         devices.push_back(Codec::DeviceToJson(device));
         Json list = Json::array();
         for (const auto& [numid, c] : device.controls)
-            if (filter.WantsControl(c.info.id.name)) list.push_back(Codec::ControlToJson(c));
+            if (filter.WantsControl(c.info.id.name)) list.push_back(FullControl(device, c));
         controls[id] = std::move(list);
     }
     return {{"devices", std::move(devices)}, {"controls", std::move(controls)}};

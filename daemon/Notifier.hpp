@@ -42,6 +42,10 @@ class Notifier {
         unsigned topics) const;
     /** Every device and control the subscription's filters want, in full form. */
     nlohmann::json Snapshot(const Core::Subscription& filter) const;
+    /** @p control of @p device in full form (Codec::ControlToJson) as an Ipc::Encoded()
+     *  part: encoded once and kept until the control changes, so that listing and
+     *  snapshots copy text instead of building and dumping a tree per request. */
+    nlohmann::json FullControl(const Core::Device& device, const Alsa::Control& control) const;
 
     /** Sessions whose subscriptions get notifications (by connection id). */
     void Attach(uint64_t id, ClientSession& session);
@@ -82,4 +86,6 @@ class Notifier {
     /* Encoded controls.changed arrays by device and pending set, shared by the
      * connections of one flush; empty between flushes. */
     std::map<std::string, std::string> encoded_;
+    /* FullControl()'s encodings, dropped as their control changes. */
+    mutable std::map<std::pair<const Core::Device*, unsigned>, std::string> full_;
 };

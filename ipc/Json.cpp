@@ -2,14 +2,78 @@
 #include "ipc/Json.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <vector>
 
 #include "ipc/Error.hpp"
 
 namespace Ipc {
 
-std::string Encode(const nlohmann::json& value) {
+namespace {
+
+/* The binary subtype marking an Encoded() value. */
+constexpr std::uint8_t ENCODED = 0xE5;
+
+bool IsEncoded(const nlohmann::json& value) noexcept {
+    return value.is_binary() && value.get_binary().has_subtype() &&
+           value.get_binary().subtype() == ENCODED;
+}
+
+bool HasEncoded(const nlohmann::json& value) noexcept {
+    if (value.is_binary()) return IsEncoded(value);
+    if (!value.is_structured()) return false;
+    for (const auto& child : value)
+        if (HasEncoded(child)) return true;
+    return false;
+}
+
+std::string Dump(const nlohmann::json& value) {
     /* dump() escapes control characters, so indent -1 yields exactly one line. */
     return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+/** As dump() would write it (members in key order), Encoded() parts as they are. */
+void Write(std::string& out, const nlohmann::json& value) {
+    if (IsEncoded(value)) {
+        const auto& bytes = value.get_binary();
+        out.append(bytes.begin(), bytes.end());
+    } else if (value.is_object()) {
+        out += '{';
+        bool first = true;
+        for (auto it = value.begin(); it != value.end(); ++it) {
+            if (!first) out += ',';
+            first = false;
+            out += Dump(nlohmann::json(it.key()));
+            out += ':';
+            Write(out, it.value());
+        }
+        out += '}';
+    } else if (value.is_array()) {
+        out += '[';
+        bool first = true;
+        for (const auto& element : value) {
+            if (!first) out += ',';
+            first = false;
+            Write(out, element);
+        }
+        out += ']';
+    } else {
+        out += Dump(value);
+    }
+}
+
+}  // namespace
+
+nlohmann::json Encoded(std::string_view json_text) {
+    return nlohmann::json::binary(std::vector<std::uint8_t>(json_text.begin(), json_text.end()),
+                                  ENCODED);
+}
+
+std::string Encode(const nlohmann::json& value) {
+    if (!HasEncoded(value)) return Dump(value);
+    std::string out;
+    Write(out, value);
+    return out;
 }
 
 /* The envelope is assembled by hand so that "jsonrpc" and "id" come first, as in the

@@ -16,6 +16,15 @@ struct RpcError;
  */
 std::string Encode(const nlohmann::json& value);
 
+/**
+ * A value already encoded (by Encode()), to be put into a larger result: Encode()
+ * writes its text as it is instead of encoding it again. A result made of many such
+ * parts (the controls of a controls.list, a snapshot) costs a copy of each, not a
+ * tree built and dumped per request. Held as a binary node, which parsed input
+ * never contains; only Encode() understands it.
+ */
+nlohmann::json Encoded(std::string_view json_text);
+
 /** {"jsonrpc":"2.0","id":<id>,"result":<result>}, members in this order. */
 std::string EncodeResponse(const nlohmann::json& id, const nlohmann::json& result);
 

@@ -12,6 +12,7 @@
 
 #include "daemon/JsonCodec.hpp"
 #include "daemon/Log.hpp"
+#include "daemon/Notifier.hpp"
 #include "daemon/cards/CardSet.hpp"
 #include "daemon/core/Subscription.hpp"
 #include "daemon/methods/Handlers.hpp"
@@ -181,7 +182,7 @@ Json ControlsList(Context& context, ClientSession&, const Json& params) {
         if (iface && c.info.id.iface != *iface) continue;
         if (!match.empty() && !Core::GlobMatch(match, c.info.id.name)) continue;
         Refresh(context, device, c);
-        list.push_back(Codec::ControlToJson(c));
+        list.push_back(context.notifier.FullControl(device, c));
     }
     return {{"device", device.identity.id},
             {"seq", context.cache.GetSeq()},
@@ -198,7 +199,7 @@ Json ControlsGet(Context& context, ClientSession&, const Json& params) {
     Json list = Json::array();
     for (const auto* c : found) {
         Refresh(context, device, *c);
-        list.push_back(Codec::ControlToJson(*c));
+        list.push_back(context.notifier.FullControl(device, *c));
     }
     return {{"device", device.identity.id},
             {"seq", context.cache.GetSeq()},
@@ -319,7 +320,8 @@ Json ControlsSet(Context& context, ClientSession&, const Json& params) {
     }
     const Core::Device* now = context.cache.FindDevice(device_id);
     for (const auto& [numid, value] : outcome->writes)
-        if (const auto* c = now->Find(numid)) list.push_back(Codec::ControlToJson(*c));
+        if (const auto* c = now->Find(numid))
+            list.push_back(context.notifier.FullControl(*now, *c));
     return {{"device", device_id}, {"seq", context.cache.GetSeq()}, {"controls", std::move(list)}};
 }
 
