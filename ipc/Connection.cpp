@@ -42,7 +42,7 @@ std::string Connection::Describe() const {
 }
 
 bool Connection::HasRoom() const noexcept {
-    return pending_ < server_.GetLimits().max_output && !server_.IsOverBudget();
+    return pending_ < server_.GetLimits().max_output && !server_.IsUnderPressure();
 }
 
 bool Connection::IsReading() const noexcept {

@@ -67,7 +67,7 @@ class Connection {
     /** Bytes encoded but not yet accepted by the kernel. */
     size_t GetPendingOutput() const noexcept { return pending_; }
     /** GetPendingOutput() < Limits::max_output, and all connections' output together
-     *  under Limits::max_output_total. */
+     *  under three quarters of Limits::max_output_total (Server::IsUnderPressure). */
     bool HasRoom() const noexcept;
 
     /** Closes the socket now and defers destruction (and Handler::OnDisconnect) to

@@ -26,9 +26,10 @@ constexpr size_t KEEP_INPUT_CAPACITY = 4096;
 
 bool Connection::IsInputPaused() const noexcept {
     /* Backpressure: a client that sends requests but does not read the answers stops
-     * being read once its output reaches the cap. The "> 0" keeps max_output == 0
-     * from stalling a connection forever. Over the server's budget no request is
-     * read at all: its answer would have nowhere to go. */
+     * being read once its output reaches the cap, or once the server is under
+     * pressure. The "> 0" keeps max_output == 0 from stalling a connection forever, and
+     * answers a client with nothing queued from the budget's last quarter. Over the
+     * whole budget no request is read at all: its answer would have nowhere to go. */
     return kind_ == SocketKind::Control && ((pending_ > 0 && !HasRoom()) || server_.IsOverBudget());
 }
 

@@ -273,8 +273,9 @@ void Server::ForEach(const std::function<void(Connection&)>& function) {
 
 void Server::RemoveOutput(size_t bytes) noexcept {
     const bool was_over = IsOverBudget();
+    const bool was_pressed = IsUnderPressure();
     total_output_ -= bytes;
-    if (was_over && !IsOverBudget()) resume_.Schedule();
+    if ((was_over && !IsOverBudget()) || (was_pressed && !IsUnderPressure())) resume_.Schedule();
     if (output_peak_ >= TRIM_AFTER_PEAK && total_output_ <= output_peak_ / 8) {
         output_peak_ = total_output_;
         Trim();

@@ -79,6 +79,13 @@ class Server {
     /** Output encoded for all connections and not sent yet. */
     size_t GetTotalOutput() const noexcept { return total_output_; }
     bool IsOverBudget() const noexcept { return total_output_ >= limits_.max_output_total; }
+    /** Past three quarters of the budget: connections with output still queued get
+     *  no more (their notifications wait as dirty sets, their requests unread), so that
+     *  clients that stopped reading cannot take the whole budget; the last quarter
+     *  answers connections that have nothing queued. */
+    bool IsUnderPressure() const noexcept {
+        return total_output_ >= limits_.max_output_total - limits_.max_output_total / 4;
+    }
     Event::EventLoop& GetLoop() const noexcept { return loop_; }
 
   private:

@@ -286,3 +286,40 @@ TEST_CASE("The output budget of all connections together holds every connection 
     b->Close();
     CHECK(h.server->GetTotalOutput() == before - b_pending);
 }
+
+TEST_CASE("Clients that stopped reading cannot take the budget's last quarter from the others") {
+    Ipc::Limits limits;
+    limits.max_output = 400000;
+    limits.max_output_total = 600000;
+    Harness h(limits);
+    Ipc::Connection* a = nullptr;
+    Ipc::Connection* b = nullptr;
+    Client client_a = ConnectTight(h, &a);
+    Client client_b = ConnectTight(h, &b);
+    a->Send(Big(240000));
+    b->Send(Big(240000));
+    h.Pump();
+    /* Three quarters of the budget are queued for readers that stopped. */
+    REQUIRE(h.server->GetTotalOutput() >= 450000);
+    REQUIRE_FALSE(h.server->IsOverBudget());
+    CHECK(h.server->IsUnderPressure());
+    CHECK_FALSE(a->HasRoom());
+    /* They are not read: their answers would grow what they hold. */
+    client_a.Write(R"({"jsonrpc":"2.0","id":1,"method":"echo"})"
+                   "\n");
+    h.Pump();
+    CHECK(h.handler.calls.empty());
+    /* A client with nothing queued is answered from the last quarter. */
+    Client client_c = h.Connect();
+    CHECK(h.Exchange(client_c, R"({"jsonrpc":"2.0","id":7,"method":"echo"})"
+                               "\n")
+              .size() == 1);
+    CHECK(h.handler.calls == std::vector<std::string>{"echo"});
+    /* Once a stalled reader catches up, it is read again. */
+    std::vector<std::string> answers;
+    CHECK(h.RunUntil([&] {
+        for (auto& line : client_a.TakeLines())
+            if (line.find("\"id\":1") != std::string::npos) answers.push_back(line);
+        return !answers.empty();
+    }));
+}
