@@ -182,6 +182,9 @@ void Notifier::Encode(ClientSession& session, Core::Subscription& sub) {
 }
 
 Json Notifier::FullControl(const Core::Device& device, const Alsa::Control& control) const {
+    /* A volatile control's value changes with no event (StateCache::RefreshVolatile):
+     * nothing would tell that a kept encoding is stale. */
+    if (control.info.access.is_volatile) return Codec::ControlToJson(control);
     auto [it, inserted] = full_.try_emplace({&device, control.info.id.numid});
     if (inserted) {
         try {

@@ -44,7 +44,8 @@ class Notifier {
     nlohmann::json Snapshot(const Core::Subscription& filter) const;
     /** @p control of @p device in full form (Codec::ControlToJson) as an Ipc::Encoded()
      *  part: encoded once and kept until the control changes, so that listing and
-     *  snapshots copy text instead of building and dumping a tree per request. */
+     *  snapshots copy text instead of building and dumping a tree per request.
+     *  Volatile controls are encoded each time. */
     nlohmann::json FullControl(const Core::Device& device, const Alsa::Control& control) const;
 
     /** Sessions whose subscriptions get notifications (by connection id). */

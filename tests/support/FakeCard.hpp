@@ -35,6 +35,11 @@ class FakeDevice {
         c.value = std::move(value);
         Queue(numid, VALUE);
     }
+    /** A volatile control moves (a meter): stored, never announced. */
+    void SetSilently(unsigned numid, Alsa::Value value) {
+        std::lock_guard lock(mutex_);
+        controls_.at(numid).value = std::move(value);
+    }
     void SetWritable(unsigned numid, bool writable) {
         std::lock_guard lock(mutex_);
         controls_.at(numid).info.access.write = writable;

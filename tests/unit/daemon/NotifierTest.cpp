@@ -3,6 +3,7 @@
 
 #include "Parts.hpp"
 #include "daemon/methods/Table.hpp"
+#include "ipc/Json.hpp"
 
 using nlohmann::json;
 using TestData::Parts;
@@ -119,4 +120,45 @@ TEST_CASE("Notifier: an events-socket session starts with a snapshot and has no 
     parts.server.reset();
     parts.cards_in_memory.devices[0].fake->ExternalSet(2, {{0}, {}});
     parts.Pump();
+}
+
+TEST_CASE("Controls in full form are encoded once, and never served stale") {
+    Parts parts({TestData::MakeSmallDevice("NOTIFY", 1)});
+    parts.cards->Start();
+    auto client = parts.Connect();
+    const auto list = [&] {
+        auto result =
+            Methods::Dispatch(*parts.context, *parts.last, "controls.list", json::object());
+        /* What the client is sent: the encoded parts spliced in. */
+        return json::parse(Ipc::Encode(result))["controls"];
+    };
+    const json before = list();
+    CHECK(list() == before);
+    auto& device = *parts.cards_in_memory.devices[0].fake;
+    device.ExternalSet(1, {{77}, {}});
+    parts.Pump();
+    const json after = list();
+    CHECK(after[0]["numid"] == 1);
+    CHECK(after[0]["value"] == json::array({77}));
+    CHECK(after[1] == before[1]);
+    /* Its write access changes: the info is new too. */
+    device.SetWritable(1, false);
+    parts.Pump();
+    CHECK(list()[0]["writable"] == false);
+}
+
+TEST_CASE("A volatile control is read afresh for every listing") {
+    Parts parts({TestData::MakeDevice(TestData::ScarlettIdentity("usb-1235-8215-METER", "METER", 1),
+                                      {TestData::LevelMeter(1, 2)})});
+    parts.cards->Start();
+    auto client = parts.Connect();
+    const auto value = [&] {
+        auto result =
+            Methods::Dispatch(*parts.context, *parts.last, "controls.list", json::object());
+        return json::parse(Ipc::Encode(result))["controls"][0]["value"];
+    };
+    CHECK(value() == json::array({0, 0}));
+    /* A meter moves without an event. */
+    parts.cards_in_memory.devices[0].fake->SetSilently(1, {{100, 200}, {}});
+    CHECK(value() == json::array({100, 200}));
 }
