@@ -27,6 +27,10 @@ class ClientSession final : public Ipc::Session {
 
     nlohmann::json Call(const std::string& method, const nlohmann::json& params) override;
     void OnDrained() noexcept override;
+    /** Subscribed (or the events socket): notifications may still come. */
+    bool ExpectsMore() const noexcept override {
+        return IsEventsSocket() || GetSubscriptionCount() > 0;
+    }
 
     bool IsEventsSocket() const noexcept {
         return GetConnection().GetKind() == Ipc::SocketKind::Events;

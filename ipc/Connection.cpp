@@ -51,6 +51,12 @@ bool Connection::IsReading() const noexcept {
 
 void Connection::UpdateWatch() noexcept {
     if (closed_) return;
+    /* Half-closed, answered, and nothing else will come (`echo ... | socat`). */
+    if (eof_ && output_.empty() && !HasTurnsLeft() && kind_ == SocketKind::Control && session_ &&
+        !session_->ExpectsMore()) {
+        Close();
+        return;
+    }
     uint32_t events = 0;
     if (IsReading()) events |= EPOLLIN | EPOLLRDHUP;
     if (want_write_) events |= EPOLLOUT;

@@ -34,6 +34,11 @@ class Session {
      *  notifications may be encoded now. */
     virtual void OnDrained() noexcept {}
 
+    /** Whether the client may still be sent something unasked (notifications). A
+     *  client that half-closed its side and expects nothing more is closed once it
+     *  is answered, instead of holding a client slot until it closes too. */
+    virtual bool ExpectsMore() const noexcept { return true; }
+
     Connection& GetConnection() const noexcept { return connection_; }
 
   private:

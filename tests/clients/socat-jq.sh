@@ -126,7 +126,8 @@ check "controls.set (device omitted: only one)" "$r" '.id == 3 and .result.contr
 if [ "$(tb get $dev 1)" = "ok 100" ]; then pass "controls.set reached the device"; else fail "device value after controls.set"; fi
 
 # The README's one-shot idiom: socat half-closes after the request, the reply still
-# comes. (socat then waits its -t for more: the daemon keeps a half-closed connection.)
+# comes, and then the daemon closes (nothing more can come for a client that did not
+# subscribe), so socat ends at once instead of waiting its -t.
 printf '%s\n' '{"jsonrpc":"2.0","id":4,"method":"controls.get","params":{"controls":[4]}}' |
 	socat -t 30 - "UNIX-CONNECT:$sock/control.sock" >"$dir/oneshot" &
 oneshot_pid=$!
@@ -136,7 +137,8 @@ if wait_for 10 has_line "$dir/oneshot"; then
 else
 	fail "one-shot echo | socat: no reply"
 fi
-kill "$oneshot_pid"
+gone() { ! kill -0 "$oneshot_pid" 2>/dev/null; }
+if wait_for 5 gone; then pass "one-shot socat ends once answered, not after its -t 30"; else fail "socat still waiting: the daemon kept the half-closed connection"; fi
 
 # --- batches and notifications ------------------------------------------------------
 

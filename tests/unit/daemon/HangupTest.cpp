@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include <doctest/doctest.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "Parts.hpp"
@@ -49,4 +50,38 @@ TEST_CASE("A client that hangs up right after its requests costs only its writes
         }
         CHECK(answers == 201);
     }
+}
+
+TEST_CASE("A half-closed client is let go once answered, unless it is subscribed") {
+    Parts parts({TestData::MakeSmallDevice("HALF", 1)});
+    auto& device = *parts.cards_in_memory.devices[0].fake;
+    parts.cards->Start();
+    const std::string info = R"({"jsonrpc":"2.0","id":1,"method":"daemon.info"})"
+                             "\n";
+
+    /* `echo ... | socat -t 5`: nothing more can come for it; its slot is free at once. */
+    auto once = parts.Connect();
+    REQUIRE(write(once.fd.Get(), info.data(), info.size()) == static_cast<ssize_t>(info.size()));
+    REQUIRE(shutdown(once.fd.Get(), SHUT_WR) == 0);
+    parts.Pump();
+    const auto answers = once.Take();
+    REQUIRE(answers.size() == 1);
+    CHECK(answers[0]["id"] == 1);
+    CHECK(parts.server->GetClientCount() == 0);
+
+    /* A subscriber that half-closes still gets what changes. */
+    auto listener = parts.Connect();
+    const std::string subscribe = R"({"jsonrpc":"2.0","id":1,"method":"subscribe"})"
+                                  "\n";
+    REQUIRE(write(listener.fd.Get(), subscribe.data(), subscribe.size()) ==
+            static_cast<ssize_t>(subscribe.size()));
+    REQUIRE(shutdown(listener.fd.Get(), SHUT_WR) == 0);
+    parts.Pump();
+    listener.Take();
+    device.ExternalSet(1, {{99}, {}});
+    parts.Pump();
+    bool changed = false;
+    for (const auto& m : listener.Take()) changed |= m.value("method", "") == "controls.changed";
+    CHECK(changed);
+    CHECK(parts.server->GetClientCount() == 1);
 }

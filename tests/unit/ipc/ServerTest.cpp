@@ -228,6 +228,24 @@ TEST_CASE("Half-close keeps the connection for writing") {
     CHECK(h.handler.disconnected.size() == 1);
 }
 
+TEST_CASE("A half-closed client that expects nothing more is let go once answered") {
+    Harness h;
+    h.handler.expects_more = false;
+    Client client = h.Connect();
+    client.Write(Request(1) + R"({"jsonrpc":"2.0","id":2,"method":"echo"})");
+    REQUIRE(shutdown(client.fd.Get(), SHUT_WR) == 0);
+    std::vector<std::string> lines;
+    REQUIRE(h.RunUntil([&] {
+        for (auto& l : client.TakeLines()) lines.push_back(l);
+        return client.eof;
+    }));
+    /* Both answers first, then EOF from the server's side; the slot is free. */
+    REQUIRE(lines.size() == 2);
+    CHECK(json::parse(lines[1])["id"] == 2);
+    CHECK(h.server->GetClientCount() == 0);
+    CHECK(h.handler.disconnected.size() == 1);
+}
+
 TEST_CASE("A vanished peer is EPIPE, not SIGPIPE") {
     Harness h;
     Ipc::Connection* connection = nullptr;

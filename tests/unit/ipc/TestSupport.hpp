@@ -35,6 +35,8 @@ struct RecordingHandler : Ipc::Handler {
     std::vector<uint64_t> disconnected;
     std::vector<std::string> calls;
     int drained = 0;
+    /* What every session answers to ExpectsMore(). */
+    bool expects_more = true;
     std::function<void(Ipc::Connection&)> on_connect;
     std::function<void(Ipc::Connection&)> on_drained;
     std::function<json(Ipc::Connection&, const std::string&, const json&)> on_call;
@@ -50,6 +52,7 @@ struct RecordingHandler : Ipc::Handler {
             ++handler_.drained;
             if (handler_.on_drained) handler_.on_drained(GetConnection());
         }
+        bool ExpectsMore() const noexcept override { return handler_.expects_more; }
         RecordingHandler& handler_;
     };
 
