@@ -13,7 +13,7 @@
 
 Instance::Instance(Options options)
     : options_(std::move(options)),
-      signals_(loop_, {SIGTERM, SIGINT}, [this](int signal) noexcept { OnSignal(signal); }),
+      signals_(loop_, {SIGTERM, SIGINT, SIGHUP}, [this](int signal) noexcept { OnSignal(signal); }),
       service_(
           loop_, [this]() noexcept { return cards_.GetOnlineCount(); },
           [this]() noexcept { return server_.GetClientCount(); }),
@@ -84,6 +84,12 @@ void Instance::Run() {
 }
 
 void Instance::OnSignal(int signal) noexcept {
+    /* A closed terminal, or `systemctl reload` out of habit: there is no configuration
+     * to read again, and dying of it would take every client's device away. */
+    if (signal == SIGHUP) {
+        Log::Notice("SIGHUP: nothing to reload; still running");
+        return;
+    }
     Log::Info("signal " + std::to_string(signal) + ": stopping");
     loop_.Break();
 }

@@ -6,6 +6,7 @@
  * No VM and no sleeps: readiness from sd_notify, changes awaited as notifications.
  */
 #include <doctest/doctest.h>
+#include <signal.h>
 
 #include <cmath>
 #include <functional>
@@ -47,6 +48,7 @@ class Bench {
     }
 
     Cli::Client Connect() { return Cli::Client::Connect(dir_.Path() + "/d/control.sock"); }
+    pid_t Pid() const { return daemon_->Pid(); }
 
     /** scarlett-sim or amixer in another process; @return exit code and output. */
     std::pair<int, std::string> Sim(std::vector<std::string> args) {
@@ -397,4 +399,15 @@ TEST_CASE("every model: every front-panel action reaches subscribers as control 
     }
     MESSAGE(actions << " actions on " << ids.size() << " models");
     CHECK(actions > ids.size());
+}
+
+TEST_CASE("SIGHUP (a closed terminal, systemctl reload) leaves the daemon serving") {
+    Bench bench({"scarlett-gen4-2i2"});
+    REQUIRE(kill(bench.Pid(), SIGHUP) == 0);
+    /* Blocked and read from a signalfd, it is handled by the loop: by the second answer
+     * it has been (the default action would have ended the daemon at once). */
+    auto client = bench.Connect();
+    CHECK(Result(client.Call("daemon.info"))["devices"] == 1);
+    CHECK(Result(client.Call("daemon.info"))["devices"] == 1);
+    CHECK(kill(bench.Pid(), 0) == 0);
 }
