@@ -6,6 +6,7 @@
 #include <fstream>
 #include <string>
 
+#include "TempDir.hpp"
 #include "daemon/state/KeyFile.hpp"
 #include "daemon/state/PresetStore.hpp"
 #include "daemon/state/Storage.hpp"
@@ -14,15 +15,7 @@ using State::PresetStore;
 
 namespace {
 
-struct TempDir {
-    std::string path;
-    TempDir() {
-        char tmpl[] = "/tmp/scd-presets-XXXXXX";
-        REQUIRE(mkdtemp(tmpl));
-        path = tmpl;
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-};
+using StateTest::TempDir;
 
 void Put(const std::string& path, const std::string& text) {
     std::ofstream(path) << text;

@@ -12,19 +12,12 @@
 #include <sstream>
 #include <string>
 
+#include "TempDir.hpp"
 #include "daemon/state/Storage.hpp"
 
 namespace {
 
-struct TempDir {
-    std::string path;
-    TempDir() {
-        char tmpl[] = "/tmp/scd-state-XXXXXX";
-        REQUIRE(mkdtemp(tmpl));
-        path = tmpl;
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-};
+using StateTest::TempDir;
 
 std::string Slurp(const std::string& path) {
     std::ifstream in(path);
