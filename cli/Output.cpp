@@ -35,6 +35,11 @@ std::string Text(const json& value, std::string_view missing = "-") {
     return Clean(value.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
+/** "1 device", "2 devices": @p count with its noun, singular for exactly one. */
+std::string Counted(const json& count, const std::string& noun) {
+    return Text(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
 std::string FormatScalar(const json& value) {
     if (value.is_boolean()) return value.get<bool>() ? "on" : "off";
     return Text(value);
@@ -196,7 +201,7 @@ std::string FormatControlDetails(const json& control) {
 
     out << "  type:   " << Text(Field(control, "type"));
     const json& count = Field(control, "count");
-    if (count.is_number()) out << ", " << Text(count) << (count == 1 ? " channel" : " channels");
+    if (count.is_number()) out << ", " << Counted(count, "channel");
     out << "\n";
 
     std::vector<std::string> flags;
@@ -242,8 +247,8 @@ std::string FormatInfo(const json& result) {
     out << "pid " << Text(Field(result, "pid"));
     if (const json& uptime = Field(result, "uptime_ms"); uptime.is_number())
         out << ", up " << static_cast<long long>(uptime.get<double>() / 1000) << " s";
-    out << ", " << Text(Field(result, "devices")) << " devices, " << Text(Field(result, "clients"))
-        << " clients\n";
+    out << ", " << Counted(Field(result, "devices"), "device") << ", "
+        << Counted(Field(result, "clients"), "client") << "\n";
     if (const json& capabilities = Field(result, "capabilities");
         capabilities.is_array() && !capabilities.empty()) {
         std::vector<std::string> names;

@@ -304,3 +304,21 @@ TEST_CASE("FormatDaemonError names the problem and adds what data says") {
               "error -32601: Method not found");
     }
 }
+
+TEST_CASE("FormatInfo counts in words: one device, two clients") {
+    const json info = {{"name", "scarlettd"},
+                       {"version", "1.0"},
+                       {"protocol", {{"major", 1}, {"minor", 0}}},
+                       {"pid", 42},
+                       {"uptime_ms", 5000},
+                       {"devices", 1},
+                       {"clients", 2},
+                       {"capabilities", {"controls"}}};
+    CHECK(Cli::FormatInfo(info) ==
+          "scarlettd 1.0, protocol 1.0\npid 42, up 5 s, 1 device, 2 clients\n"
+          "capabilities: controls\n");
+    json none = info;
+    none["devices"] = 0;
+    none["clients"] = 1;
+    CHECK(Cli::FormatInfo(none).find("0 devices, 1 client\n") != std::string::npos);
+}
