@@ -46,7 +46,20 @@ std::string FormatGetResult(const json& result) {
 }
 
 void RunDevices(const Options& options, Client& client, std::ostream& out) {
-    PrintResult(options, out, CallChecked(client, "devices.list", json::object()), FormatDevices);
+    json result = CallChecked(client, "devices.list", json::object());
+    /* -d ID: that device only, and an unknown one is the error any command gives. */
+    if (options.device && result.contains("devices") && result["devices"].is_array()) {
+        json only = json::array();
+        for (const auto& d : result["devices"])
+            if (d.is_object() && d.value("id", json()) == *options.device) only.push_back(d);
+        if (only.empty())
+            throw DaemonError(
+                {{"code", -32001},
+                 {"message", "no device '" + *options.device + "'"},
+                 {"data", {{"code", "device.not_found"}, {"device", *options.device}}}});
+        result["devices"] = std::move(only);
+    }
+    PrintResult(options, out, result, FormatDevices);
 }
 
 void RunControls(const Options& options, Client& client, std::ostream& out) {

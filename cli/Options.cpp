@@ -23,9 +23,10 @@ constexpr size_t UNLIMITED = static_cast<size_t>(-1);
 
 constexpr std::array<CommandSpec, 8> COMMANDS = {{
     {"devices", 0, 0,
-     "Usage: scarlettctl [--json] devices\n"
+     "Usage: scarlettctl [-d ID] [--json] devices\n"
      "List the devices scarlettd knows: id, online, card, model (or ALSA name) and\n"
-     "number of controls. Offline devices keep their id.\n"},
+     "number of controls. Offline devices keep their id. With -d, that device only\n"
+     "(an unknown id is an error).\n"},
     {"controls", 0, 1,
      "Usage: scarlettctl [-d ID] [--json] controls [PATTERN]\n"
      "List the controls of a device: numid, name, index, type, access, value.\n"

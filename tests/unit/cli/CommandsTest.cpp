@@ -76,6 +76,33 @@ TEST_CASE("scarlettctl devices prints the table from devices.list") {
     CHECK(requests[0]["method"] == "devices.list");
 }
 
+TEST_CASE("scarlettctl -d ID devices shows that device; an unknown one is an error") {
+    std::vector<json> requests;
+    const auto answer = [](FakeConnection& c, const json& request) {
+        json device = {{"id", "dev"}, {"online", true}, {"card", 1},
+                       {"name", "N"}, {"model", "M"},   {"controls", 3}};
+        json other = device;
+        other["id"] = "other";
+        c.Reply(request, {{"seq", 1}, {"devices", {device, other}}});
+    };
+    Outcome known, unknown;
+    {
+        FakeServer server(Answering(requests, answer));
+        known = RunCli({"--socket-dir", server.GetDir(), "-d", "other", "devices"});
+    }
+    {
+        FakeServer server(Answering(requests, answer));
+        unknown = RunCli({"--socket-dir", server.GetDir(), "-d", "nope", "devices"});
+    }
+    CHECK(known.status == Cli::EXIT_OK);
+    CHECK(known.out == "ID     ONLINE  CARD  MODEL  CONTROLS\nother  yes     1     M      3\n");
+    CHECK(unknown.status != Cli::EXIT_OK);
+    INFO(unknown.err);
+    CHECK(unknown.out.empty());
+    CHECK(unknown.err.find("no device 'nope'") != std::string::npos);
+    CHECK(unknown.err.find("'scarlettctl devices' lists the known devices") != std::string::npos);
+}
+
 TEST_CASE("scarlettctl controls passes the device and the pattern; --json prints the result") {
     std::vector<json> requests;
     Outcome outcome;
