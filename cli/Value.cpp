@@ -55,7 +55,9 @@ std::optional<double> ParseNumber(std::string_view text) {
     if (text.starts_with('+')) text.remove_prefix(1);
     double value = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || error != std::errc() || end != text.data() + text.size())
+    /* from_chars takes "inf" and "nan", which JSON cannot carry. */
+    if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
+        !std::isfinite(value))
         return std::nullopt;
     return value;
 }
@@ -181,6 +183,15 @@ std::optional<Item> ParseRelative(std::string_view part, const json& control) {
 }
 
 Item ParseNumericItem(std::string_view part, const json& control, bool is_integer) {
+    /* Silence, for a volume whose dB scale has a mute position at its bottom. */
+    const std::string word = Lower(Trim(part));
+    if (word == "mute" || word == "-inf" || word == "-infdb") {
+        const json& db = control.contains("db") ? control["db"] : json();
+        if (!db.is_object() || !db.contains("mute") || db["mute"] != true)
+            throw UsageError("value '" + std::string(part) +
+                             "': this control has no mute position (its lowest value is 'min')");
+        return {"value", static_cast<int64_t>(std::llround(GetRange(control, part).first))};
+    }
     if (auto relative = ParseRelative(part, control)) return std::move(*relative);
     if (HasDbSuffix(part)) {
         const auto db = ParseDb(part);

@@ -147,3 +147,29 @@ TEST_CASE("ParseValue: percentages of the raw range") {
     CHECK_THROWS_WITH_AS(ParseValue("50%", nullptr),
                          "value '50%' needs a range, and this control has none", UsageError);
 }
+
+TEST_CASE("ParseValue: mute and -inf for a volume with a mute position; infinities refused") {
+    const json volume = {{"type", "integer"},
+                         {"count", 2},
+                         {"min", 0},
+                         {"max", 127},
+                         {"db", {{"min", -127.0}, {"max", 0.0}, {"mute", true}}}};
+    for (const char* word : {"mute", "MUTE", "-inf", "-infdB", "-INFDB"})
+        CHECK(ParseValue(word, &volume) == json{{"value", 0}});
+    CHECK(ParseValue("mute,max", &volume) == json{{"value", {0, 127}}});
+    const json gain = {{"type", "integer"},
+                       {"count", 1},
+                       {"min", 0},
+                       {"max", 70},
+                       {"db", {{"min", 0.0}, {"max", 70.0}, {"mute", false}}}};
+    CHECK_THROWS_WITH_AS(ParseValue("mute", &gain),
+                         "value 'mute': this control has no mute position (its lowest value is "
+                         "'min')",
+                         UsageError);
+    /* No protocol field name, no infinity sent as null. */
+    CHECK_THROWS_WITH_AS(ParseValue("+infdB", &volume), "value '+infdB' is not a dB step",
+                         UsageError);
+    CHECK_THROWS_WITH_AS(ParseValue("infdB", &volume), "value 'infdB' is not a dB number",
+                         UsageError);
+    CHECK(ParseValue("nan", &volume) == json{{"value", "nan"}});
+}
