@@ -166,6 +166,10 @@ std::optional<Item> ParseRelative(std::string_view part, const json& control) {
         return Item{"db_step", sign * *db};
     }
     if (const auto percent = ParsePercent(body)) {
+        /* As for a level: more than the whole range is a mistake, not a clamp. */
+        if (*percent < 0 || *percent > 100)
+            throw UsageError("value '" + std::string(part) +
+                             "' is not a step between 0% and 100% of the range");
         const auto [min, max] = GetRange(control, part);
         const double unit = control.contains("step") && control["step"].is_number() &&
                                     control["step"].get<double>() > 0

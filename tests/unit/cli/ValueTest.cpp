@@ -173,3 +173,13 @@ TEST_CASE("ParseValue: mute and -inf for a volume with a mute position; infiniti
                          UsageError);
     CHECK(ParseValue("nan", &volume) == json{{"value", "nan"}});
 }
+
+TEST_CASE("ParseValue: a relative percentage over 100% is refused, as an absolute one is") {
+    CHECK(ParseValue("+100%", &INTEGER) == json{{"step", 172}});
+    CHECK(ParseValue("50%-", &INTEGER) == json{{"step", -86}});
+    CHECK_THROWS_WITH_AS(ParseValue("+200%", &INTEGER),
+                         "value '+200%' is not a step between 0% and 100% of the range",
+                         UsageError);
+    CHECK_THROWS_WITH_AS(ParseValue("101%", &INTEGER), "value '101%' is not between 0% and 100%",
+                         UsageError);
+}
