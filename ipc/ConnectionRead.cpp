@@ -81,7 +81,7 @@ void Connection::ProcessInput() noexcept {
         const std::string_view line(input_.data() + input_offset_, end - input_offset_);
         /* A batch with a slot runs in turns; only a few can, whatever the number of
          * clients, as each holds its parsed requests and reply meanwhile. */
-        if (!peer_gone_ && IsBatchLine(line)) server_.TakeBatchSlot(*this);
+        if (!peer_gone_ && IsBatchLine(line)) holds_slot_ = server_.TakeBatchSlot();
         input_offset_ = newline == std::string::npos ? end : end + 1;
         ProcessLine(line, deadline);
         if (closed_ || running_) break;
@@ -132,7 +132,7 @@ void Connection::RunMessage(std::unique_ptr<MessageRun> run,
          * like every request does (ResumeAll brings it back). */
         const bool sliced = holds_slot_ && !peer_gone_;
         const bool done = run->Run(call, [&] {
-            return sliced && !peer_gone_ &&
+            return sliced &&
                    (std::chrono::steady_clock::now() >= deadline || server_.IsOverBudget());
         });
         if (closed_) return;

@@ -293,10 +293,9 @@ void Server::ResumeAll() noexcept {
     }
 }
 
-bool Server::TakeBatchSlot(Connection& connection) noexcept {
+bool Server::TakeBatchSlot() noexcept {
     if (batch_slots_used_ == BATCH_SLOTS) return false;
     ++batch_slots_used_;
-    connection.holds_slot_ = true;
     return true;
 }
 

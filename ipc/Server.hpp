@@ -135,8 +135,8 @@ class Server {
     /** A batch runs in turns while it holds one of BATCH_SLOTS (it keeps its parsed
      *  requests and its reply so far meanwhile); with none free it runs whole, as
      *  before: under a flood of batches fairness degrades, memory does not grow.
-     *  @return whether @p connection got one. */
-    bool TakeBatchSlot(Connection& connection) noexcept;
+     *  @return whether one was free (then ReleaseBatchSlot() gives it back). */
+    bool TakeBatchSlot() noexcept;
     void ReleaseBatchSlot() noexcept;
     /** Back under the budget: every connection held by it may go on. */
     void ResumeAll() noexcept;

@@ -242,15 +242,29 @@ TEST_CASE("A slow reader that keeps making progress is not cut off") {
     CHECK(connection->GetPendingOutput() > 0);
 }
 
-TEST_CASE("The output budget of all connections together holds every connection back") {
-    Ipc::Limits limits;
-    limits.max_output = 400000;
-    limits.max_output_total = 600000;
-    Harness h(limits);
+namespace {
+
+/** A 600000-byte budget, a 400000-byte cap, and two connections whose peers read
+ *  nothing yet (4 KiB buffers): what the budget tests fill. */
+struct BudgetPair {
+    static Ipc::Limits Limits() {
+        Ipc::Limits limits;
+        limits.max_output = 400000;
+        limits.max_output_total = 600000;
+        return limits;
+    }
+    Harness h{Limits()};
     Ipc::Connection* a = nullptr;
     Ipc::Connection* b = nullptr;
     Client client_a = ConnectTight(h, &a);
     Client client_b = ConnectTight(h, &b);
+};
+
+}  // namespace
+
+TEST_CASE("The output budget of all connections together holds every connection back") {
+    BudgetPair pair;
+    auto& [h, a, b, client_a, client_b] = pair;
     a->Send(Big(350000));
     h.Pump();
     CHECK(a->HasRoom());
@@ -288,14 +302,8 @@ TEST_CASE("The output budget of all connections together holds every connection 
 }
 
 TEST_CASE("Clients that stopped reading cannot take the budget's last quarter from the others") {
-    Ipc::Limits limits;
-    limits.max_output = 400000;
-    limits.max_output_total = 600000;
-    Harness h(limits);
-    Ipc::Connection* a = nullptr;
-    Ipc::Connection* b = nullptr;
-    Client client_a = ConnectTight(h, &a);
-    Client client_b = ConnectTight(h, &b);
+    BudgetPair pair;
+    auto& [h, a, b, client_a, client_b] = pair;
     a->Send(Big(240000));
     b->Send(Big(240000));
     h.Pump();

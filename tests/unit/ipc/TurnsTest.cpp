@@ -26,6 +26,13 @@ json Slow(const std::string& method, const json& params) {
     return params;
 }
 
+/** Every call of @p h's handler costs as Slow() says. */
+void MakeSlow(Harness& h) {
+    h.handler.on_call = [](Ipc::Connection&, const std::string& method, const json& params) {
+        return Slow(method, params);
+    };
+}
+
 std::string Batch(int first, int count, const std::string& method = "slow") {
     std::string batch = "[";
     for (int id = first; id < first + count; ++id)
@@ -48,9 +55,7 @@ size_t Last(const std::vector<std::string>& calls, const std::string& method) {
 
 TEST_CASE("A long batch gives other clients a turn; its reply is whole and in order") {
     Harness h;
-    h.handler.on_call = [](Ipc::Connection&, const std::string& method, const json& params) {
-        return Slow(method, params);
-    };
+    MakeSlow(h);
     Client a = h.Connect();
     Client b = h.Connect();
     a.Write(Batch(1, 100) + R"({"jsonrpc":"2.0","method":"after","id":101})" + "\n");
@@ -77,9 +82,7 @@ TEST_CASE("A long batch gives other clients a turn; its reply is whole and in or
 
 TEST_CASE("Many lines read at once are run in turns, in order") {
     Harness h;
-    h.handler.on_call = [](Ipc::Connection&, const std::string& method, const json& params) {
-        return Slow(method, params);
-    };
+    MakeSlow(h);
     Client a = h.Connect();
     Client b = h.Connect();
     std::string lines;
