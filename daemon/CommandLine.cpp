@@ -36,6 +36,9 @@ Options:
                          sockets' group may connect
       --socket-group NAME  group of the sockets we bind (default audio with
                          --system); ignored for sockets systemd passes in
+      --presets-dir DIR  where presets are kept (default: alsa-scarlett-gui's,
+                         $XDG_CONFIG_HOME/alsa-scarlett-gui, so both programs
+                         share them; /var/lib/scarlettd/presets with --system)
 Under socket activation (scarlettd.socket) the sockets systemd passes are used.
 Limits (protocol-v1 §6):
       --max-clients N        connections served at once (default 1024)
@@ -83,6 +86,7 @@ enum {
     OPT_LIST_MODELS,
     OPT_SYSTEM,
     OPT_SOCKET_GROUP,
+    OPT_PRESETS_DIR,
     OPT_EXTRA,  // OPT_EXTRA + i: extra option i
 };
 
@@ -100,6 +104,7 @@ const option OWN[] = {
     {"max-subscriptions", required_argument, nullptr, OPT_MAX_SUBSCRIPTIONS},
     {"system", no_argument, nullptr, OPT_SYSTEM},
     {"socket-group", required_argument, nullptr, OPT_SOCKET_GROUP},
+    {"presets-dir", required_argument, nullptr, OPT_PRESETS_DIR},
     {"verbose", no_argument, nullptr, 'v'},
     {"quiet", no_argument, nullptr, 'q'},
     {"help", no_argument, nullptr, 'h'},
@@ -107,6 +112,17 @@ const option OWN[] = {
 };
 
 }  // namespace
+
+std::string DefaultPresetsDir(bool system) {
+    if (system) return "/var/lib/scarlettd/presets";
+    /* As g_get_user_config_dir() decides for alsa-scarlett-gui: a relative
+     * XDG_CONFIG_HOME is ignored (XDG Base Directory). */
+    if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg != nullptr && *xdg == '/')
+        return std::string(xdg) + "/alsa-scarlett-gui";
+    if (const char* home = std::getenv("HOME"); home != nullptr && *home == '/')
+        return std::string(home) + "/.config/alsa-scarlett-gui";
+    return {};
+}
 
 CommandLine ParseCommandLine(int argc, char** argv, const std::vector<ExtraOption>& extra,
                              const char* program, const char* usage, bool quiet_by_default) {
@@ -168,6 +184,12 @@ CommandLine ParseCommandLine(int argc, char** argv, const std::vector<ExtraOptio
             case OPT_SOCKET_GROUP:
                 options.socket_group = optarg;
                 break;
+            case OPT_PRESETS_DIR:
+                if (*optarg != '/')
+                    UsageError("invalid --presets-dir '" + std::string(optarg) +
+                               "': an absolute path");
+                options.presets_dir = optarg;
+                break;
             case 'v':
                 verbosity = verbosity < 0 ? 1 : verbosity + 1;
                 break;
@@ -194,6 +216,7 @@ CommandLine ParseCommandLine(int argc, char** argv, const std::vector<ExtraOptio
     if (!options.socket_dir)
         if (const char* env = std::getenv("SCARLETTD_SOCKET_DIR"); env != nullptr && *env != '\0')
             options.socket_dir = env;
+    if (options.presets_dir.empty()) options.presets_dir = DefaultPresetsDir(options.system);
     Log::SetMaxLevel(verbosity <= -2   ? Log::Level::Error
                      : verbosity == -1 ? Log::Level::Warning
                      : verbosity == 0  ? Log::Level::Notice

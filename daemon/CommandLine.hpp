@@ -21,6 +21,11 @@ struct ExtraOption {
     std::function<void(const char* argument)> apply;
 };
 
+/** Where presets live by default: alsa-scarlett-gui's directory, or
+ *  /var/lib/scarlettd/presets for a system-wide daemon; empty when the environment
+ *  names no home. */
+std::string DefaultPresetsDir(bool system);
+
 /**
  * Parses scarlettd's options (scarlettd(8)) and @p extra ones, applies
  * $SCARLETTD_SOCKET_DIR and sets the log level (-v, -q; @p quiet_by_default starts

@@ -41,6 +41,10 @@ struct Options {
     /* --system: sockets 0660 in /run/scarlettd, group members may connect. */
     bool system = false;
     std::optional<std::string> socket_group;  // --socket-group; "audio" under --system
+    /* Where presets live (protocol 1.1 §1): --presets-dir, else alsa-scarlett-gui's
+     * directory, /var/lib/scarlettd/presets with --system; empty when neither HOME
+     * nor XDG_CONFIG_HOME says where (the preset methods then fail with storage.error). */
+    std::string presets_dir;
     /* How long an operation on a card may go without an answer before the card is
      * unresponsive (device.busy) and the loop stops waiting for it. A live device
      * answers in milliseconds; the kernel gives up on a USB transfer after seconds. */

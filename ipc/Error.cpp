@@ -29,9 +29,13 @@ constexpr ErrorInfo ERRORS[] = {
     {-32006, "alsa.error", "ALSA error"},
     {-32007, "limit.exceeded", "Limit exceeded"},
     {-32008, "device.busy", "Device busy"},
-    {-32009, "access.denied", "Access denied"},
+    {-32013, "access.denied", "Access denied"},
+    {-32009, "preset.not_found", "Preset not found"},
+    {-32010, "preset.invalid", "Preset file invalid"},
+    {-32011, "storage.error", "Storage error"},
+    {-32012, "preset.exists", "Preset exists"},
 };
-static_assert(std::size(ERRORS) == static_cast<size_t>(ErrorCode::AccessDenied) + 1);
+static_assert(std::size(ERRORS) == static_cast<size_t>(ErrorCode::PresetExists) + 1);
 
 const ErrorInfo& Info(ErrorCode code) noexcept {
     return ERRORS[static_cast<size_t>(code)];

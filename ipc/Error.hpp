@@ -7,7 +7,9 @@
 
 namespace Ipc {
 
-/** The protocol-v1 error table (§2 Errors). Values are never renumbered or removed. */
+/** The protocol-v1 error table (§2 Errors) and protocol 1.1's additions. Codes are never
+ *  removed; access.denied, our own extension, left -32009 to the contract's
+ *  preset.not_found (docs/PROTOCOL.md). */
 enum class ErrorCode {
     ParseError,
     InvalidRequest,
@@ -24,6 +26,11 @@ enum class ErrorCode {
     LimitExceeded,
     DeviceBusy,
     AccessDenied,
+    /* protocol 1.1 (presets) */
+    PresetNotFound,
+    PresetInvalid,
+    StorageError,
+    PresetExists,
 };
 
 /** The JSON-RPC `error.code`, e.g. -32700 for ParseError. */

@@ -6,7 +6,8 @@
 #   event/    nothing of ours            alsa/     nothing of ours but its types
 #   ipc/      event/ only                systemd/  nothing of ours
 #   daemon/core/  alsa/Types only        cli/      nothing of ours (a client)
-#   daemon/state/ alsa/Types only (files and their format: no loop, no JSON)
+#   daemon/state/ alsa/Types and sim/StateFile (files and their formats: no loop,
+#             no JSON; alsactl's format has one reader, shared with the simulator)
 #   sim/      event/ and alsa/Types.hpp, never daemon/, ipc/ or systemd/
 #   bench/    nothing of ours (the public protocol only)
 #   daemon/   the only folder that sees all
@@ -32,7 +33,7 @@ check alsa "$ours" '#include "alsa/'
 check ipc "$ours" '#include "(ipc|event)/|#include <nlohmann/'
 check systemd "$ours" '#include "systemd/'
 check daemon/core "$ours" '#include "(daemon/core|alsa/Types)'
-check daemon/state "$ours" '#include "(daemon/state|alsa/Types)'
+check daemon/state "$ours" '#include "(daemon/state|alsa/Types|sim/StateFile\.hpp)'
 check cli "$ours" '#include ("cli/|"generated/|<nlohmann/)'
 check sim "$ours" '#include "(sim/|event/|alsa/Types\.hpp)'
 check bench "$ours" '#include "bench/'
@@ -59,7 +60,7 @@ if cmake -S "$src" -B "$scratch" --graphviz="$scratch/deps.dot" -DSCARLETTD_BUIL
 	link_rule 'scd_ipc' 'scd_event'
 	link_rule 'scd_systemd' '-'
 	link_rule 'scd_core' 'scd_alsa_types'
-	link_rule 'scd_state' 'scd_alsa_types'
+	link_rule 'scd_state' 'scd_alsa_types|scd_sim_state'
 	link_rule 'scd_client|scd_cli|scarlettctl' 'scd_client|scd_cli'
 	link_rule 'scd_sim_.*|scarlett-sim|scarlett_sim_plugin|scarlett-load-state' \
 		'scd_sim_.*|scd_event|scd_alsa_types'

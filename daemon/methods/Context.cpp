@@ -12,6 +12,13 @@ using Ipc::RpcError;
 using Json = nlohmann::json;
 
 const Core::Device& Context::ResolveDevice(const Json& params) const {
+    const Core::Device& device = ResolveKnown(params);
+    /* Named or implied: the cache of an unplugged device is never served as current. */
+    if (!device.online) throw Offline(device.identity.id);
+    return device;
+}
+
+const Core::Device& Context::ResolveKnown(const Json& params) const {
     const auto& devices = cache.GetDevices();
     const Core::Device* device = nullptr;
     if (!params.contains("device")) {
@@ -30,8 +37,6 @@ const Core::Device& Context::ResolveDevice(const Json& params) const {
             throw RpcError(ErrorCode::DeviceNotFound, "no device '" + d.get<std::string>() + "'",
                            {{"device", d}});
     }
-    /* Named or implied: the cache of an unplugged device is never served as current. */
-    if (!device->online) throw Offline(device->identity.id);
     return *device;
 }
 

@@ -40,6 +40,8 @@ struct Context {
      *  none; either way it must be online. Throws params.invalid, device.not_found,
      *  device.offline (with data.device). */
     const Core::Device& ResolveDevice(const nlohmann::json& params) const;
+    /** The same, online or not (what only needs the device's identity). */
+    const Core::Device& ResolveKnown(const nlohmann::json& params) const;
     /** device.offline, with data.device. */
     static Ipc::RpcError Offline(const std::string& id);
     /** The open card of @p device. Throws device.offline. */

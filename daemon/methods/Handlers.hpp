@@ -27,6 +27,13 @@ Json ControlsList(Context& context, ClientSession& session, const Json& params);
 Json ControlsGet(Context& context, ClientSession& session, const Json& params);
 Json ControlsSet(Context& context, ClientSession& session, const Json& params);
 
+/* Presets.cpp (protocol 1.1 §1) */
+Json PresetsList(Context& context, ClientSession& session, const Json& params);
+Json PresetsSave(Context& context, ClientSession& session, const Json& params);
+Json PresetsLoad(Context& context, ClientSession& session, const Json& params);
+Json PresetsDiff(Context& context, ClientSession& session, const Json& params);
+Json PresetsDelete(Context& context, ClientSession& session, const Json& params);
+
 /* Subscriptions.cpp */
 Json Subscribe(Context& context, ClientSession& session, const Json& params);
 Json Unsubscribe(Context& context, ClientSession& session, const Json& params);

@@ -98,6 +98,12 @@ class FakeDevice {
         std::lock_guard lock(mutex_);
         return reads[numid];
     }
+    /** Writing @p numid (a switch) makes @p target writable when the value is non-zero,
+     *  read-only otherwise, with an INFO event: as a driver's enable switch does. */
+    void Enables(unsigned numid, unsigned target) {
+        std::lock_guard lock(mutex_);
+        enables_[numid] = target;
+    }
     /** Makes writes of @p numid fail with @p err (a kernel refusing), 0 to stop. */
     void FailWrites(unsigned numid, int err) {
         std::lock_guard lock(mutex_);
@@ -131,6 +137,7 @@ class FakeDevice {
     std::map<unsigned, unsigned> pending_;  // numid → merged mask, as the kernel does
     std::map<unsigned, std::vector<uint32_t>> tlvs_;
     std::map<unsigned, int> failing_;
+    std::map<unsigned, unsigned> enables_;
     std::map<unsigned, size_t> reads;
     bool present_ = true;
     int event_fd_ = -1;
@@ -214,6 +221,14 @@ class FakeCard final : public Alsa::Card {
         ++device_->writes;
         if (c.value == value) return;
         c.value = value;
+        if (auto e = device_->enables_.find(numid); e != device_->enables_.end()) {
+            auto& target = device_->controls_.at(e->second).info.access;
+            const bool on = !value.numbers.empty() && value.numbers[0] != 0;
+            if (target.write != on) {
+                target.write = on;
+                device_->Queue(e->second, FakeDevice::INFO);
+            }
+        }
         /* The kernel echoes a write to every subscribed file, the writer's too. */
         device_->Queue(numid, FakeDevice::VALUE);
     }

@@ -34,6 +34,7 @@ class Daemon {
         /* An empty root: no alsa-restore warnings from the machine running the tests. */
         options.root = dir_ + "/root";
         options.watch_dev_snd = false;
+        options.presets_dir = dir_ + "/presets";
         int card = 0;
         for (auto& [id, device] : devices)
             cards_.devices.push_back({ScarlettIdentity(id, "P9ABCDEF", ++card), device, {}});

@@ -18,10 +18,11 @@ namespace {
 
 const std::string& DEV = TestData::SMALL_ID;
 
-/* protocol-v1 §4 and §5: what the contract says exists. */
+/* protocol-v1 §4 and §5, and protocol 1.1 so far: what the contracts say exists. */
 const std::set<std::string> CONTRACT_METHODS = {
-    "daemon.info",  "rpc.discover", "devices.list", "controls.list",   "controls.get",
-    "controls.set", "subscribe",    "unsubscribe",  "meters.subscribe"};
+    "daemon.info",  "rpc.discover", "devices.list", "controls.list",    "controls.get",
+    "controls.set", "subscribe",    "unsubscribe",  "meters.subscribe", "presets.list",
+    "presets.save", "presets.load", "presets.diff", "presets.delete"};
 const std::set<std::string> CONTRACT_NOTIFICATIONS = {
     "controls.changed", "controls.added", "controls.removed", "device.added",
     "device.removed",   "meters",         "snapshot"};
@@ -70,7 +71,8 @@ TEST_CASE("rpc.discover describes exactly the methods that dispatch, with their 
     std::set<int> codes;
     for (const auto& e : doc["x-errors"]) codes.insert(e["code"].get<int>());
     CHECK(codes == std::set<int>{-32700, -32600, -32601, -32602, -32603, -32001, -32002, -32003,
-                                 -32004, -32005, -32006, -32007, -32008, -32009});
+                                 -32004, -32005, -32006, -32007, -32008, -32009, -32010, -32011,
+                                 -32012, -32013});
 }
 
 TEST_CASE("meters: no subscription, no reads and no wakeups; 20 Hz, about 20 reads a second") {
