@@ -6,6 +6,7 @@
 #include "cli/ControlRef.hpp"
 #include "cli/Meters.hpp"
 #include "cli/Output.hpp"
+#include "cli/Presets.hpp"
 #include "cli/Value.hpp"
 #include "cli/Waybar.hpp"
 
@@ -158,6 +159,8 @@ std::string ErrorHint(const Options& options, const json& error) {
                "'scarlettctl devices')";
     if (is("code", "device.not_found"))
         return "\nscarlettctl: 'scarlettctl devices' lists the known devices";
+    if (is("code", "preset.exists"))
+        return "\nscarlettctl: 'scarlettctl preset save --overwrite NAME' replaces it";
     return "";
 }
 
@@ -197,6 +200,8 @@ void RunCommand(const Options& options, Client& client, std::ostream& out,
         RunMeters(options, client, out, environment);
     else if (command == "info")
         RunInfo(options, client, out);
+    else if (command == "preset")
+        RunPreset(options, client, out);
     else
         throw UsageError("unknown command '" + command + "'");
 }

@@ -21,7 +21,7 @@ struct CommandSpec {
 
 constexpr size_t UNLIMITED = static_cast<size_t>(-1);
 
-constexpr std::array<CommandSpec, 8> COMMANDS = {{
+constexpr std::array<CommandSpec, 9> COMMANDS = {{
     {"devices", 0, 0,
      "Usage: scarlettctl [-d ID] [--json] devices\n"
      "List the devices scarlettd knows: id, online, card, model (or ALSA name) and\n"
@@ -59,6 +59,21 @@ constexpr std::array<CommandSpec, 8> COMMANDS = {{
      "and on resize, until Ctrl-C. --rate HZ: readings per second, 1..60\n"
      "(default 20). With --json, or when stdout is not a terminal, print each\n"
      "reading as one line instead.\n"},
+    {"preset", 1, UNLIMITED,
+     "Usage: scarlettctl [-d ID] [--json] preset list\n"
+     "       scarlettctl [-d ID] preset save [--overwrite] NAME [PATTERN...]\n"
+     "       scarlettctl [-d ID] [--json] [-n] preset load NAME|FILE\n"
+     "       scarlettctl [-d ID] [--json] preset diff NAME|FILE\n"
+     "       scarlettctl [-d ID] preset rm NAME\n"
+     "Presets are alsa-scarlett-gui's: the same files, in the same place\n"
+     "(~/.config/alsa-scarlett-gui/SERIAL-NAME.conf), so a preset saved by either\n"
+     "program appears in both. list: the device's presets (every preset without -d\n"
+     "when several devices are known). save: every writable setting, or those whose\n"
+     "names match a PATTERN (shell glob); an existing preset is kept unless\n"
+     "--overwrite. load: applies a preset, or a FILE (a path, .conf or alsactl\n"
+     ".state); names the device lacks are skipped and listed; -n only counts.\n"
+     "diff: the controls that differ from the preset. rm: deletes a preset.\n"
+     "NAME: 1-64 letters, digits, spaces, '_', '.', '-', not starting with '.'.\n"},
     {"info", 0, 0,
      "Usage: scarlettctl [--json] info\n"
      "Show the daemon's version, protocol, pid, uptime, devices and clients.\n"},
@@ -140,6 +155,9 @@ Options ParseArgs(const std::vector<std::string>& args) {
         } else if (name == "--json") {
             no_value();
             options.json = true;
+        } else if (name == "--overwrite") {
+            no_value();
+            options.overwrite = true;
         } else if (name == "-n" || name == "--dry-run") {
             no_value();
             options.dry_run = true;
@@ -176,6 +194,10 @@ Options ParseArgs(const std::vector<std::string>& args) {
     if (options.waybar && options.json)
         throw UsageError("watch: --waybar and --json do not go together");
     if (options.rate_hz && options.command != "meters") throw UsageError("--rate goes with meters");
+    if (options.overwrite && options.command != "preset")
+        throw UsageError("--overwrite goes with preset save");
+    if (options.dry_run && options.command != "set" && options.command != "preset")
+        throw UsageError("--dry-run goes with set and preset load");
     return options;
 }
 
@@ -191,6 +213,8 @@ Commands:
   watch [PATTERN]        Print changes and device hotplug until Ctrl-C.
   watch --waybar CONTROL Print waybar custom-module JSON lines for one control.
   meters                 Show live level meters until Ctrl-C.
+  preset list|save|load|diff|rm
+                         Presets, shared with alsa-scarlett-gui.
   info                   Show the daemon's version and status.
   help [COMMAND]         Show this help, or a command's help.
 
@@ -202,7 +226,8 @@ Options (before or after the command):
       --json             Print the daemon's result as JSON; watch and meters print
                          one notification per line. On a daemon error, the error
                          object is printed to stdout as well.
-  -n, --dry-run          set: only check the changes, write nothing.
+  -n, --dry-run          set, preset load: only check, write nothing.
+      --overwrite        preset save: replace a preset of that name.
       --waybar CONTROL   watch: print waybar JSON lines for CONTROL.
       --rate HZ          meters: readings per second, 1..60 (default 20).
   -h, --help             Show help (with a command: that command's help).
@@ -241,6 +266,7 @@ Examples:
   scarlettctl --json watch 'Line In *' | jq .
   scarlettctl watch --waybar 'Line In 1 Air Capture Switch'
   scarlettctl meters --rate 30
+  scarlettctl preset save 'Podcast' && scarlettctl preset diff 'Podcast'
 
 Exit status:
   0  success (watch and meters: stopped with Ctrl-C)

@@ -36,6 +36,8 @@ struct Options {
     std::optional<int> rate_hz;
     bool json = false;
     bool dry_run = false;
+    /** preset save --overwrite */
+    bool overwrite = false;
     bool help = false;
     bool version = false;
 };

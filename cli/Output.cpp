@@ -36,9 +36,6 @@ std::string Text(const json& value, std::string_view missing = "-") {
 }
 
 /** "1 device", "2 devices": @p count with its noun, singular for exactly one. */
-std::string Counted(const json& count, const std::string& noun) {
-    return Text(count) + " " + noun + (count == 1 ? "" : "s");
-}
 
 std::string FormatScalar(const json& value) {
     if (value.is_boolean()) return value.get<bool>() ? "on" : "off";
@@ -85,6 +82,10 @@ std::string DeviceId(const json& params) {
 }
 
 }  // namespace
+
+std::string Counted(const json& count, const std::string& noun) {
+    return Text(count) + " " + noun + (count == 1 ? "" : "s");
+}
 
 size_t DisplayWidth(std::string_view utf8) noexcept {
     size_t width = 0;

@@ -18,6 +18,9 @@ namespace Cli {
 /** Columns a UTF-8 string takes on a terminal (one per code point). */
 size_t DisplayWidth(std::string_view utf8) noexcept;
 
+/** "1 device", "3 devices": @p count and @p noun, plural unless the count is 1. */
+std::string Counted(const nlohmann::json& count, const std::string& noun);
+
 /** Aligns @p rows (the first one is the header) in columns, one line each. */
 std::string FormatTable(const std::vector<std::vector<std::string>>& rows);
 

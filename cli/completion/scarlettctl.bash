@@ -43,8 +43,8 @@ _scarlettctl() {
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
     COMPREPLY=()
 
-    local commands='devices controls get set watch meters info help'
-    local options='-d --device --socket-dir --json -n --dry-run --waybar --rate -h --help --version'
+    local commands='devices controls get set watch meters info preset help'
+    local options='-d --device --socket-dir --json -n --dry-run --overwrite --waybar --rate -h --help --version'
 
     # "--device=ID" reaches us as "--device" "=" "ID" (= is a word break).
     if [[ $cur == = ]]; then
@@ -57,7 +57,7 @@ _scarlettctl() {
     # What was typed before the cursor: the options that choose the daemon and the
     # device (passed on to scarlettctl), the command and how many arguments it has.
     local -a daemon_args=()
-    local command='' word i arg_count=0 options_done=''
+    local command='' action='' word i arg_count=0 options_done=''
     for ((i = 1; i < COMP_CWORD; i++)); do
         word=${COMP_WORDS[i]}
         if [[ -z $options_done ]]; then
@@ -86,6 +86,7 @@ _scarlettctl() {
         if [[ -z $command ]]; then
             command=$word
         else
+            ((arg_count == 0)) && action=$word
             ((arg_count++))
         fi
     done
@@ -132,6 +133,21 @@ _scarlettctl() {
             ;;
         controls | watch)
             ((arg_count == 0)) && _scarlettctl_complete_controls "$bare"
+            ;;
+        preset)
+            if ((arg_count == 0)); then
+                mapfile -t COMPREPLY < <(compgen -W 'list save load diff rm' -- "$cur")
+            elif ((arg_count == 1)) && [[ $action == @(save|load|diff|rm) ]]; then
+                _scarlettctl_reply_lines "$bare" < <(_scarlettctl_ask "${daemon_args[@]}" --json preset list |
+                    _scarlettctl_json_strings name | sort -u)
+                # load and diff also take a file: a .conf, or alsactl's .state.
+                if [[ $action == @(load|diff) && ( $cur == */* || $cur == .* ) ]]; then
+                    local file
+                    while IFS= read -r file; do
+                        [[ -d $file || $file == *.conf || $file == *.state ]] && COMPREPLY+=("$file")
+                    done < <(compgen -f -- "$cur")
+                fi
+            fi
             ;;
         set)
             if ((arg_count % 2 == 0)); then

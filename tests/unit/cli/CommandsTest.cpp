@@ -635,3 +635,93 @@ TEST_CASE("scarlettctl meters says so when the readings stop") {
     CHECK(lines[0].starts_with("scarlettctl meters: dev  no readings  60 Hz"));
     CHECK(lines[1].ends_with("-20.0"));
 }
+
+TEST_CASE("scarlettctl preset: each action's request, and its answer in words") {
+    std::vector<json> requests;
+    auto answer = [&](FakeConnection& c, const json& request) {
+        const std::string method = request["method"];
+        if (method == "presets.list")
+            c.Reply(request, {{"presets",
+                               {{{"name", "Live"},
+                                 {"serial", "P9X"},
+                                 {"model", "Scarlett 4i4 USB"},
+                                 {"controls", 83},
+                                 {"modified", "2026-12-06T14:31:27Z"}}}}});
+        else if (method == "presets.save")
+            c.Reply(request, {{"preset", {{"name", "Live"}, {"controls", 1}}}});
+        else if (method == "presets.load")
+            c.Reply(
+                request,
+                {{"device", "d"},
+                 {"seq", 3},
+                 {"applied", 2},
+                 {"unchanged", 80},
+                 {"skipped",
+                  {{{"name", "Analogue In 1 Name"}, {"reason", "no such control on this device"}}}},
+                 {"warnings", {"preset.conf is of a Clarett+ 2Pre"}}});
+        else if (method == "presets.diff")
+            c.Reply(request, {{"device", "d"}, {"seq", 3}, {"differences", json::array()}});
+        else if (method == "presets.delete")
+            c.Reply(request, json::object());
+        else
+            c.ReplyError(request, {{"code", -32012},
+                                   {"message", "a preset 'Live' exists"},
+                                   {"data", {{"code", "preset.exists"}}}});
+    };
+    /* One connection per server: a server for each run, joined before looking. */
+    auto run = [&](std::vector<std::string> args) {
+        FakeServer server(Answering(requests, answer));
+        args.insert(args.begin(), {"--socket-dir", server.GetDir()});
+        return RunCli(std::move(args));
+    };
+
+    auto list = run({"preset", "list"});
+    CHECK(list.status == Cli::EXIT_OK);
+    CHECK(list.out ==
+          "NAME  SERIAL  MODEL             CONTROLS  MODIFIED\n"
+          "Live  P9X     Scarlett 4i4 USB  83        2026-12-06T14:31:27Z\n");
+
+    auto save = run({"-d", "d", "preset", "save", "--overwrite", "Live", "Line In *"});
+    CHECK(save.out == "Saved preset 'Live': 1 control.\n");
+    CHECK(requests.back()["params"] ==
+          json{{"device", "d"}, {"name", "Live"}, {"match", {"Line In *"}}, {"overwrite", true}});
+
+    auto load = run({"preset", "load", "-n", "./my.conf"});
+    CHECK(load.out ==
+          "Changed 2 controls, 80 unchanged, 1 skipped.\n"
+          "  skipped 'Analogue In 1 Name': no such control on this device\n"
+          "warning: preset.conf is of a Clarett+ 2Pre\n");
+    const std::string file = requests.back()["params"]["file"];
+    CHECK(file.starts_with("/"));
+    CHECK(file.ends_with("/my.conf"));
+    CHECK(requests.back()["params"]["dry_run"] == true);
+    CHECK(!requests.back()["params"].contains("name"));
+
+    auto diff = run({"preset", "diff", "Live"});
+    CHECK(diff.out == "No differences: the device matches the preset.\n");
+    CHECK(requests.back()["params"] == json{{"name", "Live"}});
+
+    auto rm = run({"preset", "rm", "Live"});
+    CHECK(rm.out == "Removed preset 'Live'.\n");
+
+    auto usage = run({"preset", "frobnicate"});
+    CHECK(usage.status == Cli::EXIT_USAGE);
+    CHECK(run({"preset", "save"}).status == Cli::EXIT_USAGE);
+    CHECK(run({"--overwrite", "devices"}).status == Cli::EXIT_USAGE);
+    CHECK(run({"-n", "preset", "diff", "x"}).status == Cli::EXIT_USAGE);
+}
+
+TEST_CASE("scarlettctl hints at --overwrite when a preset exists") {
+    std::vector<json> requests;
+    Outcome outcome;
+    {
+        FakeServer server(Answering(requests, [](FakeConnection& c, const json& request) {
+            c.ReplyError(request, {{"code", -32012},
+                                   {"message", "a preset 'Live' exists"},
+                                   {"data", {{"code", "preset.exists"}}}});
+        }));
+        outcome = RunCli({"--socket-dir", server.GetDir(), "preset", "save", "Live"});
+    }
+    CHECK(outcome.status == Cli::EXIT_DAEMON_ERROR);
+    CHECK(outcome.err.find("preset save --overwrite NAME") != std::string::npos);
+}

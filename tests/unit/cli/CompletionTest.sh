@@ -75,6 +75,24 @@ JSON
 }
 JSON
     ;;
+*" preset list "*)
+    cat <<'JSON'
+{
+  "presets": [
+    {
+      "controls": 83,
+      "name": "Live set",
+      "serial": "P9AB"
+    },
+    {
+      "controls": 2,
+      "name": "Podcast",
+      "serial": "P9AB"
+    }
+  ]
+}
+JSON
+    ;;
 esac
 STUB
 chmod +x "$stub_dir/scarlettctl"
@@ -125,7 +143,7 @@ check_last_call() {
     fi
 }
 
-complete_and_check scarlettctl '' -- devices controls get set watch meters info help
+complete_and_check scarlettctl '' -- devices controls get set watch meters info preset help
 complete_and_check scarlettctl me -- meters
 complete_and_check scarlettctl --j -- --json
 complete_and_check scarlettctl --d -- --device --dry-run
@@ -148,6 +166,16 @@ complete_and_check scarlettctl watch --waybar Mix -- 'Mix A Input 01 Playback Vo
 complete_and_check scarlettctl watch 'Line*' '' --
 complete_and_check scarlettctl meters --rate 2 -- 20
 complete_and_check scarlettctl devices '' --
+complete_and_check scarlettctl preset '' -- list save load diff rm
+complete_and_check scarlettctl -d usb-1235-8215-P9AB preset load L -- 'Live set'
+check_last_call '-d usb-1235-8215-P9AB --json preset list'
+complete_and_check scarlettctl preset rm '' -- 'Live set' Podcast
+complete_and_check scarlettctl preset list '' --
+complete_and_check scarlettctl preset save --ov -- --overwrite
+mkdir -p "$stub_dir/presets/sub"
+touch "$stub_dir/presets/a.conf" "$stub_dir/presets/b.state" "$stub_dir/presets/c.txt"
+complete_and_check scarlettctl preset diff "$stub_dir/presets/" -- \
+    "$stub_dir/presets/a.conf" "$stub_dir/presets/b.state" "$stub_dir/presets/sub"
 STUB_FAIL=1 complete_and_check scarlettctl get '' --
 STUB_FAIL=1 complete_and_check scarlettctl -d '' --
 
