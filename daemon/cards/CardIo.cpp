@@ -45,18 +45,23 @@ CardIo::CardIo(Event::EventLoop& loop, std::string name, std::chrono::millisecon
 }
 
 CardIo::~CardIo() {
+    bool finished = !unresponsive_ && !IsOpening();
     {
-        std::lock_guard lock(shared_->mutex);
+        std::unique_lock lock(shared_->mutex);
         shared_->quit = true;
+        /* An open in progress normally ends within the bound (an unplug while the card
+         * opens, a shutdown): wait for it, so that no thread outlives us needlessly. */
+        if (!finished && !unresponsive_)
+            finished = shared_->to_loop.wait_for(lock, bound_, [this] { return shared_->done; });
     }
     shared_->to_thread.notify_one();
     back_watch_.Cancel();
     /* A thread stuck in the device cannot be waited for: it ends, and frees the card,
      * when the device answers or goes away. */
-    if (unresponsive_ || IsOpening())
-        thread_.detach();
-    else
+    if (finished)
         thread_.join();
+    else
+        thread_.detach();
 }
 
 void CardIo::Work(std::shared_ptr<Shared> shared) noexcept {

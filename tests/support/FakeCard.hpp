@@ -70,6 +70,24 @@ class FakeDevice {
         }
         answer_.notify_all();
     }
+    /** Holds every open of this device until HoldOpens(false) or an unplug, as a
+     *  device slow to enumerate does. */
+    void HoldOpens(bool hold) {
+        {
+            std::lock_guard lock(mutex_);
+            hold_opens_ = hold;
+        }
+        answer_.notify_all();
+    }
+    /** Opens begun and not yet returned; cards open now (made and not destroyed). */
+    size_t Opening() {
+        std::lock_guard lock(mutex_);
+        return opening_;
+    }
+    size_t OpenCards() {
+        std::lock_guard lock(mutex_);
+        return open_cards_;
+    }
     /** Operations that reached the device, answered or not. */
     size_t Attempts() {
         std::lock_guard lock(mutex_);
@@ -132,6 +150,9 @@ class FakeDevice {
     std::mutex mutex_;
     std::condition_variable answer_;
     bool wedged_ = false;
+    bool hold_opens_ = false;
+    size_t opening_ = 0;
+    size_t open_cards_ = 0;
     size_t attempts_ = 0;
     std::map<unsigned, Alsa::Control> controls_;
     std::map<unsigned, unsigned> pending_;  // numid → merged mask, as the kernel does
@@ -150,15 +171,20 @@ class FakeCard final : public Alsa::Card {
         fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
         /* As opening a control node would: EMFILE when file descriptors run out. */
         if (fd_ < 0) throw Alsa::Error(-errno, "eventfd");
-        std::lock_guard lock(device_->mutex_);
+        std::unique_lock lock(device_->mutex_);
+        ++device_->opening_;
+        device_->answer_.wait(lock, [this] { return !device_->hold_opens_ || !device_->present_; });
+        --device_->opening_;
         if (!device_->present_) {
             ::close(fd_);
             throw Alsa::Error(-ENODEV, "fake card absent");
         }
         device_->event_fd_ = fd_;
+        ++device_->open_cards_;
     }
     ~FakeCard() override {
         std::lock_guard lock(device_->mutex_);
+        --device_->open_cards_;
         if (device_->event_fd_ == fd_) device_->event_fd_ = -1;
         ::close(fd_);
     }

@@ -144,3 +144,27 @@ TEST_CASE("Meters of a stuck device pause and resume; its subscription is still 
     REQUIRE(meters);
     CHECK((*meters)["params"]["device"] == WEDGED);
 }
+
+TEST_CASE("A card still opening when the daemon stops is waited for, within the bound") {
+    auto device = TestData::SmallDevice();
+    device->Unplug();
+    std::thread release;
+    {
+        Daemon d({{WEDGED, device}});
+        device->Replug();
+        device->HoldOpens(true);
+        d.Hotplug();
+        for (int i = 0; i < 400 && device->Opening() == 0; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        REQUIRE(device->Opening() == 1);
+        /* The open ends 100 ms into the shutdown, inside the 500 ms bound. */
+        release = std::thread([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            device->HoldOpens(false);
+        });
+    }
+    /* No thread of the daemon's outlives it holding the card it opened. */
+    CHECK(device->Opening() == 0);
+    CHECK(device->OpenCards() == 0);
+    release.join();
+}
