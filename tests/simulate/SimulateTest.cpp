@@ -9,8 +9,11 @@
 #include <signal.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -36,7 +39,8 @@ class Bench {
         env_ = {{"SCARLETT_SIM_DIR", dir_.Path() + "/sim"},
                 {"SCARLETT_SIM", SCARLETT_SIM},
                 {"ALSA_CONFIG_PATH", ALSA_CONF},
-                {"NOTIFY_SOCKET", notify_.Path()}};
+                {"NOTIFY_SOCKET", notify_.Path()},
+                {"XDG_CONFIG_HOME", dir_.Path() + "/config"}};
         std::vector<std::string> argv = {SCARLETTD, "-q", "--socket-dir", dir_.Path() + "/d"};
         for (const auto& m : models) {
             argv.push_back("--simulate");
@@ -48,6 +52,8 @@ class Bench {
     }
 
     Cli::Client Connect() { return Cli::Client::Connect(dir_.Path() + "/d/control.sock"); }
+    /** Where the daemon keeps presets: alsa-scarlett-gui's directory under our config. */
+    std::string PresetsDir() const { return dir_.Path() + "/config/alsa-scarlett-gui"; }
     pid_t Pid() const { return daemon_->Pid(); }
 
     /** scarlett-sim or amixer in another process; @return exit code and output. */
@@ -410,4 +416,90 @@ TEST_CASE("SIGHUP (a closed terminal, systemctl reload) leaves the daemon servin
     CHECK(Result(client.Call("daemon.info"))["devices"] == 1);
     CHECK(Result(client.Call("daemon.info"))["devices"] == 1);
     CHECK(kill(bench.Pid(), 0) == 0);
+}
+
+namespace {
+
+const std::string GUI_FIXTURES = SCARLETTD_SOURCE_DIR "/tests/fixtures/alsa-scarlett-gui/";
+
+std::string ReadFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    REQUIRE_MESSAGE(in, "cannot read " << path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+/** The keys alsa-scarlett-gui adds of its own (device and port names, port
+ *  visibility, stereo links): controls of that program, not of the driver. */
+bool IsGuiOwnKey(const std::string& key) {
+    static const std::regex own(
+        "Name|.* Name|.* Link|(Analogue|S/PDIF|ADAT|PCM|Mixer|DSP) (In|Out) [0-9]+ Switch");
+    return std::regex_match(key, own);
+}
+
+/** The [controls] keys of a preset file, in order. */
+std::vector<std::string> PresetKeys(const std::string& text) {
+    std::vector<std::string> keys;
+    std::istringstream in(text);
+    bool controls = false;
+    for (std::string line; std::getline(in, line);) {
+        if (line.starts_with("["))
+            controls = line == "[controls]";
+        else if (controls && line.find('=') != std::string::npos)
+            keys.push_back(line.substr(0, line.find('=')));
+    }
+    return keys;
+}
+
+const char* const INTEROP_MODELS[] = {"scarlett-gen3-4i4", "scarlett-gen4-2i2",
+                                      "scarlett-gen1-18i20", "clarett-plus-2pre"};
+
+}  // namespace
+
+TEST_CASE("presets written by alsa-scarlett-gui's own code load whole into scarlettd") {
+    for (const std::string model : INTEROP_MODELS)
+        for (const std::string variant : {"", "-modified"}) {
+            const std::string file = GUI_FIXTURES + "gui-" + model + variant + ".conf";
+            if (!std::filesystem::exists(file)) continue;
+            CAPTURE(file);
+            Bench bench({model});
+            auto c = bench.Connect();
+            auto loaded = Result(c.Call("presets.load", {{"file", file}}));
+            size_t own = 0;
+            for (const auto& key : PresetKeys(ReadFile(file))) own += IsGuiOwnKey(key);
+            /* Only that program's own keys are skipped (until scarlettd has them too),
+             * and only as unknown names: every driver control is applied. */
+            CHECK(loaded["skipped"].size() == own);
+            for (const auto& s : loaded["skipped"]) {
+                CAPTURE(s.dump());
+                CHECK(IsGuiOwnKey(s["name"]));
+                CHECK(s["reason"] == "no such control on this device");
+            }
+            CHECK(loaded["warnings"].size() == 1); /* model=: the .state's file name */
+            if (variant.empty())
+                CHECK(loaded["applied"] == 0);
+            else
+                CHECK(loaded["applied"].get<int>() >= 6);
+            auto diff = Result(c.Call("presets.diff", {{"file", file}}));
+            CHECK(diff["differences"].empty());
+        }
+}
+
+TEST_CASE("scarlettd writes the preset files alsa-scarlett-gui's code loaded cleanly") {
+    for (const std::string model : INTEROP_MODELS)
+        for (const std::string variant : {"", "-modified"}) {
+            const std::string ours = GUI_FIXTURES + "scarlettd-" + model + variant + ".conf";
+            if (!std::filesystem::exists(ours)) continue;
+            CAPTURE(ours);
+            Bench bench({model});
+            auto c = bench.Connect();
+            /* The same state as when the file was made: the modified one is the GUI's. */
+            if (!variant.empty())
+                Result(c.Call("presets.load",
+                              {{"file", GUI_FIXTURES + "gui-" + model + variant + ".conf"}}));
+            Result(c.Call("presets.save", {{"name", "again"}}));
+            CHECK(ReadFile(bench.PresetsDir() + "/" + DeviceId(model) + "-again.conf") ==
+                  ReadFile(ours));
+        }
 }
