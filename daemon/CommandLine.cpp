@@ -39,6 +39,9 @@ Options:
       --presets-dir DIR  where presets are kept (default: alsa-scarlett-gui's,
                          $XDG_CONFIG_HOME/alsa-scarlett-gui, so both programs
                          share them; /var/lib/scarlettd/presets with --system)
+      --state-dir DIR    where each device's settings and last state are kept
+                         (default: $XDG_CONFIG_HOME/scarlettd; /var/lib/scarlettd
+                         with --system)
 Under socket activation (scarlettd.socket) the sockets systemd passes are used.
 Limits (protocol-v1 §6):
       --max-clients N        connections served at once (default 1024)
@@ -87,6 +90,7 @@ enum {
     OPT_SYSTEM,
     OPT_SOCKET_GROUP,
     OPT_PRESETS_DIR,
+    OPT_STATE_DIR,
     OPT_EXTRA,  // OPT_EXTRA + i: extra option i
 };
 
@@ -105,6 +109,7 @@ const option OWN[] = {
     {"system", no_argument, nullptr, OPT_SYSTEM},
     {"socket-group", required_argument, nullptr, OPT_SOCKET_GROUP},
     {"presets-dir", required_argument, nullptr, OPT_PRESETS_DIR},
+    {"state-dir", required_argument, nullptr, OPT_STATE_DIR},
     {"verbose", no_argument, nullptr, 'v'},
     {"quiet", no_argument, nullptr, 'q'},
     {"help", no_argument, nullptr, 'h'},
@@ -113,15 +118,27 @@ const option OWN[] = {
 
 }  // namespace
 
-std::string DefaultPresetsDir(bool system) {
-    if (system) return "/var/lib/scarlettd/presets";
-    /* As g_get_user_config_dir() decides for alsa-scarlett-gui: a relative
-     * XDG_CONFIG_HOME is ignored (XDG Base Directory). */
+namespace {
+
+/** $XDG_CONFIG_HOME/@p name, else ~/.config/@p name; empty without either. As
+ *  g_get_user_config_dir() decides for alsa-scarlett-gui: a relative XDG_CONFIG_HOME
+ *  is ignored (XDG Base Directory). */
+std::string UserConfigDir(const char* name) {
     if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg != nullptr && *xdg == '/')
-        return std::string(xdg) + "/alsa-scarlett-gui";
+        return std::string(xdg) + "/" + name;
     if (const char* home = std::getenv("HOME"); home != nullptr && *home == '/')
-        return std::string(home) + "/.config/alsa-scarlett-gui";
+        return std::string(home) + "/.config/" + name;
     return {};
+}
+
+}  // namespace
+
+std::string DefaultPresetsDir(bool system) {
+    return system ? "/var/lib/scarlettd/presets" : UserConfigDir("alsa-scarlett-gui");
+}
+
+std::string DefaultStateDir(bool system) {
+    return system ? "/var/lib/scarlettd" : UserConfigDir("scarlettd");
 }
 
 CommandLine ParseCommandLine(int argc, char** argv, const std::vector<ExtraOption>& extra,
@@ -190,6 +207,12 @@ CommandLine ParseCommandLine(int argc, char** argv, const std::vector<ExtraOptio
                                "': an absolute path");
                 options.presets_dir = optarg;
                 break;
+            case OPT_STATE_DIR:
+                if (*optarg != '/')
+                    UsageError("invalid --state-dir '" + std::string(optarg) +
+                               "': an absolute path");
+                options.state_dir = optarg;
+                break;
             case 'v':
                 verbosity = verbosity < 0 ? 1 : verbosity + 1;
                 break;
@@ -217,6 +240,7 @@ CommandLine ParseCommandLine(int argc, char** argv, const std::vector<ExtraOptio
         if (const char* env = std::getenv("SCARLETTD_SOCKET_DIR"); env != nullptr && *env != '\0')
             options.socket_dir = env;
     if (options.presets_dir.empty()) options.presets_dir = DefaultPresetsDir(options.system);
+    if (options.state_dir.empty()) options.state_dir = DefaultStateDir(options.system);
     Log::SetMaxLevel(verbosity <= -2   ? Log::Level::Error
                      : verbosity == -1 ? Log::Level::Warning
                      : verbosity == 0  ? Log::Level::Notice

@@ -25,6 +25,9 @@ struct ExtraOption {
  *  /var/lib/scarlettd/presets for a system-wide daemon; empty when the environment
  *  names no home. */
 std::string DefaultPresetsDir(bool system);
+/** Where each device's settings and last state live by default: $XDG_CONFIG_HOME/scarlettd,
+ *  or /var/lib/scarlettd for a system-wide daemon. */
+std::string DefaultStateDir(bool system);
 
 /**
  * Parses scarlettd's options (scarlettd(8)) and @p extra ones, applies

@@ -17,17 +17,22 @@ Instance::Instance(Options options)
       service_(
           loop_, [this]() noexcept { return cards_.GetOnlineCount(); },
           [this]() noexcept { return server_.GetClientCount(); }),
-      cache_([this](const Core::Change& change) { notifier_.OnCacheChange(change); }),
+      cache_([this](const Core::Change& change) {
+          notifier_.OnCacheChange(change);
+          keeper_.OnCacheChange(change);
+      }),
       warnings_(options_.root),
       cards_(loop_, cache_, options_, *this),
       notifier_(loop_, cache_),
       meters_(loop_, cache_, cards_),
-      context_{options_, cache_, cards_, notifier_, meters_, warnings_},
+      keeper_(loop_, options_, cache_),
+      context_{options_, cache_, cards_, notifier_, meters_, warnings_, keeper_},
       server_(loop_, *this, FitToFdLimit(options_.limits)) {
     /* A client that goes away mid-write must not kill us: Restart=on-failure would
      * not even restart a daemon killed by SIGPIPE. */
     signal(SIGPIPE, SIG_IGN);
     context_.server = &server_;
+    keeper_.SetContext(context_);
     /* The ipc layer's lines go where the daemon's go (journal fields, -v/-q). */
     Ipc::SetLogSink([](Ipc::LogLevel level, std::string_view line) {
         const auto to = level == Ipc::LogLevel::Error     ? Log::Level::Error
@@ -68,6 +73,7 @@ Ipc::Limits Instance::FitToFdLimit(Ipc::Limits limits) {
 
 void Instance::Start() {
     cards_.Start();
+    keeper_.RestorePending();
     /* Loading a card leaves freed temporaries (alsa-lib's and ours) in the heap; give
      * them back once, so an idle daemon does not keep its startup peak (bench/:
      * RSS of the 936-control Gen 4 18i20). */
@@ -121,10 +127,12 @@ void Instance::OnDisconnect(Ipc::Connection& connection) noexcept {
 void Instance::OnCardOnline(const Alsa::CardIdentity& identity) noexcept {
     meters_.Replan(identity.id); /* meter subscribers of a replugged device */
     warnings_.Check(identity);
+    keeper_.OnOnline(identity.id);
     service_.ScheduleStatus();
 }
 
 void Instance::OnCardOffline(const std::string& id) noexcept {
     meters_.Replan(id);
+    keeper_.OnOffline(id);
     service_.ScheduleStatus();
 }

@@ -10,6 +10,7 @@
 #include "daemon/Options.hpp"
 #include "daemon/RestoreWarnings.hpp"
 #include "daemon/ServiceLink.hpp"
+#include "daemon/StateKeeper.hpp"
 #include "daemon/cards/CardSet.hpp"
 #include "daemon/core/StateCache.hpp"
 #include "daemon/methods/Context.hpp"
@@ -65,6 +66,7 @@ class Instance final : Ipc::Handler, CardSet::Listener {
     CardSet cards_;
     Notifier notifier_;
     MeterPoller meters_;
+    StateKeeper keeper_;
     Methods::Context context_;
     Ipc::Server server_;
 };

@@ -261,6 +261,17 @@ json ControlValueToJson(const Alsa::Control& control) {
     return out;
 }
 
+json SettingsToJson(const Core::DeviceSettings& settings) {
+    json set = json::array();
+    for (const auto& guard : settings.set)
+        set.push_back({{"match", guard.match}, {"value", json::parse(guard.value_json)}});
+    return {{"nickname", settings.nickname ? json(*settings.nickname) : json(nullptr)},
+            {"on_attach",
+             {{"restore", settings.restore},
+              {"preset", settings.preset ? json(*settings.preset) : json(nullptr)},
+              {"set", std::move(set)}}}};
+}
+
 json DeviceToJson(const Core::Device& device) {
     const auto& id = device.identity;
     json usb = nullptr;
@@ -268,17 +279,20 @@ json DeviceToJson(const Core::Device& device) {
         usb = {{"vendor", id.usb->vendor},
                {"product", id.usb->product},
                {"serial", id.usb->serial.empty() ? json(nullptr) : json(id.usb->serial)}};
-    return {{"id", id.id},
-            {"online", device.online},
-            {"card", device.online && id.card >= 0 ? json(id.card) : json(nullptr)},
-            {"ctl", device.online ? json(id.ctl) : json(nullptr)},
-            {"name", id.name},
-            {"longname", id.longname},
-            {"model", id.model ? json(*id.model) : json(nullptr)},
-            {"family", Alsa::FamilyName(id.family)},
-            {"usb", usb},
-            {"firmware", FirmwareToJson(device)},
-            {"controls", device.controls.size()}};
+    return {
+        {"id", id.id},
+        {"online", device.online},
+        {"card", device.online && id.card >= 0 ? json(id.card) : json(nullptr)},
+        {"ctl", device.online ? json(id.ctl) : json(nullptr)},
+        {"name", id.name},
+        {"longname", id.longname},
+        {"model", id.model ? json(*id.model) : json(nullptr)},
+        {"family", Alsa::FamilyName(id.family)},
+        {"usb", usb},
+        {"firmware", FirmwareToJson(device)},
+        {"controls", device.controls.size()},
+        {"nickname", device.settings.nickname ? json(*device.settings.nickname) : json(nullptr)},
+        {"settings", SettingsToJson(device.settings)}};
 }
 
 Alsa::Value ResolveChange(const Alsa::Control& control, const json& change) {

@@ -16,6 +16,8 @@ namespace Codec {
 using nlohmann::json;
 
 json DeviceToJson(const Core::Device& device);
+/** A device's settings as protocol 1.1 §2 shows them ({nickname, on_attach}). */
+json SettingsToJson(const Core::DeviceSettings& settings);
 /** The full Control object of protocol-v1 §3. */
 json ControlToJson(const Alsa::Control& control);
 /** The short form of controls.changed: numid, name, index, value, db_value. */

@@ -37,7 +37,7 @@ void Notifier::OnCacheChange(const Core::Change& change) {
     flush_.Schedule();
     if (change.control) {
         full_.erase({&change.device, change.control->numid});
-    } else {
+    } else if (change.kind != Kind::Restored) {
         /* A device coming or going may come back with other controls. */
         full_.erase(full_.lower_bound({&change.device, 0}),
                     full_.upper_bound({&change.device, UINT_MAX}));
@@ -157,7 +157,10 @@ void Notifier::Encode(ClientSession& session, Core::Subscription& sub) {
             }
             pending.announced_online = online;
         }
-        if (!pending.HasControlChanges()) continue;
+        if (!pending.HasControlChanges()) {
+            SendRestored(*device, id_json, pending, send);
+            continue;
+        }
 
         if (!pending.removed.empty()) {
             Json list = Json::array();
@@ -173,12 +176,34 @@ void Notifier::Encode(ClientSession& session, Core::Subscription& sub) {
             if (!list.empty())
                 send("controls.added", {{"controls", controls}, {"device", id_json}});
         }
-        if (pending.info.empty() && pending.values.empty()) continue;
-        const std::string& controls = EncodeChanged(device_id, *device, pending);
-        if (!controls.empty())
-            send("controls.changed", {{"controls", controls}, {"device", id_json}});
+        if (!pending.info.empty() || !pending.values.empty()) {
+            const std::string& controls = EncodeChanged(device_id, *device, pending);
+            if (!controls.empty())
+                send("controls.changed", {{"controls", controls}, {"device", id_json}});
+        }
+        SendRestored(*device, id_json, pending, send);
     }
     sub.ClearPending();
+}
+
+template <class Send>
+void Notifier::SendRestored(const Core::Device& device, const std::string& id_json,
+                            const Core::PendingDevice& pending, Send& send) {
+    /* Last of the device's notifications: after the values the restore wrote. */
+    if (!pending.restored || !device.restored) return;
+    const Core::RestoreOutcome& r = *device.restored;
+    Json skipped = Json::array();
+    for (const auto& [name, reason] : r.skipped)
+        skipped.push_back({{"name", name}, {"reason", reason}});
+    /* EncodedMember holds views: the texts live here until sent. */
+    const std::string restore = Ipc::Encode(Json(r.restore));
+    const std::string applied = std::to_string(r.applied);
+    const std::string skipped_json = Ipc::Encode(skipped);
+    const std::string preset = r.preset ? Ipc::Encode(Json(*r.preset)) : std::string();
+    std::vector<Ipc::EncodedMember> members = {
+        {"device", id_json}, {"restore", restore}, {"applied", applied}, {"skipped", skipped_json}};
+    if (r.preset) members.push_back({"preset", preset});
+    send("device.restored", std::move(members));
 }
 
 Json Notifier::FullControl(const Core::Device& device, const Alsa::Control& control) const {

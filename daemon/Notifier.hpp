@@ -61,6 +61,10 @@ class Notifier {
     void FlushAll() noexcept;
     void FlushSession(ClientSession& session);
     void Encode(ClientSession& session, Core::Subscription& sub);
+    /** device.restored, when @p pending says a restore finished. */
+    template <class Send>
+    static void SendRestored(const Core::Device& device, const std::string& id_json,
+                             const Core::PendingDevice& pending, Send& send);
     /** The encoded `controls` array of a controls.changed for @p pending ("" if none). */
     const std::string& EncodeChanged(const std::string& device_id, const Core::Device& device,
                                      const Core::PendingDevice& pending);

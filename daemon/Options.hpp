@@ -45,6 +45,10 @@ struct Options {
      * directory, /var/lib/scarlettd/presets with --system; empty when neither HOME
      * nor XDG_CONFIG_HOME says where (the preset methods then fail with storage.error). */
     std::string presets_dir;
+    /* Where the daemon keeps each device's settings and last state (protocol 1.1 §2):
+     * --state-dir, else $XDG_CONFIG_HOME/scarlettd, /var/lib/scarlettd with --system;
+     * empty: nothing is kept across restarts. */
+    std::string state_dir;
     /* How long an operation on a card may go without an answer before the card is
      * unresponsive (device.busy) and the loop stops waiting for it. A live device
      * answers in milliseconds; the kernel gives up on a USB transfer after seconds. */

@@ -8,6 +8,12 @@ const Alsa::Control* Device::Find(unsigned numid) const noexcept {
     return it == controls.end() ? nullptr : &it->second;
 }
 
+DeviceSettings DeviceSettings::DefaultsFor(Alsa::Family family) {
+    DeviceSettings settings;
+    settings.restore = family == Alsa::Family::Gen1 ? "last" : "off";
+    return settings;
+}
+
 const Device* StateCache::FindDevice(const std::string& id) const noexcept {
     auto it = devices_.find(id);
     return it == devices_.end() ? nullptr : &it->second;
@@ -19,18 +25,35 @@ Device* StateCache::FindOnline(const std::string& id) noexcept {
 }
 
 void StateCache::Emit(Change::Kind kind, const Device& device, const Alsa::ControlId* control) {
-    ++seq_;
+    /* A finished restore is news, not state: what it wrote counted already. */
+    if (kind != Change::Kind::Restored) ++seq_;
     observer_(Change{kind, device, control});
 }
 
 void StateCache::SetOnline(const Alsa::CardIdentity& identity,
                            std::vector<Alsa::Control> controls) {
-    Device& device = devices_[identity.id];
+    auto [it, added] = devices_.try_emplace(identity.id);
+    Device& device = it->second;
+    if (added) device.settings = DeviceSettings::DefaultsFor(identity.family);
     device.identity = identity;
     device.online = true;
     device.controls.clear();
     for (auto& c : controls) device.controls.emplace(c.info.id.numid, std::move(c));
     Emit(Change::Kind::DeviceOnline, device, nullptr);
+}
+
+bool StateCache::SetSettings(const std::string& id, DeviceSettings settings) {
+    auto it = devices_.find(id);
+    if (it == devices_.end()) return false;
+    it->second.settings = std::move(settings);
+    return true;
+}
+
+void StateCache::SetRestored(const std::string& id, RestoreOutcome outcome) {
+    auto it = devices_.find(id);
+    if (it == devices_.end()) return;
+    it->second.restored = std::move(outcome);
+    Emit(Change::Kind::Restored, it->second, nullptr);
 }
 
 void StateCache::SetOffline(const std::string& id) {

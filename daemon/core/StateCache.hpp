@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,17 +13,45 @@
 namespace Core {
 
 /** One known device: online or not, with its last known controls. */
+/** What the daemon keeps for a device across restarts (protocol 1.1 §2). */
+struct DeviceSettings {
+    std::optional<std::string> nickname;
+    std::string restore = "off";  // "off", "last" or "preset"
+    std::optional<std::string> preset;
+    struct Guard {
+        std::string match;       // a shell glob on control names
+        std::string value_json;  // the value, as a protocol value in JSON text
+        bool operator==(const Guard&) const = default;
+    };
+    std::vector<Guard> set;
+    bool operator==(const DeviceSettings&) const = default;
+
+    /** A device never configured: `last` for the 1st Gen, which cannot store its own
+     *  settings; `off` for the rest, which remember by themselves. */
+    static DeviceSettings DefaultsFor(Alsa::Family family);
+};
+
+/** What the last restore on attach did (the device.restored notification). */
+struct RestoreOutcome {
+    std::string restore;
+    std::optional<std::string> preset;
+    size_t applied = 0;
+    std::vector<std::pair<std::string, std::string>> skipped;  // name, reason
+};
+
 struct Device {
     Alsa::CardIdentity identity;
     bool online = false;
     std::map<unsigned, Alsa::Control> controls;  // by numid
+    DeviceSettings settings;
+    std::optional<RestoreOutcome> restored;
 
     const Alsa::Control* Find(unsigned numid) const noexcept;
 };
 
 /** What changed in the cache; observers turn it into dirty marks. */
 struct Change {
-    enum class Kind { Value, Info, Added, Removed, DeviceOnline, DeviceOffline };
+    enum class Kind { Value, Info, Added, Removed, DeviceOnline, DeviceOffline, Restored };
     Kind kind;
     const Device& device;
     /* The control concerned (Value, Info, Added, Removed); null for device changes. */
@@ -56,6 +85,12 @@ class StateCache {
     bool ApplyInfo(const std::string& id, const Alsa::ControlInfo& info, const Alsa::Value& value);
     bool AddControl(const std::string& id, const Alsa::ControlInfo& info, const Alsa::Value& value);
     bool RemoveControl(const std::string& id, unsigned numid);
+
+    /** Replaces @p id's settings (no change is reported: they are not state of the
+     *  device). False for an unknown device. */
+    bool SetSettings(const std::string& id, DeviceSettings settings);
+    /** Records what the restore on attach did and reports it (Kind::Restored). */
+    void SetRestored(const std::string& id, RestoreOutcome outcome);
 
     /** Updates a volatile control's value without a change (meters are polled, not events). */
     void RefreshVolatile(const std::string& id, unsigned numid, const Alsa::Value& value);

@@ -32,6 +32,12 @@ void Subscription::Mark(const Change& change) {
     const std::string& device_id = change.device.identity.id;
     if (!WantsDevice(device_id)) return;
 
+    if (change.kind == Change::Kind::Restored) {
+        if (!(topics_ & TOPIC_DEVICES)) return;
+        pending_[device_id].restored = true;
+        has_pending_ = true;
+        return;
+    }
     if (change.kind == Change::Kind::DeviceOnline || change.kind == Change::Kind::DeviceOffline) {
         if (!(topics_ & TOPIC_DEVICES)) return;
         PendingDevice& p = pending_[device_id];
@@ -42,6 +48,8 @@ void Subscription::Mark(const Change& change) {
         p.added.clear();
         p.removed.clear();
         const bool online = change.kind == Change::Kind::DeviceOnline;
+        /* A restore of the device's previous attach is not news any more. */
+        p.restored = false;
         /* Back to what the client knows, after a change it was not told of yet:
          * it must still learn that the device went away and came back. */
         if (online == p.announced_online && p.device_changed) p.cycled = true;
@@ -95,6 +103,7 @@ void Subscription::ClearPending() noexcept {
         p.removed.clear();
         p.device_changed = false;
         p.cycled = false;
+        p.restored = false;
     }
     has_pending_ = false;
 }

@@ -43,6 +43,8 @@ struct PendingDevice {
     bool announced_online = false;
     bool device_changed = false;
     bool cycled = false;
+    /* A restore on attach finished (device.restored, after the values it wrote). */
+    bool restored = false;
 
     bool HasControlChanges() const noexcept {
         return !values.empty() || !info.empty() || !added.empty() || !removed.empty();

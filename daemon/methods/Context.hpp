@@ -13,6 +13,7 @@ class MeterPoller;
 class Notifier;
 class OpenCard;
 class RestoreWarnings;
+class StateKeeper;
 namespace Ipc {
 class Server;
 struct RpcError;
@@ -32,6 +33,7 @@ struct Context {
     Notifier& notifier;
     MeterPoller& meters;
     const RestoreWarnings& warnings;
+    StateKeeper& keeper;
     /* Set once the server exists (it is built after, and ends before, the rest). */
     const Ipc::Server* server = nullptr;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

@@ -22,6 +22,9 @@ Json DaemonInfo(Context& context, ClientSession& session, const Json& params);
 Json Discover(Context& context, ClientSession& session, const Json& params);
 Json DevicesList(Context& context, ClientSession& session, const Json& params);
 
+/* Devices.cpp (protocol 1.1 §2) */
+Json DevicesConfigure(Context& context, ClientSession& session, const Json& params);
+
 /* Controls.cpp */
 Json ControlsList(Context& context, ClientSession& session, const Json& params);
 Json ControlsGet(Context& context, ClientSession& session, const Json& params);

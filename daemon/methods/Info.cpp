@@ -13,17 +13,17 @@ namespace Methods {
 Json DaemonInfo(Context& context, ClientSession&, const Json&) {
     const auto uptime = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - context.started);
-    return {
-        {"name", "scarlettd"},
-        {"version", SCARLETTD_VERSION},
-        {"protocol", {{"major", 1}, {"minor", 0}}},
-        {"pid", getpid()},
-        {"uptime_ms", uptime.count()},
-        {"devices", context.cache.GetDevices().size()},
-        {"clients", context.server ? context.server->GetClientCount() : 0},
-        {"capabilities",
-         {"controls", "subscribe", "events-socket", "batch", "meters", "rpc.discover", "presets"}},
-        {"warnings", context.warnings.ToJson(context.cache)}};
+    return {{"name", "scarlettd"},
+            {"version", SCARLETTD_VERSION},
+            {"protocol", {{"major", 1}, {"minor", 0}}},
+            {"pid", getpid()},
+            {"uptime_ms", uptime.count()},
+            {"devices", context.cache.GetDevices().size()},
+            {"clients", context.server ? context.server->GetClientCount() : 0},
+            {"capabilities",
+             {"controls", "subscribe", "events-socket", "batch", "meters", "rpc.discover",
+              "presets", "on_attach"}},
+            {"warnings", context.warnings.ToJson(context.cache)}};
 }
 
 Json Discover(Context&, ClientSession&, const Json&) {

@@ -15,6 +15,7 @@
 #include "daemon/cards/CardSet.hpp"
 #include "daemon/core/Subscription.hpp"
 #include "daemon/methods/Handlers.hpp"
+#include "daemon/methods/PresetApply.hpp"
 #include "daemon/state/AlsactlState.hpp"
 #include "daemon/state/KeyFile.hpp"
 #include "daemon/state/PresetStore.hpp"
@@ -197,29 +198,46 @@ Source ReadSource(const Context& context, const Core::Device& device, const Json
     return source;
 }
 
-/** One control a preset sets, checked against the device. */
-struct Target {
-    std::string name;
-    unsigned numid;
-    Alsa::Value value;
-};
-
-struct Plan {
-    std::vector<Target> targets;
-    Json skipped = Json::array();
-    Json warnings = Json::array();
-};
-
 Plan MakePlan(const Core::Device& device, const Source& source) {
+    return PlanPreset(device, source.preset, source.skipped, source.label);
+}
+
+/** Another value than @p value in every channel, within the control's range: written
+ *  first, it makes the driver send the wanted value that follows. */
+Alsa::Value Nudged(const Alsa::ControlInfo& info, Alsa::Value value) {
+    for (auto& n : value.numbers) {
+        switch (info.type) {
+            case Alsa::ElemType::Boolean:
+                n = n ? 0 : 1;
+                break;
+            case Alsa::ElemType::Integer: {
+                const int64_t step = info.step > 0 ? info.step : 1;
+                n = n + step <= info.max ? n + step : n - step;
+                break;
+            }
+            case Alsa::ElemType::Enumerated:
+                n = n + 1 < static_cast<int64_t>(info.items.size()) ? n + 1 : n - 1;
+                break;
+            default:
+                break;
+        }
+    }
+    return value;
+}
+
+}  // namespace
+
+Plan PlanPreset(const Core::Device& device, const State::Preset& preset,
+                const std::vector<std::pair<std::string, std::string>>& read_skipped,
+                const std::string& label) {
     Plan plan;
-    const auto& preset = source.preset;
     if (preset.model && *preset.model != device.identity.name &&
         (!device.identity.model || *preset.model != *device.identity.model))
-        plan.warnings.push_back(source.label + " is of a " + *preset.model + ", this device is a " +
+        plan.warnings.push_back(label + " is of a " + *preset.model + ", this device is a " +
                                 device.identity.name + ": applied where the names match");
     for (const auto& name : preset.duplicates)
         plan.warnings.push_back("'" + name + "' is given more than once; the last value counts");
-    for (const auto& [name, reason] : source.skipped)
+    for (const auto& [name, reason] : read_skipped)
         plan.skipped.push_back({{"name", name}, {"reason", reason}});
     std::set<unsigned> seen;
     for (const auto& entry : preset.controls) {
@@ -249,6 +267,8 @@ Plan MakePlan(const Core::Device& device, const Source& source) {
     return plan;
 }
 
+namespace {
+
 /** What the card said of one target in a pass. */
 struct Seen {
     enum class Kind { Equal, Written, NotWritable, Failed } kind = Kind::Failed;
@@ -257,7 +277,9 @@ struct Seen {
     std::string error;
 };
 
-Json Apply(Context& context, const Core::Device& device, Plan plan, bool dry_run) {
+}  // namespace
+
+Json ApplyPlan(Context& context, const Core::Device& device, Plan plan, bool dry_run, bool force) {
     const std::string device_id = device.identity.id;
     size_t applied = 0, unchanged = 0;
     if (dry_run) {
@@ -281,19 +303,35 @@ Json Apply(Context& context, const Core::Device& device, Plan plan, bool dry_run
          * it, as a switch does. The job owns its copy: it may outlive us. */
         struct Job {
             std::vector<std::pair<unsigned, Alsa::Value>> targets;
+            std::vector<std::optional<Alsa::Value>> nudges;
             std::vector<Seen> seen;
         };
         auto job = std::make_shared<Job>();
-        for (const auto& t : plan.targets) job->targets.emplace_back(t.numid, t.value);
+        for (const auto& t : plan.targets) {
+            job->targets.emplace_back(t.numid, t.value);
+            /* Forced (a restore on a 1st Gen): the driver sends only a value that differs
+             * from its cache, and the device may not hold what the cache says. */
+            const auto* c = device.Find(t.numid);
+            job->nudges.push_back(force && pass == 0 && c ? std::optional(Nudged(c->info, t.value))
+                                                          : std::nullopt);
+        }
         try {
             context.OnlineCard(device).Io().Run(
                 [job](Alsa::Card& card, const std::function<void()>& step) {
-                    for (const auto& [numid, want] : job->targets) {
+                    for (size_t i = 0; i < job->targets.size(); ++i) {
+                        const auto& [numid, want] = job->targets[i];
+                        const auto& nudge = job->nudges[i];
                         Seen seen;
                         try {
                             seen.info = card.ReadInfo(numid);
                             seen.value = card.Read(numid);
-                            if (*seen.value == want) {
+                            if (*seen.value == want && nudge && *nudge != want &&
+                                seen.info->access.IsWritable()) {
+                                card.Write(numid, *nudge);
+                                card.Write(numid, want);
+                                seen.value = card.Read(numid);
+                                seen.kind = Seen::Kind::Written;
+                            } else if (*seen.value == want) {
                                 seen.kind = Seen::Kind::Equal;
                             } else if (!seen.info->access.IsWritable()) {
                                 seen.kind = Seen::Kind::NotWritable;
@@ -361,11 +399,34 @@ Json Apply(Context& context, const Core::Device& device, Plan plan, bool dry_run
             {"warnings", std::move(plan.warnings)}};
 }
 
+namespace {
+
 bool IsEncodable(const Alsa::ControlInfo& info) {
     return IsPresetControl(info) && State::KeyFile::IsValidKey(info.id.name);
 }
 
 }  // namespace
+
+std::string PresetSerialOf(const Core::Device& device) {
+    return PresetSerial(device);
+}
+
+State::Preset CurrentState(const Core::Device& device, const std::vector<std::string>& match) {
+    State::Preset preset;
+    preset.serial = PresetSerial(device);
+    if (!device.identity.name.empty()) preset.model = device.identity.name;
+    std::set<std::string> names;
+    for (const auto& [numid, c] : device.controls) {
+        if (!IsEncodable(c.info) || !names.insert(c.info.id.name).second) continue;
+        if (!match.empty() && std::none_of(match.begin(), match.end(), [&](const std::string& m) {
+                return Core::GlobMatch(m, c.info.id.name);
+            }))
+            continue;
+        if (auto text = State::EncodePresetValue(c.info, c.value))
+            preset.controls.push_back({c.info.id.name, std::move(*text), 0});
+    }
+    return preset;
+}
 
 Json PresetsList(Context& context, ClientSession&, const Json& params) {
     std::optional<std::string> serial;
@@ -394,19 +455,7 @@ Json PresetsSave(Context& context, ClientSession&, const Json& params) {
         throw Ipc::ParamsInvalid("overwrite", "overwrite must be true or false");
     const bool overwrite = params.value("overwrite", false);
     const Core::Device& device = context.ResolveDevice(params);
-    State::Preset preset;
-    preset.serial = PresetSerial(device);
-    if (!device.identity.name.empty()) preset.model = device.identity.name;
-    std::set<std::string> names;
-    for (const auto& [numid, c] : device.controls) {
-        if (!IsEncodable(c.info) || !names.insert(c.info.id.name).second) continue;
-        if (!match.empty() && std::none_of(match.begin(), match.end(), [&](const std::string& m) {
-                return Core::GlobMatch(m, c.info.id.name);
-            }))
-            continue;
-        if (auto text = State::EncodePresetValue(c.info, c.value))
-            preset.controls.push_back({c.info.id.name, std::move(*text), 0});
-    }
+    const State::Preset preset = CurrentState(device, match);
     auto store = Store(context);
     try {
         store.Write(*preset.serial, name, preset, overwrite);
@@ -426,7 +475,8 @@ Json PresetsLoad(Context& context, ClientSession&, const Json& params) {
         throw Ipc::ParamsInvalid("dry_run", "dry_run must be true or false");
     const Core::Device& device = context.ResolveDevice(params);
     const Source source = ReadSource(context, device, params);
-    return Apply(context, device, MakePlan(device, source), params.value("dry_run", false));
+    return ApplyPlan(context, device, MakePlan(device, source), params.value("dry_run", false),
+                     false);
 }
 
 Json PresetsDiff(Context& context, ClientSession&, const Json& params) {

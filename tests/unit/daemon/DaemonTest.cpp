@@ -340,10 +340,15 @@ TEST_CASE("unplug: device.removed, offline errors; replug: device.added under th
     dev->ExternalSet(1, {{42}, {}});
     d.Hotplug();
     notes = Drain(c);
-    REQUIRE(notes.size() == 1);
+    /* Then the restore on attach (none configured: "off") says it is done. */
+    REQUIRE(notes.size() == 2);
     CHECK(notes[0]["method"] == "device.added");
     CHECK(notes[0]["params"]["device"]["id"] == DEV);
     CHECK(notes[0]["params"]["device"]["online"] == true);
+    CHECK(notes[1]["method"] == "device.restored");
+    CHECK(notes[1]["params"]["device"] == DEV);
+    CHECK(notes[1]["params"]["restore"] == "off");
+    CHECK(notes[1]["params"]["applied"] == 0);
     auto get = Result(c.Call("controls.get", {{"device", DEV}, {"controls", {1}}}));
     CHECK(get["controls"][0]["value"] == json::array({42}));
 }

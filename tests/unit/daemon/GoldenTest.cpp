@@ -76,7 +76,10 @@ TEST_CASE("the examples of docs/PROTOCOL.md replay as golden transcripts") {
     const bool print = std::getenv("SCARLETTD_GOLDEN_PRINT") != nullptr;
     for (const auto& t : transcripts) {
         CAPTURE(t.line);
-        TestData::Daemon d({{TestData::SMALL_ID, TestData::SmallDevice()}});
+        /* Settings are kept beside the presets, in the daemon's temporary directory. */
+        TestData::Daemon d(
+            {{TestData::SMALL_ID, TestData::SmallDevice()}}, {},
+            [](Options& options) { options.state_dir = options.presets_dir + "/../state"; });
         auto c = d.Connect(t.socket.c_str());
         if (print) std::cout << "--- PROTOCOL.md:" << t.line << "\n";
         for (const auto& [sent, text] : t.steps) {

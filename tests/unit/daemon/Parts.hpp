@@ -21,6 +21,7 @@
 #include "daemon/MeterPoller.hpp"
 #include "daemon/Notifier.hpp"
 #include "daemon/RestoreWarnings.hpp"
+#include "daemon/StateKeeper.hpp"
 #include "daemon/cards/CardSet.hpp"
 #include "daemon/methods/Context.hpp"
 #include "ipc/Server.hpp"
@@ -56,7 +57,7 @@ struct Parts final : CardSet::Listener, Ipc::Handler {
         cards = std::make_unique<CardSet>(loop, cache, options, *this);
         meters = std::make_unique<MeterPoller>(loop, cache, *cards);
         context = std::make_unique<Methods::Context>(
-            Methods::Context{options, cache, *cards, notifier, *meters, warnings});
+            Methods::Context{options, cache, *cards, notifier, *meters, warnings, keeper});
         server = std::make_unique<Ipc::Server>(loop, *this, options.limits);
         context->server = server.get();
     }
@@ -113,6 +114,7 @@ struct Parts final : CardSet::Listener, Ipc::Handler {
     Core::StateCache cache{[this](const Core::Change& change) { notifier.OnCacheChange(change); }};
     Notifier notifier{loop, cache};
     RestoreWarnings warnings{"/nonexistent"};
+    StateKeeper keeper{loop, options, cache};
     std::unique_ptr<CardSet> cards;
     std::unique_ptr<MeterPoller> meters;
     std::unique_ptr<Methods::Context> context;

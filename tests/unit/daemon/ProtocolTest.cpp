@@ -22,10 +22,10 @@ const std::string& DEV = TestData::SMALL_ID;
 const std::set<std::string> CONTRACT_METHODS = {
     "daemon.info",  "rpc.discover", "devices.list", "controls.list",    "controls.get",
     "controls.set", "subscribe",    "unsubscribe",  "meters.subscribe", "presets.list",
-    "presets.save", "presets.load", "presets.diff", "presets.delete"};
+    "presets.save", "presets.load", "presets.diff", "presets.delete",   "devices.configure"};
 const std::set<std::string> CONTRACT_NOTIFICATIONS = {
     "controls.changed", "controls.added", "controls.removed", "device.added",
-    "device.removed",   "meters",         "snapshot"};
+    "device.removed",   "meters",         "snapshot",         "device.restored"};
 
 std::shared_ptr<FakeDevice> WithMeter() {
     auto controls = TestData::SmallControlSet();

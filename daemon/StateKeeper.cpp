@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "daemon/StateKeeper.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "daemon/JsonCodec.hpp"
+#include "daemon/Log.hpp"
+#include "daemon/core/Subscription.hpp"
+#include "daemon/methods/PresetApply.hpp"
+#include "daemon/state/KeyFile.hpp"
+#include "daemon/state/PresetStore.hpp"
+#include "daemon/state/Storage.hpp"
+#include "ipc/Error.hpp"
+
+namespace {
+
+using nlohmann::json;
+
+/** Settings files are small; anything larger is not one. */
+constexpr size_t MAX_SETTINGS_SIZE = 256 * 1024;
+
+json SettingsFile(const Core::DeviceSettings& settings) {
+    return Codec::SettingsToJson(settings);
+}
+
+/** The settings a file holds; throws std::exception when it is not such a file. */
+Core::DeviceSettings ParseSettings(const std::string& text, Alsa::Family family) {
+    const json file = json::parse(text);
+    Core::DeviceSettings settings = Core::DeviceSettings::DefaultsFor(family);
+    if (file.contains("nickname") && file["nickname"].is_string())
+        settings.nickname = file["nickname"].get<std::string>();
+    const json& on_attach = file.at("on_attach");
+    const std::string restore = on_attach.at("restore").get<std::string>();
+    if (restore != "off" && restore != "last" && restore != "preset")
+        throw std::invalid_argument("restore is " + restore);
+    settings.restore = restore;
+    if (on_attach.contains("preset") && on_attach["preset"].is_string())
+        settings.preset = on_attach["preset"].get<std::string>();
+    if (on_attach.contains("set"))
+        for (const auto& guard : on_attach["set"])
+            settings.set.push_back(
+                {guard.at("match").get<std::string>(), guard.at("value").dump()});
+    return settings;
+}
+
+std::string Describe(const std::exception& e) {
+    if (const auto* rpc = dynamic_cast<const Ipc::RpcError*>(&e))
+        return std::string(Ipc::DataCode(rpc->code)) + ": " + rpc->what();
+    return e.what();
+}
+
+}  // namespace
+
+StateKeeper::StateKeeper(Event::EventLoop& loop, const Options& options, Core::StateCache& cache)
+    : loop_(loop), options_(options), cache_(cache) {}
+
+StateKeeper::~StateKeeper() {
+    Flush();
+}
+
+std::string StateKeeper::SettingsPath(const std::string& id) const {
+    return options_.state_dir + "/devices/" + id + ".json";
+}
+
+std::string StateKeeper::LastStatePath(const std::string& id) const {
+    return options_.state_dir + "/last/" + id + ".conf";
+}
+
+StateKeeper::PerDevice& StateKeeper::For(const std::string& id) {
+    auto [it, added] = devices_.try_emplace(id);
+    if (added) {
+        it->second.record =
+            std::make_unique<Event::Timer>(loop_, [this, id]() noexcept { Record(id); });
+        it->second.restore =
+            std::make_unique<Event::Timer>(loop_, [this, id]() noexcept { Restore(id); });
+    }
+    return it->second;
+}
+
+void StateKeeper::OnCacheChange(const Core::Change& change) {
+    using Kind = Core::Change::Kind;
+    if (change.kind != Kind::Value && change.kind != Kind::Info) return;
+    if (options_.state_dir.empty() || !change.device.online || !change.control) return;
+    const Alsa::Control* control = change.device.Find(change.control->numid);
+    if (!control || control->info.access.is_volatile) return;
+    PerDevice& d = For(change.device.identity.id);
+    d.dirty = true;
+    /* The first change starts the delay; later ones ride on it: one write per delay. */
+    if (!d.record->IsPending()) d.record->Schedule(RECORD_DELAY);
+}
+
+void StateKeeper::OnOnline(const std::string& id) noexcept {
+    try {
+        LoadSettings(id);
+        /* Out of the card's open callback; the device is announced first. */
+        For(id).restore->Schedule(std::chrono::seconds(0));
+    } catch (const std::exception& e) {
+        Log::Error(id + ": restore on attach: " + e.what(), {.device = id});
+    }
+}
+
+void StateKeeper::RestorePending() noexcept {
+    for (auto& [id, d] : devices_)
+        if (d.restore->IsPending()) {
+            d.restore->Cancel();
+            Restore(id);
+        }
+}
+
+void StateKeeper::OnOffline(const std::string& id) noexcept {
+    auto it = devices_.find(id);
+    if (it == devices_.end()) return;
+    it->second.restore->Cancel();
+    if (it->second.dirty) Record(id);
+}
+
+void StateKeeper::Flush() noexcept {
+    for (auto& [id, d] : devices_)
+        if (d.dirty) Record(id);
+}
+
+void StateKeeper::LoadSettings(const std::string& id) noexcept {
+    PerDevice& d = For(id);
+    if (d.settings_loaded || options_.state_dir.empty()) return;
+    d.settings_loaded = true;
+    const Core::Device* device = cache_.FindDevice(id);
+    if (!device) return;
+    const std::string path = SettingsPath(id);
+    try {
+        const std::string text = State::ReadBounded(path, MAX_SETTINGS_SIZE, false);
+        cache_.SetSettings(id, ParseSettings(text, device->identity.family));
+    } catch (const State::StorageError& e) {
+        if (e.GetErrno() == ENOENT) return; /* never configured: the defaults */
+        Log::Error(id + ": cannot read its settings (" + e.what() + "); the defaults apply",
+                   {.device = id});
+        broken_.insert(path);
+    } catch (const std::exception& e) {
+        Log::Error(id + ": " + path + " is not a settings file (" + e.what() +
+                       "); the defaults apply, the file is kept",
+                   {.device = id});
+        broken_.insert(path);
+    }
+}
+
+void StateKeeper::Configure(const std::string& id, Core::DeviceSettings settings) {
+    LoadSettings(id);
+    if (options_.state_dir.empty())
+        throw State::StorageError(ENOENT, "",
+                                  "no state directory: neither HOME nor XDG_CONFIG_HOME is set "
+                                  "(scarlettd --state-dir)");
+    const std::string path = SettingsPath(id);
+    State::MakeDirectories(options_.state_dir + "/devices", 0700);
+    if (broken_.contains(path)) SetAside(path);
+    State::WriteAtomically(path, SettingsFile(settings).dump(2) + "\n", 0600);
+    broken_.erase(path);
+    cache_.SetSettings(id, std::move(settings));
+}
+
+void StateKeeper::SetAside(const std::string& path) noexcept {
+    const std::string aside = path + ".broken";
+    if (std::rename(path.c_str(), aside.c_str()) == 0)
+        Log::Warning("kept the unreadable " + path + " as " + aside);
+}
+
+void StateKeeper::Record(const std::string& id) noexcept {
+    PerDevice& d = For(id);
+    d.record->Cancel();
+    d.dirty = false;
+    const Core::Device* device = cache_.FindDevice(id);
+    if (!device || options_.state_dir.empty()) return;
+    const std::string path = LastStatePath(id);
+    try {
+        State::MakeDirectories(options_.state_dir + "/last", 0700);
+        if (broken_.contains(path)) {
+            SetAside(path);
+            broken_.erase(path);
+        }
+        State::WriteAtomically(path, State::SerializePreset(Methods::CurrentState(*device)), 0600);
+    } catch (const std::exception& e) {
+        /* Kept dirty: the next change, or the shutdown, tries again. */
+        d.dirty = true;
+        Log::Warning(id + ": cannot record its last state: " + e.what(), {.device = id});
+    }
+}
+
+void StateKeeper::Restore(const std::string& id) noexcept {
+    const Core::Device* device = cache_.FindDevice(id);
+    if (!device || !device->online || !context_) return;
+    const Core::DeviceSettings settings = device->settings;
+    Core::RestoreOutcome outcome;
+    outcome.restore = settings.restore;
+    outcome.preset = settings.restore == "preset" ? settings.preset : std::nullopt;
+    /* The 1st Gen driver sends a value only when it differs from its cache, and the
+     * device may hold something else after power-up: make each value reach it. */
+    const bool force = device->identity.family == Alsa::Family::Gen1;
+    auto skip = [&outcome](std::string name, std::string reason) {
+        outcome.skipped.emplace_back(std::move(name), std::move(reason));
+    };
+    auto apply = [&](Methods::Plan plan) {
+        const json result = Methods::ApplyPlan(*context_, *device, std::move(plan), false, force);
+        outcome.applied += result.value("applied", size_t{0});
+        for (const auto& s : result["skipped"]) skip(s["name"], s["reason"]);
+    };
+    try {
+        std::optional<State::Preset> preset;
+        std::string label;
+        if (settings.restore == "last") {
+            const std::string path = LastStatePath(id);
+            label = "the last state";
+            try {
+                preset = State::ParsePreset(
+                    State::ReadBounded(path, State::PresetStore::MAX_FILE_SIZE, false));
+            } catch (const State::StorageError& e) {
+                if (e.GetErrno() != ENOENT) {
+                    skip(path, e.what());
+                    broken_.insert(path);
+                }
+            } catch (const State::KeyFileError& e) {
+                skip(path, "line " + std::to_string(e.GetLine()) + ": " + e.GetReason());
+                broken_.insert(path);
+            }
+        } else if (settings.restore == "preset" && settings.preset) {
+            label = "preset '" + *settings.preset + "'";
+            State::PresetStore store(options_.presets_dir);
+            try {
+                preset = store.Read(Methods::PresetSerialOf(*device), *settings.preset);
+            } catch (const std::exception& e) {
+                skip("preset " + *settings.preset, e.what());
+            }
+        }
+        if (preset) apply(Methods::PlanPreset(*device, *preset, {}, label));
+
+        /* The guards, after the restore: they win over it. */
+        Methods::Plan guards;
+        for (const auto& guard : settings.set) {
+            const json value = json::parse(guard.value_json);
+            for (const auto& [numid, c] : device->controls) {
+                if (!Core::GlobMatch(guard.match, c.info.id.name) || c.info.access.is_volatile)
+                    continue;
+                try {
+                    guards.targets.push_back(
+                        {c.info.id.name, numid, Codec::ResolveChange(c, {{"value", value}})});
+                } catch (const std::exception& e) {
+                    guards.skipped.push_back({{"name", c.info.id.name}, {"reason", Describe(e)}});
+                }
+            }
+        }
+        if (!guards.targets.empty() || !guards.skipped.empty()) apply(std::move(guards));
+    } catch (const std::exception& e) {
+        skip("*", Describe(e));
+        Log::Warning(id + ": restore on attach: " + Describe(e), {.device = id});
+    }
+    const Core::Device* now = cache_.FindDevice(id);
+    if (!now || !now->online) return;
+    Log::Info(id + ": restored on attach (" + outcome.restore +
+                  "): " + std::to_string(outcome.applied) + " written, " +
+                  std::to_string(outcome.skipped.size()) + " skipped",
+              {.device = id});
+    cache_.SetRestored(id, std::move(outcome));
+}
