@@ -40,7 +40,7 @@ documented() {
 # Commands and options of the usage lines.
 usage=$("$SIM" --help; "$SIM" show 2>&1; "$SIM" diff --bad-option 2>&1)
 words=$(grep -E '^ *(usage: )?(scarlett-sim|models|show|diff)' <<<"$usage" |
-    sed -e 's/^ *usage://' | tr -s ' []|,' '\n' | grep -E -- '^(--?[a-z][a-z-]*|[a-z]{2,})$' | sort -u)
+    sed -e 's/^ *usage://' | tr -s ' []|,' '\n' | grep -E -- '^(--?[a-z][a-z-]*|[a-z][a-z-]+)$' | sort -u)
 for word in $words; do
     [[ $word == scarlett-sim ]] && continue
     documented "$word" || fail "'$word' from the usage is not in the man page"

@@ -54,7 +54,7 @@ _scarlett_sim() {
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
     COMPREPLY=()
 
-    local commands='serve list models show diff actions info unplug replug help'
+    local commands='serve list models show diff actions info hardware power-cycle unplug replug help'
     local eras='latest gen4-preview 6.7 5.14'
 
     case $prev in
@@ -146,7 +146,7 @@ _scarlett_sim() {
             compopt -o filenames 2>/dev/null
         fi
         ;;
-    list | models | actions | info | unplug | replug | help) ;;
+    list | models | actions | info | hardware | power-cycle | unplug | replug | help) ;;
     *)
         # A hardware action: its literal arguments from the model's action list.
         local usages

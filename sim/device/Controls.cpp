@@ -19,6 +19,8 @@ long long ParseNumber(const std::string& text) {
     return value;
 }
 
+}  // namespace
+
 ControlState InitialState(const StateControl& c) {
     ControlState s;
     s.readable = c.access.empty() || c.HasAccess("read");
@@ -49,8 +51,6 @@ ControlState InitialState(const StateControl& c) {
     if (s.values.size() < count) s.values.resize(count, c.range ? c.range->min : 0);
     return s;
 }
-
-}  // namespace
 
 bool IsBytes(const StateControl& control) {
     return control.type == "BYTES" || control.type == "IEC958";

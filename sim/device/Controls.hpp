@@ -19,6 +19,9 @@ namespace Sim::DeviceDetail {
 /** BYTES and IEC958 controls hold bytes, every other type numbers. */
 bool IsBytes(const StateControl& control);
 
+/** The live state @p control's values and access words describe. */
+ControlState InitialState(const StateControl& control);
+
 /**
  * The model's controls: the definition, the live state of each, and the device-side
  * changes the behaviours make (no writability check: the device may change anything).

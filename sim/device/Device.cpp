@@ -6,6 +6,7 @@
 #include "sim/device/ActionWords.hpp"
 #include "sim/device/Autogain.hpp"
 #include "sim/device/Controls.hpp"
+#include "sim/device/DriverCache.hpp"
 #include "sim/device/InputPanel.hpp"
 #include "sim/device/Layout.hpp"
 #include "sim/device/Monitor.hpp"
@@ -25,7 +26,8 @@ struct Device::Parts {
           autogain(controls, layout, signals),
           monitor(controls, layout),
           panel(controls, layout, autogain),
-          status(controls, layout) {
+          status(controls, layout),
+          cache(controls, layout) {
         // The dynamic access flags follow the values the block starts with.
         monitor.ApplyAccess();
         autogain.ApplyAccess();
@@ -44,6 +46,7 @@ struct Device::Parts {
     DeviceDetail::Monitor monitor;
     DeviceDetail::InputPanel panel;
     DeviceDetail::Status status;
+    DeviceDetail::DriverCache cache;
 };
 
 Device::Device(StateBlock block) : parts_(std::make_unique<Parts>(std::move(block))) {}
@@ -67,6 +70,27 @@ std::optional<std::size_t> Device::Find(std::string_view name) const {
     return parts_->controls.Find(name);
 }
 
+std::span<const long long> Device::HardwareValues(std::size_t index) const {
+    return parts_->cache.Hardware(index);
+}
+
+std::vector<std::size_t> Device::HardwareDifferences() const {
+    return parts_->cache.Differences();
+}
+
+std::string Device::HardwareReport() const {
+    return parts_->cache.Report();
+}
+
+void Device::PowerCycle(std::vector<DeviceEvent>& events) {
+    EventSink sink(events);
+    parts_->cache.PowerCycle(sink);
+}
+
+void Device::SetPowerOnValues(const StateBlock& factory) {
+    parts_->cache.SetPowerOn(factory);
+}
+
 std::optional<std::size_t> Device::MeterIndex() const {
     return parts_->layout.meter;
 }
@@ -84,6 +108,7 @@ int Device::Write(std::size_t index, std::span<const long long> values,
     const ControlState& s = p.controls.State(index);
     if (std::equal(values.begin(), values.end(), s.values.begin())) return 0;
     const long long old_value = s.values.at(0);
+    p.cache.Write(index, values);
     p.controls.Store(index, values);
     EventSink sink(events);
     sink.Add(index, EVENT_VALUE);

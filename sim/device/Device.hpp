@@ -73,6 +73,31 @@ class Device {
     /** Index of the control named @p name (any iface), if there is one. */
     std::optional<std::size_t> Find(std::string_view name) const;
 
+    /**
+     * What the hardware holds in control @p index, one value per channel. State() is
+     * what the driver shows: on a 1st Gen, whose driver answers from its cache and skips
+     * a write equal to it, the two differ after PowerCycle() until a write of another
+     * value reaches the device. On every other model they are equal.
+     */
+    std::span<const long long> HardwareValues(std::size_t index) const;
+    /** The controls whose HardwareValues() differ from State(), in order. */
+    std::vector<std::size_t> HardwareDifferences() const;
+    /** "NAME: driver VALUE, hardware VALUE" per difference, then "N differences". */
+    std::string HardwareReport() const;
+    /**
+     * A 1st Gen loses its settings (a power blip) while its driver stays bound: the
+     * hardware comes up with its power-on values, the driver keeps showing its cache
+     * and sends no event. Only what the driver reads from the device on every get
+     * (snd-usb-audio's extension units and clock selector) changes, as EVENT_NONE
+     * entries of @p events. Throws ActionError on a model that stores its settings.
+     */
+    void PowerCycle(std::vector<DeviceEvent>& events);
+    /**
+     * What a 1st Gen comes back with from PowerCycle(): @p factory's values of the
+     * controls it has too (by default, the values the device was made with).
+     */
+    void SetPowerOnValues(const StateBlock& factory);
+
   private:
     /* The behaviours, which refer to each other: kept in one place that a move keeps. */
     struct Parts;

@@ -13,10 +13,14 @@ namespace Sim {
 /* The kernel's SND_CTL_EVENT_MASK_VALUE / _INFO bits. */
 inline constexpr unsigned EVENT_VALUE = 1;
 inline constexpr unsigned EVENT_INFO = 2;
+/* A value changed without an event: one the driver reads from the device on every get
+ * (a volatile status), which clients see when they next read it. */
+inline constexpr unsigned EVENT_NONE = 0;
 
+/** A control that changed; clients get an event unless its mask is EVENT_NONE. */
 struct DeviceEvent {
     std::size_t index;  // into Definition().controls
-    unsigned mask;      // EVENT_VALUE | EVENT_INFO
+    unsigned mask;      // EVENT_VALUE | EVENT_INFO, or EVENT_NONE
 
     bool operator==(const DeviceEvent&) const = default;
 };

@@ -33,9 +33,7 @@ void Status::Sync(std::span<const std::string> words, EventSink& sink) {
     if (!item) throw ActionError("usage: sync locked|unlocked");
     // The 1st Gen's sync status is volatile: clients poll it, no event.
     const bool is_volatile = controls_.Control(*sync).HasAccess("volatile");
-    std::vector<DeviceEvent> none;
-    EventSink quiet(none);
-    controls_.Set(*sync, *item, is_volatile ? quiet : sink);
+    controls_.Set(*sync, *item, sink, is_volatile ? EVENT_NONE : EVENT_VALUE);
 }
 
 void Status::Power(std::span<const std::string> words, EventSink& sink) {

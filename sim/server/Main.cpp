@@ -29,7 +29,7 @@ constexpr const char* USAGE =
     "[--ready-fd N]\n"
     "       scarlett-sim serve --state FILE [--block ID] [--name NAME] [--ready-fd N]\n"
     "       scarlett-sim [-d NAME] ACTION...       e.g. press dim, knob 40, signal 1 -12\n"
-    "       scarlett-sim [-d NAME] actions|info|unplug|replug\n"
+    "       scarlett-sim [-d NAME] actions|info|hardware|power-cycle|unplug|replug\n"
     "       scarlett-sim list\n"
     "       scarlett-sim models | show MODEL [--kernel ERA] | diff [...]\n"
     "\n"
@@ -40,10 +40,13 @@ constexpr const char* USAGE =
     "--ready-fd N: write \"ready\\n\" to fd N (else stdout) once clients can connect.\n"
     "\n"
     "The other commands talk to a running simulator (-d NAME; the only one when omitted):\n"
-    "  ACTION...  a hardware action; `actions` lists the model's\n"
-    "  info       its name, model, plug state and clients\n"
-    "  unplug     cut every client and remove the device; replug brings it back\n"
-    "  list       the running simulators\n"
+    "  ACTION...    a hardware action; `actions` lists the model's\n"
+    "  info         its name, model, plug state and clients\n"
+    "  hardware     the controls whose value on the hardware differs from what the\n"
+    "               driver shows, then their count\n"
+    "  power-cycle  a 1st Gen loses its settings while the driver keeps its cache\n"
+    "  unplug       cut every client and remove the device; replug brings it back\n"
+    "  list         the running simulators\n"
     "Sockets live in $SCARLETT_SIM_DIR, else $XDG_RUNTIME_DIR/scarlett-sim.\n";
 
 struct ServeOptions {
@@ -65,6 +68,7 @@ const Sim::StateBlock& PickBlock(const std::vector<Sim::StateBlock>& blocks,
 int Serve(const ServeOptions& options) {
     const Sim::Model* model = nullptr;
     Sim::StateBlock block;
+    std::optional<Sim::StateBlock> factory;
     std::string name = options.name;
     if (!options.model.empty()) {
         model = Sim::FindModel(options.model);
@@ -73,6 +77,8 @@ int Serve(const ServeOptions& options) {
                                         "' (scarlett-sim models lists them)");
         block = Sim::GenerateControls(*model, options.era);
         if (!options.state_file.empty()) {
+            // A 1st Gen stores nothing: a power cycle brings the model's own values back.
+            factory = block;
             const auto blocks = Sim::LoadStateFile(options.state_file);
             Sim::AdoptValues(block, PickBlock(blocks, options.block));
         }
@@ -108,6 +114,7 @@ int Serve(const ServeOptions& options) {
     Event::SignalWatch signals(loop, {SIGTERM, SIGINT}, [&loop](int) noexcept { loop.Break(); });
 
     Sim::Device device(std::move(block));
+    if (factory) device.SetPowerOnValues(*factory);
     Sim::Server server(loop, device, server_options);
 
     const int ready_fd = options.ready_fd >= 0 ? options.ready_fd : STDOUT_FILENO;
@@ -189,6 +196,9 @@ int List() {
 }
 
 int Tool(std::string name, const std::vector<std::string>& words) {
+    for (const char* command : {"actions", "info", "hardware", "power-cycle", "unplug", "replug"})
+        if (words.size() > 1 && words[0] == command)
+            throw std::invalid_argument(words[0] + " takes no arguments");
     if (name.empty()) name = DefaultSimulator();
     Sim::Wire::Op op = Sim::Wire::Op::Act;
     std::string text;
@@ -196,6 +206,10 @@ int Tool(std::string name, const std::vector<std::string>& words) {
         op = Sim::Wire::Op::Actions;
     else if (words.size() == 1 && words[0] == "info")
         op = Sim::Wire::Op::Info;
+    else if (words.size() == 1 && words[0] == "hardware")
+        op = Sim::Wire::Op::Hardware;
+    else if (words.size() == 1 && words[0] == "power-cycle")
+        op = Sim::Wire::Op::PowerCycle;
     else if (words.size() == 1 && words[0] == "unplug")
         op = Sim::Wire::Op::Unplug;
     else if (words.size() == 1 && words[0] == "replug")

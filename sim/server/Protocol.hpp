@@ -7,8 +7,9 @@
  *
  * Sockets (in Sim::SimDir(), all AF_UNIX SOCK_SEQPACKET, one message per datagram):
  *  - NAME.sock: ALSA plugin clients. Gone while the device is "unplugged".
- *  - NAME.ctl:  the tool (act, actions, info, unplug, replug). Stays while the
- *               simulator runs, so `replug` and `list` work while unplugged.
+ *  - NAME.ctl:  the tool (act, actions, info, hardware, power-cycle, unplug, replug).
+ *               Stays while the simulator runs, so `replug` and `list` work while
+ *               unplugged.
  *
  * A plugin client's life:
  *  1. connect(NAME.sock). The server sends a HelloMessage with three fds (SCM_RIGHTS):
@@ -26,8 +27,10 @@
  *     control to every subscribed client's event socket (the writer's included, like
  *     the kernel), then replies to the writer. One record per datagram keeps the
  *     event socket readable exactly while events are queued, as a kernel ctl fd is.
- *     When a client's event socket is full, its further events are coalesced per
- *     control (masks OR'ed, as the kernel's event queue does) until it drains.
+ *     A value the driver reads from the device on every get (a volatile status)
+ *     changes in shared memory only, without an event. When a client's event
+ *     socket is full, its further events are coalesced per control (masks OR'ed,
+ *     as the kernel's event queue does) until it drains.
  *  5. Unplug: the server sets StateHeader::unplugged in the memfd these clients
  *     mapped (reads then fail with -ENODEV without a syscall), closes both of every
  *     client's sockets (poll reports hang-up) and starts a fresh memfd for clients
@@ -53,16 +56,18 @@ inline constexpr std::uint32_t NO_METER = 0xffffffffu;
 inline constexpr std::size_t MAX_MESSAGE = 64 * 1024;
 
 enum class Op : std::uint32_t {
-    Hello = 1,       // server -> plugin, with three fds
-    Subscribe = 2,   // plugin: argument 1 = subscribe, 0 = unsubscribe
-    Write = 3,       // plugin: index, count, then count int64 values
-    WriteBytes = 4,  // plugin: index, count, then count bytes
-    Reply = 5,       // answer to any request
-    Act = 6,         // tool: words
-    Actions = 7,     // tool: the model's action help
-    Info = 8,        // tool: "key value" lines about the instance
-    Unplug = 9,      // tool
-    Replug = 10,     // tool
+    Hello = 1,        // server -> plugin, with three fds
+    Subscribe = 2,    // plugin: argument 1 = subscribe, 0 = unsubscribe
+    Write = 3,        // plugin: index, count, then count int64 values
+    WriteBytes = 4,   // plugin: index, count, then count bytes
+    Reply = 5,        // answer to any request
+    Act = 6,          // tool: words
+    Actions = 7,      // tool: the model's action help
+    Info = 8,         // tool: "key value" lines about the instance
+    Unplug = 9,       // tool
+    Replug = 10,      // tool
+    Hardware = 11,    // tool: Device::HardwareReport(), where the hardware differs
+    PowerCycle = 12,  // tool: Device::PowerCycle() (1st Gen)
 };
 
 struct HelloMessage {

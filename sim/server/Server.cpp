@@ -110,8 +110,10 @@ void Server::Publish(const std::vector<DeviceEvent>& events) noexcept {
     state_->Update(device_, events);
     for (const auto& client : clients_) {
         if (client->dead || !client->subscribed) continue;
-        for (const auto& event : events)
+        for (const auto& event : events) {
+            if (event.mask == EVENT_NONE) continue;
             Queue(*client, Wire::EventRecord{static_cast<std::uint32_t>(event.index), event.mask});
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-/* The control socket NAME.ctl: hardware actions, the action list, info, unplug and replug. */
+/* The control socket NAME.ctl: hardware actions, the action list, info, the hardware's
+ * differences from the driver, power-cycle, unplug and replug. */
 
 #include <sys/socket.h>
 #include <unistd.h>
@@ -85,6 +86,22 @@ std::pair<int, std::string> Server::HandleTool(Wire::Op op, const std::string& t
         }
         case Wire::Op::Info:
             return {0, Info()};
+        case Wire::Op::Hardware:
+            return {0, device_.HardwareReport()};
+        case Wire::Op::PowerCycle: {
+            if (!plugged_) return {-ENODEV, "the device is unplugged (scarlett-sim replug)"};
+            std::vector<DeviceEvent> events;
+            try {
+                device_.PowerCycle(events);
+            } catch (const ActionError& error) {
+                return {-EINVAL, error.what()};
+            }
+            Publish(events);
+            // What clients read has not changed: say what the device lost.
+            const std::size_t lost = device_.HardwareDifferences().size();
+            return {0, "power-cycled: " + std::to_string(lost) +
+                           (lost == 1 ? " difference" : " differences")};
+        }
         case Wire::Op::Unplug:
             if (!plugged_) return {-EALREADY, "already unplugged"};
             Unplug();

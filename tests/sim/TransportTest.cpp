@@ -120,6 +120,12 @@ struct Hctl {
         REQUIRE(snd_hctl_elem_read(elem, value) == 0);
         return snd_ctl_elem_value_get_integer(value, channel);
     }
+    unsigned ReadItem(snd_hctl_elem_t* elem) const {
+        snd_ctl_elem_value_t* value;
+        snd_ctl_elem_value_alloca(&value);
+        REQUIRE(snd_hctl_elem_read(elem, value) == 0);
+        return snd_ctl_elem_value_get_enumerated(value, 0);
+    }
     /** Waits for events and dispatches them; false on timeout. */
     bool WaitAndHandle() {
         pollfd fd{};
@@ -338,4 +344,56 @@ TEST_CASE("The tool explains what is wrong") {
     CHECK(simulator
               .Run(std::string(SCARLETT_SIM_BUILD_EXE) + " serve scarlett-gen3-18i20 --name tool")
               .find("already running") != std::string::npos);
+}
+
+TEST_CASE("A 1st Gen's power cycle: clients see the driver's cache, `hardware` the device") {
+    Simulator simulator("gen1", {"scarlett-gen1-18i8"});
+    auto amixer = [&](const std::string& args) {
+        return simulator.Run("amixer -D " + simulator.Device() + " " + args);
+    };
+    amixer("cset name='Master 1 (Monitor) Playback Volume' 100,100");
+    amixer("cset name='Input 1 Pad Switch' 1");
+    CHECK(simulator.Tool("hardware") == "0 differences\n");
+
+    Hctl hctl(simulator.Device());
+    CHECK(simulator.Tool("power-cycle") == "power-cycled: 2 differences\n");
+    const std::string lost =
+        "Master 1 (Monitor) Playback Volume: driver 100,100, hardware 128,128\n"
+        "Input 1 Pad Switch: driver -10dB, hardware 0dB\n"
+        "2 differences\n";
+    CHECK(simulator.Tool("hardware") == lost);
+    /* The driver knows nothing of it: no event, and reads show its cache. */
+    pollfd fd{};
+    REQUIRE(snd_hctl_poll_descriptors(hctl.handle, &fd, 1) == 1);
+    CHECK(poll(&fd, 1, 200) == 0);
+    CHECK(hctl.Read(hctl.Find("Master 1 (Monitor) Playback Volume"), 1) == 100);
+    CHECK(hctl.ReadItem(hctl.Find("Input 1 Pad Switch")) == 1);
+
+    /* Writing the values the driver shows sends nothing; another value first does. */
+    amixer("cset name='Master 1 (Monitor) Playback Volume' 100,100");
+    amixer("cset name='Input 1 Pad Switch' 1");
+    CHECK(simulator.Tool("hardware") == lost);
+    amixer("cset name='Master 1 (Monitor) Playback Volume' 99,99");
+    amixer("cset name='Master 1 (Monitor) Playback Volume' 100,100");
+    amixer("cset name='Input 1 Pad Switch' 0");
+    amixer("cset name='Input 1 Pad Switch' 1");
+    CHECK(simulator.Tool("hardware") == "0 differences\n");
+}
+
+TEST_CASE("A 1st Gen's volatile sync status changes what clients read, without an event") {
+    Simulator simulator("gen1-sync", {"scarlett-gen1-18i8"});
+    Hctl hctl(simulator.Device());
+    snd_hctl_elem_t* sync = hctl.Find("Sample Clock Sync Status");
+    CHECK(hctl.ReadItem(sync) == 1);
+    CHECK(simulator.Tool("sync unlocked") == "1 control changed\n");
+    CHECK(hctl.ReadItem(sync) == 0);
+    pollfd fd{};
+    REQUIRE(snd_hctl_poll_descriptors(hctl.handle, &fd, 1) == 1);
+    CHECK(poll(&fd, 1, 200) == 0);
+}
+
+TEST_CASE("Other models keep their settings: no power cycle, no hidden differences") {
+    Simulator simulator("gen3", {"scarlett-gen3-18i20"});
+    CHECK(simulator.Tool("power-cycle").find("stores its settings") != std::string::npos);
+    CHECK(simulator.Tool("hardware") == "0 differences\n");
 }

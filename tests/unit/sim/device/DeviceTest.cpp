@@ -11,12 +11,14 @@
 #include <vector>
 
 #include "sim/device/Device.hpp"
+#include "sim/models/Models.hpp"
 
 namespace fs = std::filesystem;
 using Sim::ActionError;
 using Sim::Device;
 using Sim::DeviceEvent;
 using Sim::EVENT_INFO;
+using Sim::EVENT_NONE;
 using Sim::EVENT_VALUE;
 using Sim::SimClock;
 
@@ -548,12 +550,12 @@ TEST_CASE("sync status") {
     CHECK(Val(*d, "Sync Status") == 1);
     CHECK(ActError(*d, "sync maybe").find("usage") != std::string::npos);
 
-    // The 1st Gen's status is volatile: the value changes, no event.
+    // The 1st Gen's status is volatile: the value changes (clients read it), no event.
     auto gen1 = Load("scarlett-gen1-18i8.state");
     if (!gen1) return;
     events = Act(*gen1, "sync unlocked");
     CHECK(Val(*gen1, "Sample Clock Sync Status") == 0);
-    CHECK(events.empty());
+    CHECK(events == std::vector<DeviceEvent>{{Idx(*gen1, "Sample Clock Sync Status"), EVENT_NONE}});
 }
 
 TEST_CASE("big 4th Gen (fcp-server controls)") {
@@ -665,5 +667,171 @@ TEST_CASE("small models: direct monitor, PCM input switch, 3rd Gen Solo") {
         CHECK(MaskOf(*d, events, "Analogue Output 01 Playback Enum") == EVENT_VALUE);
         events = Act(*d, "press direct");
         CHECK(MaskOf(*d, events, "Mix A Input 01 Playback Volume") == EVENT_VALUE);
+    }
+}
+
+namespace {
+
+/* A model straight from the factory, as `scarlett-sim serve MODEL` serves it. */
+Device Factory(const std::string& id) {
+    const Sim::Model* model = Sim::FindModel(id);
+    REQUIRE(model != nullptr);
+    return Device(Sim::GenerateControls(*model));
+}
+
+int Write(Device& d, std::string_view name, std::vector<long long> values,
+          std::vector<DeviceEvent>& events) {
+    return d.Write(Idx(d, name), values, events);
+}
+
+std::vector<long long> Hardware(const Device& d, std::string_view name) {
+    const auto values = d.HardwareValues(Idx(d, name));
+    return {values.begin(), values.end()};
+}
+
+/* Another valid value of every channel: what a restore writes first. */
+std::vector<long long> Other(const Sim::StateControl& c, std::vector<long long> values) {
+    for (auto& v : values) {
+        if (c.type == "BOOLEAN") {
+            v = 1 - v;
+        } else if (c.type == "ENUMERATED") {
+            v = (v + 1) % static_cast<long long>(c.items.size());
+        } else {
+            const long long step = std::max<long long>(c.range->step, 1);
+            v = v + step <= c.range->max ? v + step : v - step;
+        }
+    }
+    return values;
+}
+
+/* Writes @p wanted into every writable control, @p nudge: another value first. */
+void Restore(Device& d, const std::vector<std::vector<long long>>& wanted, bool nudge) {
+    for (std::size_t i = 0; i < d.Size(); ++i) {
+        if (!d.State(i).writable || d.State(i).values.empty()) continue;
+        CAPTURE(d.Definition().controls[i].name);
+        std::vector<DeviceEvent> events;
+        if (nudge) REQUIRE(d.Write(i, Other(d.Definition().controls[i], wanted[i]), events) == 0);
+        REQUIRE(d.Write(i, wanted[i], events) == 0);
+    }
+}
+
+std::vector<DeviceEvent> PowerCycle(Device& d) {
+    std::vector<DeviceEvent> events;
+    d.PowerCycle(events);
+    return events;
+}
+
+std::vector<std::vector<long long>> Values(const Device& d) {
+    std::vector<std::vector<long long>> values;
+    for (std::size_t i = 0; i < d.Size(); ++i) values.push_back(d.State(i).values);
+    return values;
+}
+
+}  // namespace
+
+TEST_CASE("1st Gen: after a power cycle the driver's cache hides what the device lost") {
+    Device d = Factory("scarlett-gen1-18i8");
+    CHECK(d.HardwareDifferences().empty());
+    CHECK(d.HardwareReport() == "0 differences\n");
+
+    std::vector<DeviceEvent> events;
+    REQUIRE(Write(d, "Master 1 (Monitor) Playback Volume", {100, 100}, events) == 0);
+    REQUIRE(Write(d, "Master 1 (Monitor) Playback Switch", 0, events) == 0);
+    REQUIRE(Write(d, "Input 1 Pad Switch", 1, events) == 0);
+    REQUIRE(Write(d, "Matrix 01 Mix A Playback Volume", 120, events) == 0);
+    REQUIRE(Write(d, "Sample Clock Source", 1, events) == 0);
+    REQUIRE(Write(d, "Scarlett 18i8 USB-Sync Clock Source", 1, events) == 0);
+    // Every write of a new value reaches the device.
+    CHECK(d.HardwareDifferences().empty());
+    CHECK(Hardware(d, "Master 1 (Monitor) Playback Volume") == std::vector<long long>{100, 100});
+    const auto wanted = Values(d);
+
+    events = PowerCycle(d);
+    // The driver keeps its cache and sends nothing. snd-usb-audio's clock selector reads
+    // the device: it shows the power-on value, without an event.
+    const std::size_t selector = Idx(d, "Scarlett 18i8 USB-Sync Clock Source");
+    CHECK(events == std::vector<DeviceEvent>{{selector, EVENT_NONE}});
+    CHECK(d.State(selector).values == std::vector<long long>{0});
+    CHECK(Val(d, "Input 1 Pad Switch") == 1);
+    CHECK(d.State(Idx(d, "Master 1 (Monitor) Playback Volume")).values ==
+          std::vector<long long>{100, 100});
+    CHECK(Hardware(d, "Master 1 (Monitor) Playback Volume") == std::vector<long long>{128, 128});
+    CHECK(Hardware(d, "Input 1 Pad Switch") == std::vector<long long>{0});
+    CHECK(d.HardwareDifferences().size() == 5);
+    CHECK(d.HardwareReport() ==
+          "Master 1 (Monitor) Playback Switch: driver off,off, hardware on,on\n"
+          "Master 1 (Monitor) Playback Volume: driver 100,100, hardware 128,128\n"
+          "Input 1 Pad Switch: driver -10dB, hardware 0dB\n"
+          "Matrix 01 Mix A Playback Volume: driver 120, hardware 0\n"
+          "Sample Clock Source: driver SPDIF, hardware Internal\n"
+          "5 differences\n");
+
+    SUBCASE("a write equal to the cache changes nothing and sends nothing") {
+        events.clear();
+        CHECK(Write(d, "Input 1 Pad Switch", 1, events) == 0);
+        CHECK(events.empty());
+        CHECK(Hardware(d, "Input 1 Pad Switch") == std::vector<long long>{0});
+    }
+    SUBCASE("the driver compares and sends channel by channel") {
+        events.clear();
+        CHECK(Write(d, "Master 1 (Monitor) Playback Volume", {100, 90}, events) == 0);
+        CHECK(MaskOf(d, events, "Master 1 (Monitor) Playback Volume") == EVENT_VALUE);
+        CHECK(Hardware(d, "Master 1 (Monitor) Playback Volume") == std::vector<long long>{128, 90});
+    }
+    SUBCASE("a restore that writes the wanted values leaves the device as it came up") {
+        Restore(d, wanted, false);
+        CHECK(Values(d) == wanted);
+        CHECK(d.HardwareDifferences().size() == 5);
+    }
+    SUBCASE("a restore that writes another value first makes every value reach the device") {
+        Restore(d, wanted, true);
+        CHECK(Values(d) == wanted);
+        CHECK(d.HardwareDifferences().empty());
+        CHECK(d.HardwareReport() == "0 differences\n");
+        for (std::size_t i = 0; i < d.Size(); ++i) {
+            const auto hardware = d.HardwareValues(i);
+            CHECK(std::vector<long long>(hardware.begin(), hardware.end()) == wanted[i]);
+        }
+    }
+}
+
+TEST_CASE("1st Gen: a power cycle brings back the power-on values, not the ones served") {
+    const Sim::Model* model = Sim::FindModel("scarlett-gen1-6i6");
+    REQUIRE(model != nullptr);
+    const Sim::StateBlock factory = Sim::GenerateControls(*model);
+    Sim::StateBlock mine = factory;
+    for (auto& c : mine.controls) {
+        if (c.name == "Input 1 Impedance Switch") c.values = {"Hi-Z"};
+    }
+
+    Device served(mine);
+    PowerCycle(served);
+    CHECK(served.HardwareDifferences().empty());  // by default, the values it was made with
+
+    Device d(mine);
+    d.SetPowerOnValues(factory);
+    PowerCycle(d);
+    CHECK(d.HardwareReport() ==
+          "Input 1 Impedance Switch: driver Hi-Z, hardware Line\n1 difference\n");
+}
+
+TEST_CASE("only the 1st Gen's driver hides the hardware behind a cache") {
+    for (const auto& model : Sim::Models()) {
+        CAPTURE(model.id);
+        Device d(Sim::GenerateControls(model));
+        if (model.family == Sim::ModelFamily::Gen1) {
+            CHECK_NOTHROW(PowerCycle(d));
+            continue;
+        }
+        CHECK_THROWS_WITH_AS(PowerCycle(d),
+                             "this model stores its settings: only a 1st Gen comes back from a "
+                             "power cycle without them",
+                             ActionError);
+        CHECK(d.HardwareReport() == "0 differences\n");
+        for (std::size_t i = 0; i < d.Size(); ++i) {
+            const auto hardware = d.HardwareValues(i);
+            CHECK(std::equal(hardware.begin(), hardware.end(), d.State(i).values.begin(),
+                             d.State(i).values.end()));
+        }
     }
 }
