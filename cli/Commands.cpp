@@ -3,6 +3,7 @@
 
 #include <ostream>
 
+#include "cli/Configure.hpp"
 #include "cli/ControlRef.hpp"
 #include "cli/Meters.hpp"
 #include "cli/Output.hpp"
@@ -202,6 +203,8 @@ void RunCommand(const Options& options, Client& client, std::ostream& out,
         RunInfo(options, client, out);
     else if (command == "preset")
         RunPreset(options, client, out);
+    else if (command == "configure")
+        RunConfigure(options, client, out);
     else
         throw UsageError("unknown command '" + command + "'");
 }

@@ -21,7 +21,7 @@ struct CommandSpec {
 
 constexpr size_t UNLIMITED = static_cast<size_t>(-1);
 
-constexpr std::array<CommandSpec, 9> COMMANDS = {{
+constexpr std::array<CommandSpec, 10> COMMANDS = {{
     {"devices", 0, 0,
      "Usage: scarlettctl [-d ID] [--json] devices\n"
      "List the devices scarlettd knows: id, online, card, model (or ALSA name) and\n"
@@ -74,6 +74,16 @@ constexpr std::array<CommandSpec, 9> COMMANDS = {{
      ".state); names the device lacks are skipped and listed; -n only counts.\n"
      "diff: the controls that differ from the preset. rm: deletes a preset.\n"
      "NAME: 1-64 letters, digits, spaces, '_', '.', '-', not starting with '.'.\n"},
+    {"configure", 0, 0,
+     "Usage: scarlettctl [-d ID] [--json] configure [--nickname TEXT | --no-nickname]\n"
+     "           [--on-attach off|last|preset NAME] [--guard GLOB=VALUE]... [--no-guards]\n"
+     "What scarlettd does when the interface is plugged in, and its nickname; without\n"
+     "options, show them. --on-attach last: write back the last state scarlettd saw\n"
+     "(the default for 1st Gen interfaces, which remember nothing); preset NAME: load\n"
+     "that preset; off: leave the interface as it comes up. --guard GLOB=VALUE: after\n"
+     "that, set every control matching GLOB to VALUE, whatever was restored, e.g.\n"
+     "--guard '*Phantom Power*=off' (ribbon microphones). Given guards replace the\n"
+     "stored ones; --no-guards removes them. Works while the interface is unplugged.\n"},
     {"info", 0, 0,
      "Usage: scarlettctl [--json] info\n"
      "Show the daemon's version, protocol, pid, uptime, devices and clients.\n"},
@@ -155,6 +165,30 @@ Options ParseArgs(const std::vector<std::string>& args) {
         } else if (name == "--json") {
             no_value();
             options.json = true;
+        } else if (name == "--nickname") {
+            options.nickname = take_value();
+        } else if (name == "--no-nickname") {
+            no_value();
+            options.nickname = std::optional<std::string>();
+        } else if (name == "--on-attach") {
+            options.on_attach = take_value();
+            if (*options.on_attach == "preset") {
+                if (i + 1 >= args.size() || args[i + 1].starts_with("-"))
+                    throw UsageError("--on-attach preset needs a preset NAME");
+                options.on_attach_preset = args[++i];
+            } else if (*options.on_attach != "off" && *options.on_attach != "last") {
+                throw UsageError("--on-attach is off, last or preset NAME, not '" +
+                                 *options.on_attach + "'");
+            }
+        } else if (name == "--guard") {
+            const std::string guard = take_value();
+            const auto eq = guard.rfind('=');
+            if (eq == std::string::npos || eq == 0 || eq + 1 == guard.size())
+                throw UsageError("--guard takes GLOB=VALUE, e.g. '*Phantom Power*=off'");
+            options.guards.push_back(guard);
+        } else if (name == "--no-guards") {
+            no_value();
+            options.no_guards = true;
         } else if (name == "--overwrite") {
             no_value();
             options.overwrite = true;
@@ -194,6 +228,12 @@ Options ParseArgs(const std::vector<std::string>& args) {
     if (options.waybar && options.json)
         throw UsageError("watch: --waybar and --json do not go together");
     if (options.rate_hz && options.command != "meters") throw UsageError("--rate goes with meters");
+    const bool configures =
+        options.nickname || options.on_attach || !options.guards.empty() || options.no_guards;
+    if (configures && options.command != "configure")
+        throw UsageError("--nickname, --on-attach and --guard go with configure");
+    if (options.no_guards && !options.guards.empty())
+        throw UsageError("configure: --guard and --no-guards do not go together");
     if (options.overwrite && options.command != "preset")
         throw UsageError("--overwrite goes with preset save");
     if (options.dry_run && options.command != "set" && options.command != "preset")
@@ -215,6 +255,8 @@ Commands:
   meters                 Show live level meters until Ctrl-C.
   preset list|save|load|diff|rm
                          Presets, shared with alsa-scarlett-gui.
+  configure [OPTIONS]    Nickname, and what happens on plug-in: restore the
+                         last state or a preset, guards such as phantom off.
   info                   Show the daemon's version and status.
   help [COMMAND]         Show this help, or a command's help.
 
@@ -228,6 +270,10 @@ Options (before or after the command):
                          object is printed to stdout as well.
   -n, --dry-run          set, preset load: only check, write nothing.
       --overwrite        preset save: replace a preset of that name.
+      --on-attach MODE   configure: off, last, or preset NAME.
+      --guard GLOB=VALUE configure: set matching controls after each plug-in.
+      --no-guards        configure: remove the guards.
+      --nickname TEXT    configure: the interface's nickname (--no-nickname).
       --waybar CONTROL   watch: print waybar JSON lines for CONTROL.
       --rate HZ          meters: readings per second, 1..60 (default 20).
   -h, --help             Show help (with a command: that command's help).
@@ -267,6 +313,7 @@ Examples:
   scarlettctl watch --waybar 'Line In 1 Air Capture Switch'
   scarlettctl meters --rate 30
   scarlettctl preset save 'Podcast' && scarlettctl preset diff 'Podcast'
+  scarlettctl configure --on-attach last --guard '*Phantom Power*=off'
 
 Exit status:
   0  success (watch and meters: stopped with Ctrl-C)

@@ -38,6 +38,14 @@ struct Options {
     bool dry_run = false;
     /** preset save --overwrite */
     bool overwrite = false;
+    /** configure: --nickname TEXT (a value), --no-nickname (an empty optional). */
+    std::optional<std::optional<std::string>> nickname;
+    /** configure --on-attach off|last|preset NAME */
+    std::optional<std::string> on_attach;
+    std::optional<std::string> on_attach_preset;
+    /** configure --guard GLOB=VALUE (repeatable), --no-guards */
+    std::vector<std::string> guards;
+    bool no_guards = false;
     bool help = false;
     bool version = false;
 };

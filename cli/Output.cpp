@@ -174,10 +174,11 @@ std::string FormatDevices(const json& result) {
     std::vector<std::vector<std::string>> rows = {{"ID", "ONLINE", "CARD", "MODEL", "CONTROLS"}};
     for (const auto& device : devices) {
         const json& model = Field(device, "model");
+        const json& nickname = Field(device, "nickname");
+        std::string shown = model.is_string() ? Text(model) : Text(Field(device, "name"));
+        if (nickname.is_string()) shown += " \"" + Text(nickname) + "\"";
         rows.push_back({Text(Field(device, "id")), Text(Field(device, "online")),
-                        Text(Field(device, "card")),
-                        model.is_string() ? Text(model) : Text(Field(device, "name")),
-                        Text(Field(device, "controls"))});
+                        Text(Field(device, "card")), shown, Text(Field(device, "controls"))});
     }
     return FormatTable(rows);
 }

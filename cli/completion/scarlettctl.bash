@@ -43,8 +43,8 @@ _scarlettctl() {
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
     COMPREPLY=()
 
-    local commands='devices controls get set watch meters info preset help'
-    local options='-d --device --socket-dir --json -n --dry-run --overwrite --waybar --rate -h --help --version'
+    local commands='devices controls get set watch meters info preset configure help'
+    local options='-d --device --socket-dir --json -n --dry-run --overwrite --on-attach --guard --no-guards --nickname --no-nickname --waybar --rate -h --help --version'
 
     # "--device=ID" reaches us as "--device" "=" "ID" (= is a word break).
     if [[ $cur == = ]]; then
@@ -72,9 +72,16 @@ _scarlettctl() {
                     ((i++))
                     continue
                     ;;
-                --waybar | --rate)
+                --waybar | --rate | --guard | --nickname)
                     [[ ${COMP_WORDS[i + 1]} == = ]] && ((i++))
                     ((i++))
+                    continue
+                    ;;
+                --on-attach)
+                    [[ ${COMP_WORDS[i + 1]} == = ]] && ((i++))
+                    ((i++))
+                    # "preset NAME": the name is the option's too.
+                    [[ ${COMP_WORDS[i]} == preset ]] && ((i++))
                     continue
                     ;;
                 -d?*) daemon_args+=("$word"); continue ;;
@@ -108,6 +115,21 @@ _scarlettctl() {
             ;;
         --rate)
             mapfile -t COMPREPLY < <(compgen -W '1 5 10 20 30 60' -- "$cur")
+            return 0
+            ;;
+        --on-attach)
+            mapfile -t COMPREPLY < <(compgen -W 'off last preset' -- "$cur")
+            return 0
+            ;;
+        preset)
+            # --on-attach preset NAME: the device's presets.
+            if [[ ${COMP_WORDS[COMP_CWORD - 2]} == --on-attach ]]; then
+                _scarlettctl_reply_lines "$bare" < <(_scarlettctl_ask "${daemon_args[@]}" --json preset list |
+                    _scarlettctl_json_strings name | sort -u)
+                return 0
+            fi
+            ;;
+        --guard | --nickname)
             return 0
             ;;
         --waybar)

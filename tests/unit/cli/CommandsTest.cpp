@@ -725,3 +725,61 @@ TEST_CASE("scarlettctl hints at --overwrite when a preset exists") {
     CHECK(outcome.status == Cli::EXIT_DAEMON_ERROR);
     CHECK(outcome.err.find("preset save --overwrite NAME") != std::string::npos);
 }
+
+TEST_CASE("scarlettctl configure: what was given goes to devices.configure; nothing given shows") {
+    std::vector<json> requests;
+    const json device = {{"id", "d"},
+                         {"nickname", "Rack"},
+                         {"settings",
+                          {{"nickname", "Rack"},
+                           {"on_attach",
+                            {{"restore", "preset"},
+                             {"preset", "Gig"},
+                             {"set", {{{"match", "*Phantom Power*"}, {"value", false}}}}}}}}};
+    auto answer = [&](FakeConnection& c, const json& request) {
+        if (request["method"] == "devices.list")
+            c.Reply(request, {{"devices", {device}}, {"seq", 1}});
+        else
+            c.Reply(request, {{"device", device}});
+    };
+    auto run = [&](std::vector<std::string> args) {
+        FakeServer server(Answering(requests, answer));
+        args.insert(args.begin(), {"--socket-dir", server.GetDir()});
+        return RunCli(std::move(args));
+    };
+    const std::string shown =
+        "d\n"
+        "  nickname:  Rack\n"
+        "  on attach: restore preset 'Gig'\n"
+        "  guards:    *Phantom Power* = off\n";
+    auto show = run({"configure"});
+    CHECK(show.status == Cli::EXIT_OK);
+    CHECK(show.out == shown);
+    CHECK(requests.back()["method"] == "devices.list");
+
+    auto set = run({"-d", "d", "configure", "--on-attach", "preset", "Gig", "--guard",
+                    "*Phantom Power*=off", "--guard", "Line In 1 Gain Capture Volume=20",
+                    "--nickname", "Rack"});
+    CHECK(set.out == shown);
+    CHECK(requests.back()["method"] == "devices.configure");
+    CHECK(requests.back()["params"] ==
+          json{{"device", "d"},
+               {"nickname", "Rack"},
+               {"on_attach",
+                {{"restore", "preset"},
+                 {"preset", "Gig"},
+                 {"set",
+                  {{{"match", "*Phantom Power*"}, {"value", false}},
+                   {{"match", "Line In 1 Gain Capture Volume"}, {"value", 20}}}}}}});
+
+    run({"configure", "--no-guards", "--no-nickname", "--on-attach", "last"});
+    CHECK(
+        requests.back()["params"] ==
+        json{{"nickname", nullptr}, {"on_attach", {{"restore", "last"}, {"set", json::array()}}}});
+
+    CHECK(run({"configure", "--on-attach", "sometimes"}).status == Cli::EXIT_USAGE);
+    CHECK(run({"configure", "--on-attach", "preset"}).status == Cli::EXIT_USAGE);
+    CHECK(run({"configure", "--guard", "no-value"}).status == Cli::EXIT_USAGE);
+    CHECK(run({"configure", "--guard", "a=1", "--no-guards"}).status == Cli::EXIT_USAGE);
+    CHECK(run({"devices", "--guard", "a=1"}).status == Cli::EXIT_USAGE);
+}

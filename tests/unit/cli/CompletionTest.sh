@@ -143,7 +143,7 @@ check_last_call() {
     fi
 }
 
-complete_and_check scarlettctl '' -- devices controls get set watch meters info preset help
+complete_and_check scarlettctl '' -- devices controls get set watch meters info preset configure help
 complete_and_check scarlettctl me -- meters
 complete_and_check scarlettctl --j -- --json
 complete_and_check scarlettctl --d -- --device --dry-run
@@ -172,6 +172,9 @@ check_last_call '-d usb-1235-8215-P9AB --json preset list'
 complete_and_check scarlettctl preset rm '' -- 'Live set' Podcast
 complete_and_check scarlettctl preset list '' --
 complete_and_check scarlettctl preset save --ov -- --overwrite
+complete_and_check scarlettctl configure --on-attach '' -- off last preset
+complete_and_check scarlettctl configure --on-attach preset P -- Podcast
+complete_and_check scarlettctl configure --no- -- --no-guards --no-nickname
 mkdir -p "$stub_dir/presets/sub"
 touch "$stub_dir/presets/a.conf" "$stub_dir/presets/b.state" "$stub_dir/presets/c.txt"
 complete_and_check scarlettctl preset diff "$stub_dir/presets/" -- \
