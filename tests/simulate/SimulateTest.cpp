@@ -503,3 +503,37 @@ TEST_CASE("scarlettd writes the preset files alsa-scarlett-gui's code loaded cle
                   ReadFile(ours));
         }
 }
+
+TEST_CASE("a 1st Gen that lost its settings gets every value back on attach (restore last)") {
+    const std::string model = "scarlett-gen1-18i20";
+    const std::string id = DeviceId(model);
+    Bench bench({model});
+    auto c = bench.Connect();
+    auto list = Result(c.Call("controls.list", {{"device", id}, {"match", "Matrix * Mix A *"}}));
+    REQUIRE(list["controls"].size() >= 18);
+    /* 20 settings away from the factory values: 18 mixer gains and 2 routes. */
+    json changes = json::array();
+    for (size_t i = 0; i < 18; ++i)
+        changes.push_back({{"control", list["controls"][i]["numid"]}, {"value", 100 + i}});
+    changes.push_back({{"control", "Matrix 01 Input Playback Route"}, {"value", "PCM 3"}});
+    changes.push_back({{"control", "Matrix 02 Input Playback Route"}, {"value", "PCM 4"}});
+    Result(c.Call("controls.set", {{"device", id}, {"changes", changes}}));
+    Result(c.Call("subscribe", {{"devices", {id}}, {"topics", {"devices"}}, {"snapshot", false}}));
+
+    /* The interface loses its settings while its driver keeps reporting them. */
+    auto [status, out] = bench.Sim({"-d", model, "power-cycle"});
+    REQUIRE(status == 0);
+    CHECK(out.find("power-cycled: 20 differences") != std::string::npos);
+    REQUIRE(bench.Sim({"-d", model, "unplug"}).first == 0);
+    REQUIRE(Await(c, [](const json& n) { return n["method"] == "device.removed"; }) != nullptr);
+    REQUIRE(bench.Sim({"-d", model, "replug"}).first == 0);
+    const json restored = Await(c, [](const json& n) { return n["method"] == "device.restored"; });
+    REQUIRE(restored != nullptr);
+    CHECK(restored["params"]["restore"] == "last"); /* the 1st Gen default */
+    CHECK(restored["params"]["skipped"].empty());
+    CHECK(restored["params"]["applied"].get<int>() >= 20);
+    /* Every value reached the device, though the driver reported them all along. */
+    auto [hw_status, hardware] = bench.Sim({"-d", model, "hardware"});
+    CHECK(hw_status == 0);
+    CHECK(hardware == "0 differences\n");
+}
