@@ -813,6 +813,206 @@ TEST_CASE("permissions: an inaccessible card costs nothing; chmod brings it onli
     CHECK(daemon.Alive());
 }
 
+namespace {
+
+/** A new value for each of @p count writable settings (one channel, no meter): the
+ *  changes for controls.set, in list order. */
+json ChangeSettings(const json& controls, size_t count) {
+    json changes = json::array();
+    for (const auto& c : controls) {
+        if (changes.size() == count) break;
+        const auto access = c.value("access", json::array());
+        const bool is_volatile =
+            std::find(access.begin(), access.end(), "volatile") != access.end();
+        if (!c.value("writable", false) || is_volatile || c.value("count", 0) != 1) continue;
+        /* Presets and the last state name controls by name: the first of a name. */
+        if (std::count_if(controls.begin(), controls.end(),
+                          [&](const json& o) { return o["name"] == c["name"]; }) != 1)
+            continue;
+        const std::string type = c.value("type", "");
+        json value;
+        if (type == "boolean") {
+            value = !c["value"][0].get<bool>();
+        } else if (type == "integer") {
+            const long long now = c["value"][0].get<long long>();
+            const long long min = c.value("min", 0LL), max = c.value("max", 0LL);
+            if (min == max) continue;
+            value = now != max ? max : min;
+        } else if (type == "enumerated") {
+            const auto& items = c["items"];
+            if (items.size() < 2) continue;
+            const auto at = std::find(items.begin(), items.end(), c["value"][0]);
+            const size_t index = at == items.end() ? 0 : static_cast<size_t>(at - items.begin());
+            value = items[(index + 1) % items.size()];
+        } else {
+            continue;
+        }
+        changes.push_back(
+            {{"control", c["numid"]}, {"value", json::array({value})}, {"name", c["name"]}});
+    }
+    return changes;
+}
+
+/** controls.set of ChangeSettings() (its names dropped). */
+void Apply(Cli::Client& client, const json& changes) {
+    json plain = json::array();
+    for (const auto& c : changes)
+        plain.push_back({{"control", c["control"]}, {"value", c["value"]}});
+    Result(client.Call("controls.set", {{"device", DEVICE_ID}, {"changes", plain}}));
+}
+
+/** Unplug (driver unbind), then the card comes back as a freshly plugged one would: its
+ *  dump's values loaded while the daemon cannot open it yet (root:root 0600, the
+ *  daemon runs as nobody), then opened to it. @return seconds from device.added to
+ *  device.restored, and device.restored's params. */
+std::pair<double, json> Replug(Cli::Client& client, const std::string& file,
+                               const std::string& block) {
+    pid_t unbind =
+        Vm::Spawn({"sh", "-c", std::string("echo snd_dummy.0 >") + DRIVER_DIR + "/unbind"});
+    REQUIRE(Vm::WaitFor(unbind, 20000).has_value());
+    CHECK(Vm::Run({"rmmod", "snd-dummy"}, 20000).status == 0);
+    REQUIRE(WaitDeviceEvent(client, "device.removed", 5000).has_value());
+    DummyCard::Load();
+    Vm::SetNodeAccess(CONTROL_NODE, 0, 0, 0600);
+    Vm::LoadStateTool(file, block);
+    Vm::SetNodeAccess(CONTROL_NODE, 0, 0, 0666);
+    REQUIRE(WaitDeviceEvent(client, "device.added", 10000).has_value());
+    const auto added = std::chrono::steady_clock::now();
+    auto restored = WaitDeviceEvent(client, "device.restored", 10000);
+    REQUIRE_MESSAGE(restored.has_value(), "no device.restored");
+    return {Vm::SecondsSince(added), *restored};
+}
+
+/** A daemon as nobody whose state and presets live in @p dir (owned by nobody). */
+Vm::DaemonOptions StateDaemon(const Vm::TempDir& dir) {
+    REQUIRE(chown(dir.Path().c_str(), NOBODY, NOBODY) == 0);
+    return {.user = Vm::User{NOBODY, NOBODY, {}},
+            .extra_args = {"--state-dir", dir.Path() + "/state", "--presets-dir",
+                           dir.Path() + "/presets"}};
+}
+
+}  // namespace
+
+TEST_CASE("state the daemon owns: restore on attach, a phantom guard, presets diff and load") {
+    if (!RequireVm() || !RequireFixtures("restore and preset checks")) return;
+
+    SUBCASE("a: Gen 1 18i20, 20 settings restored after a replug at the dump's values") {
+        const std::string file = (Vm::FixturesDir() / "scarlett-gen1-18i20.state").string();
+        DummyCard card;
+        Vm::LoadStateTool(file);
+        Vm::SetNodeAccess(CONTROL_NODE, 0, 0, 0666);
+        Vm::TempDir dir;
+        Daemon daemon(StateDaemon(dir));
+        INFO(daemon.Log());
+        auto client = Cli::Client::Connect(daemon.ControlSocket());
+        Result(client.Call("devices.configure", {{"on_attach", {{"restore", "last"}}}}));
+        const json changes = ChangeSettings(ListControls(client), 20);
+        REQUIRE(changes.size() == 20);
+        Apply(client, changes);
+        Subscribe(client);
+        auto [seconds, restored] = Replug(client, file, "");
+        CHECK(seconds <= 2.0);
+        CHECK(restored["restore"] == "last");
+        CHECK(restored["applied"] == 20);
+        CHECK(restored["skipped"].empty());
+        /* alsactl store: the 20 values are back on the card. */
+        const Sim::StateBlock store = Vm::StoreCard();
+        int back = 0;
+        for (const auto& change : changes) {
+            const auto* c = store.Find("MIXER", change["name"].get<std::string>(), 0);
+            if (c && c->values.size() == 1 && Vm::JsonValue(*c, c->values[0]) == change["value"][0])
+                ++back;
+            else
+                FAIL_CHECK("not restored: " << change.dump());
+        }
+        CHECK(back == 20);
+        Note(
+            "a: Gen 1 18i20 (restore last): 20 settings changed, unplug, card reloaded at the "
+            "dump's values, replug: device.restored " +
+            Seconds(seconds) + " after device.added, applied " + restored["applied"].dump() +
+            ", alsactl store shows " + std::to_string(back) + " of 20 back");
+    }
+
+    SUBCASE("b: a guard keeps phantom power off whatever is restored") {
+        const std::string file = (Vm::FixturesDir() / "scarlett-gen4-2i2.state").string();
+        const std::string phantom = "Line In 1-2 Phantom Power Capture Switch";
+        DummyCard card;
+        Vm::LoadStateTool(file);
+        Vm::SetNodeAccess(CONTROL_NODE, 0, 0, 0666);
+        Vm::TempDir dir;
+        Daemon daemon(StateDaemon(dir));
+        INFO(daemon.Log());
+        auto client = Cli::Client::Connect(daemon.ControlSocket());
+        Result(client.Call("devices.configure",
+                           {{"on_attach",
+                             {{"restore", "last"},
+                              {"set", {{{"match", "*Phantom Power*"}, {"value", false}}}}}}}));
+        /* The last state the daemon sees has phantom power on. */
+        Result(
+            client.Call("controls.set", {{"changes", {{{"control", phantom}, {"value", true}}}}}));
+        Subscribe(client);
+        auto [seconds, restored] = Replug(client, file, "");
+        CHECK(restored["skipped"].empty());
+        /* Nothing says "on" after device.restored. */
+        int on_after = 0;
+        for (auto n = client.NextNotification(1000); n; n = client.NextNotification(1000))
+            if ((*n)["method"] == "controls.changed")
+                for (const auto& c : (*n)["params"]["controls"])
+                    if (c["name"] == phantom && c["value"][0] == true) ++on_after;
+        CHECK(on_after == 0);
+        const Sim::StateBlock store = Vm::StoreCard();
+        const auto* stored = store.Find("MIXER", phantom, 0);
+        REQUIRE(stored != nullptr);
+        REQUIRE(stored->values.size() == 1);
+        INFO("restored: " << restored.dump());
+        CHECK(stored->values == std::vector<std::string>{"false"});
+        Note(
+            "b: Gen 4 2i2, last state with phantom on, guard *Phantom Power*=false: alsactl "
+            "store after replug shows " +
+            stored->values[0] +
+            ", notifications with it on after "
+            "device.restored: " +
+            std::to_string(on_after));
+    }
+
+    SUBCASE("c: save, change 50, diff lists exactly them, load, diff empty, card as saved") {
+        const std::string file = (Vm::FixturesDir() / "scarlett-gen3-18i20.state").string();
+        DummyCard card;
+        Vm::LoadStateTool(file, "USB_1");
+        Vm::SetNodeAccess(CONTROL_NODE, 0, 0, 0666);
+        Vm::TempDir dir;
+        Daemon daemon(StateDaemon(dir));
+        INFO(daemon.Log());
+        auto client = Cli::Client::Connect(daemon.ControlSocket());
+        Result(client.Call("presets.save", {{"name", "vm c"}}));
+        const Sim::StateBlock saved = Vm::StoreCard();
+        const json changes = ChangeSettings(ListControls(client), 50);
+        REQUIRE(changes.size() == 50);
+        Apply(client, changes);
+        const json diff = Result(client.Call("presets.diff", {{"name", "vm c"}}));
+        std::set<std::string> changed, listed;
+        for (const auto& c : changes) changed.insert(c["name"].get<std::string>());
+        for (const auto& d : diff["differences"]) listed.insert(d["name"].get<std::string>());
+        CHECK(listed == changed);
+        const json loaded = Result(client.Call("presets.load", {{"name", "vm c"}}));
+        CHECK(loaded["applied"] == 50);
+        CHECK(loaded["skipped"].empty());
+        CHECK(Result(client.Call("presets.diff", {{"name", "vm c"}}))["differences"].empty());
+        const Sim::StateBlock now = Vm::StoreCard();
+        size_t same = 0;
+        for (const auto& c : saved.controls) {
+            const auto* n = now.Find(c.iface, c.name, c.index);
+            if (n && n->values == c.values) ++same;
+        }
+        CHECK(same == saved.controls.size());
+        Note("c: Gen 3 18i20: preset saved, 50 controls changed, presets.diff lists " +
+             std::to_string(listed.size()) +
+             " (exactly those: " + (listed == changed ? "yes" : "NO") + "), load applied " +
+             loaded["applied"].dump() + ", diff then empty, alsactl store " + std::to_string(same) +
+             " of " + std::to_string(saved.controls.size()) + " controls as at the save");
+    }
+}
+
 // Runs last but the summary: udevd is stopped at its end, yet the other tests need no
 // udev at all (devtmpfs nodes, root:root 0600).
 TEST_CASE("hotplug with systemd-udevd: replug reaches a root and an audio-group daemon") {
