@@ -13,9 +13,12 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <random>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "Process.hpp"
 #include "cli/Client.hpp"
@@ -536,4 +539,143 @@ TEST_CASE("a 1st Gen that lost its settings gets every value back on attach (res
     auto [hw_status, hardware] = bench.Sim({"-d", model, "hardware"});
     CHECK(hw_status == 0);
     CHECK(hardware == "0 differences\n");
+}
+
+namespace {
+
+/** The [controls] entries of a preset file, or nullopt when it is not a whole one. */
+std::optional<std::map<std::string, std::string>> PresetEntries(const std::string& text) {
+    std::map<std::string, std::string> entries;
+    std::istringstream in(text);
+    bool controls = false, device = false;
+    for (std::string line; std::getline(in, line);) {
+        if (line == "[device]") device = true;
+        if (line.starts_with("[")) {
+            controls = line == "[controls]";
+            continue;
+        }
+        if (controls && !line.empty()) {
+            const auto eq = line.find('=');
+            if (eq == std::string::npos) return std::nullopt;
+            entries[line.substr(0, eq)] = line.substr(eq + 1);
+        }
+    }
+    if (!device || text.empty() || text.back() != '\n') return std::nullopt;
+    return entries;
+}
+
+}  // namespace
+
+TEST_CASE("kill -9 at random instants while presets and the last state are written: no torn file") {
+    const std::string model = "scarlett-gen3-4i4";
+    const std::string id = DeviceId(model);
+    const std::string volume = "Mix A Input 01 Playback Volume";
+    TempDir dir;
+    std::filesystem::create_directory(dir.Path() + "/sim");
+    std::map<std::string, std::string> env = {{"SCARLETT_SIM_DIR", dir.Path() + "/sim"},
+                                              {"SCARLETT_SIM", SCARLETT_SIM},
+                                              {"ALSA_CONFIG_PATH", ALSA_CONF}};
+    /* One simulator for all the daemons: the interface outlives their crashes. */
+    Process sim({SCARLETT_SIM, "serve", model}, env);
+    for (int i = 0; i < 200 && Run({SCARLETT_SIM, "-d", model, "info"}, env).first != 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const std::string presets = dir.Path() + "/presets", state = dir.Path() + "/state";
+    std::vector<std::string> argv = {SCARLETTD,     "-q",  "--socket-dir",  dir.Path() + "/d",
+                                     "--simulate",  model, "--presets-dir", presets,
+                                     "--state-dir", state};
+    NotifySocket notify(dir.Path() + "/notify");
+    auto daemon_env = env;
+    daemon_env["NOTIFY_SOCKET"] = dir.Path() + "/notify";
+
+    std::mt19937 random(20261206);
+    int kills = 0;
+    std::set<std::string> torn_temps;
+    long long next = 0, acked = -1;  // values sent to "crash" (then % 128), the last one saved
+    size_t whole = 0;                // controls in a whole preset of this model
+    for (int round = 0; round < 200; ++round) {
+        if (round > 0) REQUIRE(Run({SCARLETT_SIM, "-d", model, "replug"}, env).first == 0);
+        Process daemon(argv, daemon_env);
+        REQUIRE_MESSAGE(notify.Await("READY=1"), "scarlettd did not get ready in round " << round);
+        auto c = Cli::Client::Connect(dir.Path() + "/d/control.sock");
+        if (round == 0) {
+            Result(c.Call("devices.configure", {{"on_attach", {{"restore", "last"}}}}));
+            whole = Result(c.Call("presets.save", {{"name", "crash"}}))["preset"]["controls"];
+        }
+        /* Some saves answered, then more sent and the daemon killed at any instant. */
+        for (int i = std::uniform_int_distribution<int>(0, 3)(random); i > 0; --i) {
+            const long long v = next++ % 128;
+            Result(c.Call("controls.set", {{"changes", {{{"control", volume}, {"value", v}}}}}));
+            Result(c.Call("presets.save", {{"name", "crash"}, {"overwrite", true}}));
+            acked = next - 1;
+        }
+        for (int i = 0; i < 8; ++i) {
+            const long long v = next++ % 128;
+            c.SendRaw(json{{"jsonrpc", "2.0"},
+                           {"id", 1000 + i},
+                           {"method", "controls.set"},
+                           {"params", {{"changes", {{{"control", volume}, {"value", v}}}}}}}
+                          .dump() +
+                      "\n" +
+                      json{{"jsonrpc", "2.0"},
+                           {"id", 2000 + i},
+                           {"method", "presets.save"},
+                           {"params", {{"name", "crash"}, {"overwrite", true}}}}
+                          .dump() +
+                      "\n");
+        }
+        /* Unplugged: the daemon records the last state at once, while it saves. */
+        REQUIRE(Run({SCARLETT_SIM, "-d", model, "unplug"}, env).first == 0);
+        std::this_thread::sleep_for(
+            std::chrono::microseconds(std::uniform_int_distribution<int>(0, 20000)(random)));
+        REQUIRE(kill(daemon.Pid(), SIGKILL) == 0);
+        daemon.Stop();
+        ++kills;
+
+        /* Every preset and last state on disk is one whole file; the preset holds the
+         * last acknowledged save or a later one, never an older one. */
+        for (const auto& dir_path : {presets, state + "/last"}) {
+            if (!std::filesystem::exists(dir_path)) continue;
+            for (const auto& entry : std::filesystem::directory_iterator(dir_path)) {
+                const std::string name = entry.path().filename();
+                if (name.starts_with(".")) { /* a temporary file: killed mid-write */
+                    torn_temps.insert(entry.path());
+                    continue;
+                }
+                CAPTURE(name);
+                const auto entries = PresetEntries(ReadFile(entry.path()));
+                REQUIRE(entries.has_value());
+                CHECK(entries->size() == whole);
+            }
+        }
+        const auto preset = PresetEntries(ReadFile(presets + "/" + id + "-crash.conf"));
+        REQUIRE(preset.has_value());
+        const long long saved = std::stoll(preset->at(volume));
+        if (acked >= 0) {
+            /* The last acknowledged value or one sent after it (fewer than 128 since). */
+            REQUIRE(next - 1 - acked < 128);
+            CHECK((saved - acked % 128 + 128) % 128 <= next - 1 - acked);
+        }
+        const std::string settings = ReadFile(state + "/devices/" + id + ".json");
+        CHECK(json::parse(settings)["on_attach"]["restore"] == "last");
+    }
+    CHECK(kills == 200);
+
+    /* A daemon after the last crash: the last state it had written comes back. */
+    REQUIRE(Run({SCARLETT_SIM, "-d", model, "replug"}, env).first == 0);
+    const auto last = PresetEntries(ReadFile(state + "/last/" + id + ".conf"));
+    REQUIRE(last.has_value());
+    const std::string recorded = last->at(volume);
+    auto [set_status, out] = Run({"amixer", "-q", "-D", "scarlett_sim:" + model, "cset",
+                                  "name=" + volume, recorded == "5" ? "6" : "5"},
+                                 env);
+    REQUIRE_MESSAGE(set_status == 0, out);
+    Process daemon(argv, daemon_env);
+    REQUIRE(notify.Await("READY=1"));
+    auto c = Cli::Client::Connect(dir.Path() + "/d/control.sock");
+    auto got = Result(c.Call("controls.get", {{"controls", {volume}}}));
+    CHECK(got["controls"][0]["value"][0].dump() == recorded);
+    MESSAGE("kill -9 x" << kills << ": every file whole (" << torn_temps.size()
+                        << " kills fell inside a write and left its temporary file); " << next
+                        << " values sent; the restarted daemon restored " << volume << " = "
+                        << recorded);
 }
