@@ -418,8 +418,10 @@ State::Preset CurrentState(const Core::Device& device, const std::vector<std::st
     std::set<std::string> names;
     for (const auto& [numid, c] : device.controls) {
         if (!IsEncodable(c.info) || !names.insert(c.info.id.name).second) continue;
+        /* A named copy: clang 14 cannot capture a structured binding. */
+        const std::string& name = c.info.id.name;
         if (!match.empty() && std::none_of(match.begin(), match.end(), [&](const std::string& m) {
-                return Core::GlobMatch(m, c.info.id.name);
+                return Core::GlobMatch(m, name);
             }))
             continue;
         if (auto text = State::EncodePresetValue(c.info, c.value))
