@@ -926,6 +926,11 @@ TEST_CASE("state the daemon owns: restore on attach, a phantom guard, presets di
                 FAIL_CHECK("not restored: " << change.dump());
         }
         CHECK(back == 20);
+        /* Idle with a preset and restore last configured: the last state of what the
+         * restore wrote is recorded 2 s after it, then nothing. */
+        Result(client.Call("presets.save", {{"name", "idle"}}));
+        std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+        CheckIdle(daemon, "a: Gen 1 18i20 with restore last and a preset");
         Note(
             "a: Gen 1 18i20 (restore last): 20 settings changed, unplug, card reloaded at the "
             "dump's values, replug: device.restored " +
