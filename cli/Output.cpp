@@ -290,6 +290,23 @@ std::vector<std::string> FormatNotification(const json& notification) {
                         ": " + DeviceId(params) + DeviceSummary(device));
         return lines;
     }
+    if (method == "device.restored") {
+        std::string restore = Text(Field(params, "restore"));
+        if (Field(params, "preset").is_string())
+            restore += " '" + Text(Field(params, "preset")) + "'";
+        const json& skipped = Field(params, "skipped");
+        lines.push_back("device restored: " + DeviceId(params) + " (" + restore + ", " +
+                        Counted(Field(params, "applied"), "control") + " written" +
+                        (skipped.is_array() && !skipped.empty()
+                             ? ", " + std::to_string(skipped.size()) + " skipped"
+                             : std::string()) +
+                        ")");
+        if (skipped.is_array())
+            for (const auto& s : skipped)
+                lines.push_back("  skipped '" + Text(Field(s, "name")) +
+                                "': " + Text(Field(s, "reason")));
+        return lines;
+    }
     if (method == "meters") {
         std::vector<std::string> levels;
         if (const json& values = Field(params, "levels"); values.is_array())

@@ -159,6 +159,21 @@ TEST_CASE("FormatNotification gives one human line per change") {
               std::vector<std::string>{"dev: 'Line In 1 Air Capture Switch' = off",
                                        "dev: 'Gain',1 = 3 (-3 dB)"});
     }
+    SUBCASE("device.restored") {
+        const json restored = {
+            {"method", "device.restored"},
+            {"params",
+             {{"device", "dev"},
+              {"restore", "preset"},
+              {"preset", "Gig"},
+              {"applied", 1},
+              {"skipped",
+               {{{"name", "Talkback"}, {"reason", "no such control on this device"}}}}}}};
+        CHECK(Cli::FormatNotification(restored) ==
+              std::vector<std::string>{
+                  "device restored: dev (preset 'Gig', 1 control written, 1 skipped)",
+                  "  skipped 'Talkback': no such control on this device"});
+    }
     SUBCASE("info changed") {
         json control = SOURCE;
         control["info_changed"] = true;
