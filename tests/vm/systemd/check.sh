@@ -98,6 +98,13 @@ pid=$(prop scarlettd.service MainPID)
 check "NoNewPrivs" grep -q '^NoNewPrivs:[[:space:]]*1' /proc/"$pid"/status
 check "seccomp filter" grep -q '^Seccomp:[[:space:]]*2' /proc/"$pid"/status
 check "own user namespace (PrivateUsers=)" [ "$(readlink /proc/"$pid"/ns/user)" != "$(readlink /proc/1/ns/user)" ]
+# The home is read-only to the service but for its ConfigurationDirectory= entries.
+check "a preset saved under ProtectHome=read-only" sh -c \
+	"runuser -u scd -- env XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR scarlettctl preset save vm >/dev/null &&
+	 [ -s /home/scd/.config/alsa-scarlett-gui/card-Dummy-vm.conf ]"
+check "settings kept in ~/.config/scarlettd" sh -c \
+	"runuser -u scd -- env XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR scarlettctl configure --nickname VM >/dev/null &&
+	 jq -e '.nickname == \"VM\"' /home/scd/.config/scarlettd/devices/card-Dummy.json >/dev/null"
 
 # 6. Watchdog: WatchdogSec=3s (test drop-in); 8 s later it was never killed.
 sleep 8
