@@ -891,26 +891,39 @@ Vm::DaemonOptions StateDaemon(const Vm::TempDir& dir) {
                            dir.Path() + "/presets"}};
 }
 
+/** A card loaded from a dump, open to a daemon as nobody with its own state. */
+struct StateBench {
+    StateBench(const std::string& dump, const std::string& block)
+        : file(dump), loaded(Load(file, block)) {}
+    /* Before the daemon starts: it finds the card with all its controls. */
+    static bool Load(const std::string& file, const std::string& block) {
+        Vm::LoadStateTool(file, block);
+        Vm::SetNodeAccess(CONTROL_NODE, 0, 0, 0666);
+        return true;
+    }
+    std::string file;
+    DummyCard card;
+    bool loaded;
+    Vm::TempDir dir;
+    Daemon daemon{StateDaemon(dir)};
+    Cli::Client client{Cli::Client::Connect(daemon.ControlSocket())};
+};
+
 }  // namespace
 
 TEST_CASE("state the daemon owns: restore on attach, a phantom guard, presets diff and load") {
     if (!RequireVm() || !RequireFixtures("restore and preset checks")) return;
 
     SUBCASE("a: Gen 1 18i20, 20 settings restored after a replug at the dump's values") {
-        const std::string file = (Vm::FixturesDir() / "scarlett-gen1-18i20.state").string();
-        DummyCard card;
-        Vm::LoadStateTool(file);
-        Vm::SetNodeAccess(CONTROL_NODE, 0, 0, 0666);
-        Vm::TempDir dir;
-        Daemon daemon(StateDaemon(dir));
-        INFO(daemon.Log());
-        auto client = Cli::Client::Connect(daemon.ControlSocket());
+        StateBench bench((Vm::FixturesDir() / "scarlett-gen1-18i20.state").string(), "");
+        INFO(bench.daemon.Log());
+        auto& client = bench.client;
         Result(client.Call("devices.configure", {{"on_attach", {{"restore", "last"}}}}));
         const json changes = ChangeSettings(ListControls(client), 20);
         REQUIRE(changes.size() == 20);
         Apply(client, changes);
         Subscribe(client);
-        auto [seconds, restored] = Replug(client, file, "");
+        auto [seconds, restored] = Replug(client, bench.file, "");
         CHECK(seconds <= 2.0);
         CHECK(restored["restore"] == "last");
         CHECK(restored["applied"] == 20);
@@ -930,7 +943,7 @@ TEST_CASE("state the daemon owns: restore on attach, a phantom guard, presets di
          * restore wrote is recorded 2 s after it, then nothing. */
         Result(client.Call("presets.save", {{"name", "idle"}}));
         std::this_thread::sleep_for(std::chrono::milliseconds(2500));
-        CheckIdle(daemon, "a: Gen 1 18i20 with restore last and a preset");
+        CheckIdle(bench.daemon, "a: Gen 1 18i20 with restore last and a preset");
         Note(
             "a: Gen 1 18i20 (restore last): 20 settings changed, unplug, card reloaded at the "
             "dump's values, replug: device.restored " +
@@ -939,15 +952,10 @@ TEST_CASE("state the daemon owns: restore on attach, a phantom guard, presets di
     }
 
     SUBCASE("b: a guard keeps phantom power off whatever is restored") {
-        const std::string file = (Vm::FixturesDir() / "scarlett-gen4-2i2.state").string();
         const std::string phantom = "Line In 1-2 Phantom Power Capture Switch";
-        DummyCard card;
-        Vm::LoadStateTool(file);
-        Vm::SetNodeAccess(CONTROL_NODE, 0, 0, 0666);
-        Vm::TempDir dir;
-        Daemon daemon(StateDaemon(dir));
-        INFO(daemon.Log());
-        auto client = Cli::Client::Connect(daemon.ControlSocket());
+        StateBench bench((Vm::FixturesDir() / "scarlett-gen4-2i2.state").string(), "");
+        INFO(bench.daemon.Log());
+        auto& client = bench.client;
         Result(client.Call("devices.configure",
                            {{"on_attach",
                              {{"restore", "last"},
@@ -956,7 +964,7 @@ TEST_CASE("state the daemon owns: restore on attach, a phantom guard, presets di
         Result(
             client.Call("controls.set", {{"changes", {{{"control", phantom}, {"value", true}}}}}));
         Subscribe(client);
-        auto [seconds, restored] = Replug(client, file, "");
+        auto [seconds, restored] = Replug(client, bench.file, "");
         CHECK(restored["skipped"].empty());
         /* Nothing says "on" after device.restored. */
         int on_after = 0;
@@ -981,14 +989,9 @@ TEST_CASE("state the daemon owns: restore on attach, a phantom guard, presets di
     }
 
     SUBCASE("c: save, change 50, diff lists exactly them, load, diff empty, card as saved") {
-        const std::string file = (Vm::FixturesDir() / "scarlett-gen3-18i20.state").string();
-        DummyCard card;
-        Vm::LoadStateTool(file, "USB_1");
-        Vm::SetNodeAccess(CONTROL_NODE, 0, 0, 0666);
-        Vm::TempDir dir;
-        Daemon daemon(StateDaemon(dir));
-        INFO(daemon.Log());
-        auto client = Cli::Client::Connect(daemon.ControlSocket());
+        StateBench bench((Vm::FixturesDir() / "scarlett-gen3-18i20.state").string(), "USB_1");
+        INFO(bench.daemon.Log());
+        auto& client = bench.client;
         Result(client.Call("presets.save", {{"name", "vm c"}}));
         const Sim::StateBlock saved = Vm::StoreCard();
         const json changes = ChangeSettings(ListControls(client), 50);
