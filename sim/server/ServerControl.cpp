@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <set>
 #include <sstream>
 
 #include "sim/server/Server.hpp"
@@ -67,6 +68,12 @@ std::pair<int, std::string> Server::HandleTool(Wire::Op op, const std::string& t
             std::istringstream lines(text);
             for (std::string word; std::getline(lines, word, '\n');)
                 if (!word.empty()) words.push_back(word);
+            /* What the action changed, not how many events the driver sends for it (a
+             * dim press notifies every monitor volume, changed or not). */
+            const size_t count = device_.Definition().controls.size();
+            std::vector<ControlState> before;
+            before.reserve(count);
+            for (size_t i = 0; i < count; ++i) before.push_back(device_.State(i));
             std::vector<DeviceEvent> events;
             try {
                 device_.Act(words, SimClock::now(), events);
@@ -75,8 +82,17 @@ std::pair<int, std::string> Server::HandleTool(Wire::Op op, const std::string& t
             }
             Publish(events);
             RescheduleDeadline();
+            std::set<size_t> changed;
+            for (const auto& e : events) {
+                const ControlState& now = device_.State(e.index);
+                const ControlState& was = before[e.index];
+                if (now.values != was.values || now.bytes != was.bytes ||
+                    now.readable != was.readable || now.writable != was.writable)
+                    changed.insert(e.index);
+            }
             std::ostringstream out;
-            out << events.size() << (events.size() == 1 ? " control changed" : " controls changed");
+            out << changed.size()
+                << (changed.size() == 1 ? " control changed" : " controls changed");
             return {0, out.str()};
         }
         case Wire::Op::Actions: {
