@@ -201,6 +201,11 @@ Options ParseArgs(const std::vector<std::string>& args) {
         } else if (name == "--version") {
             no_value();
             options.version = true;
+        } else if (arg.size() > 2 && arg.starts_with("--") &&
+                   (std::isdigit(static_cast<unsigned char>(arg[2])) || arg[2] == '.')) {
+            /* "--5": a value typed with one minus too many, not an option. */
+            throw UsageError("'" + arg + "' is not an option: a negative value is " +
+                             arg.substr(1) + ", steps down are " + arg.substr(2) + "-");
         } else {
             throw UsageError("unknown option '" + arg + "'");
         }

@@ -63,6 +63,9 @@ TEST_CASE("ParseArgs reports usage errors by name") {
     CHECK_THROWS_WITH_AS(ParseArgs({"set", "a", "1", "b"}), "set: every CONTROL needs a VALUE",
                          UsageError);
     CHECK_THROWS_WITH_AS(ParseArgs({"-d", "", "devices"}), "the device id is empty", UsageError);
+    CHECK_THROWS_WITH_AS(ParseArgs({"set", "Gain", "--5"}),
+                         "'--5' is not an option: a negative value is -5, steps down are 5-",
+                         UsageError);
 }
 
 TEST_CASE("ParseArgs accepts each command's argument counts") {
