@@ -49,6 +49,9 @@ struct Options {
      * --state-dir, else $XDG_CONFIG_HOME/scarlettd, /var/lib/scarlettd with --system;
      * empty: nothing is kept across restarts. */
     std::string state_dir;
+    /* How long after a device's first change its last state is written, and so how
+     * often at most while changes go on (protocol 1.1 §2: 2 s; tests shorten it). */
+    std::chrono::milliseconds record_delay{2000};
     /* How long an operation on a card may go without an answer before the card is
      * unresponsive (device.busy) and the loop stops waiting for it. A live device
      * answers in milliseconds; the kernel gives up on a USB transfer after seconds. */

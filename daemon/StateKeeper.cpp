@@ -88,7 +88,7 @@ void StateKeeper::OnCacheChange(const Core::Change& change) {
     PerDevice& d = For(change.device.identity.id);
     d.dirty = true;
     /* The first change starts the delay; later ones ride on it: one write per delay. */
-    if (!d.record->IsPending()) d.record->Schedule(RECORD_DELAY);
+    if (!d.record->IsPending()) d.record->Schedule(options_.record_delay);
 }
 
 void StateKeeper::OnOnline(const std::string& id) noexcept {

@@ -22,15 +22,13 @@ struct Context;
  * and the restore on attach: when a device comes online, its settings are loaded,
  * the `last` state or the named preset is written back, then the `set` guards, then
  * the cache reports device.restored. The last state is written at most once every
- * RECORD_DELAY per device while its values change, once when it goes offline or the
+ * Options::record_delay (2 s) per device while its values change, once when it goes offline or the
  * daemon stops, and never while nothing changes (no timer runs then). A file that
  * cannot be read is reported and set aside (`.broken`), never overwritten silently.
  * Loop thread only.
  */
 class StateKeeper {
   public:
-    static constexpr std::chrono::seconds RECORD_DELAY{2};
-
     StateKeeper(Event::EventLoop& loop, const Options& options, Core::StateCache& cache);
     /** Writes what is still pending (Flush()). */
     ~StateKeeper();

@@ -174,17 +174,23 @@ TEST_CASE("restore preset: the named preset is loaded on attach") {
     CHECK(dev->Get(1).numbers == std::vector<int64_t>{33});
 }
 
-TEST_CASE("the last state is written at most once per 2 s while things change, never while idle") {
+TEST_CASE(
+    "the last state is written at most once per delay while things change, never while idle") {
     StateDir state;
     auto dev = TestData::SmallDevice();
-    Daemon d({{DEV, dev}}, {}, state.Use());
+    /* The delay is 2 s; 200 ms here, the same rule at a tenth of the wait. */
+    auto use = state.Use();
+    Daemon d({{DEV, dev}}, {}, [&](Options& options) {
+        use(options);
+        options.record_delay = std::chrono::milliseconds(200);
+    });
     auto c = d.Connect();
     Set(c, 1, 1);
-    std::this_thread::sleep_for(2500ms); /* the first record */
+    std::this_thread::sleep_for(250ms); /* the first record */
     const std::string dir = state.path + "/state/last";
     REQUIRE(std::filesystem::exists(dir + "/" + DEV + ".conf"));
-    /* Each record replaces the file (a new inode); records are 2 s apart at least,
-     * so looking every 50 ms sees each of them. */
+    /* Each record replaces the file (a new inode); records are 200 ms apart at least,
+     * so looking every 10 ms sees each of them. */
     const std::string file = dir + "/" + DEV + ".conf";
     auto inode = [&] {
         struct stat st {};
@@ -193,10 +199,10 @@ TEST_CASE("the last state is written at most once per 2 s while things change, n
     auto count_records = [&](std::chrono::milliseconds span, const std::function<void(int)>& each) {
         int records = 0;
         auto seen = inode();
-        const int ticks = static_cast<int>(span / 50ms);
+        const int ticks = static_cast<int>(span / 10ms);
         for (int i = 0; i < ticks; ++i) {
             if (each) each(i);
-            std::this_thread::sleep_for(50ms);
+            std::this_thread::sleep_for(10ms);
             if (const auto now = inode(); now != seen) {
                 ++records;
                 seen = now;
@@ -204,14 +210,14 @@ TEST_CASE("the last state is written at most once per 2 s while things change, n
         }
         return records;
     };
-    /* 4.5 s of changes, 10 a second, then 2.2 s: two or three records, not 45. */
-    const int busy = count_records(6700ms, [&](int i) {
-        if (i < 90 && i % 2 == 0) dev->ExternalSet(1, {{i % 4 ? 10 : 20}, {}});
+    /* 450 ms of changes, one every 10 ms, then 220 ms: two or three records, not 45. */
+    const int busy = count_records(670ms, [&](int i) {
+        if (i < 45) dev->ExternalSet(1, {{i % 2 ? 10 : 20}, {}});
     });
     CHECK(busy >= 2);
     CHECK(busy <= 3);
     /* Idle: nothing. */
-    CHECK(count_records(3000ms, nullptr) == 0);
+    CHECK(count_records(1000ms, nullptr) == 0);
     CHECK(Slurp(dir + "/" + DEV + ".conf").find("Mix A Input 01 Playback Volume=20\n") !=
           std::string::npos);
 }
