@@ -223,9 +223,10 @@ void StateKeeper::Restore(const std::string& id) noexcept {
             }
         } else if (settings.restore == "preset" && settings.preset) {
             label = "preset '" + *settings.preset + "'";
-            State::PresetStore store(options_.presets_dir);
             try {
-                preset = store.Read(Methods::PresetSerialOf(*device), *settings.preset);
+                /* The one place the presets directory is resolved (none without a home). */
+                preset = Methods::Store(*context_).Read(Methods::PresetSerialOf(*device),
+                                                        *settings.preset);
             } catch (const std::exception& e) {
                 skip("preset " + *settings.preset, e.what());
             }

@@ -44,6 +44,19 @@ RpcError Context::Offline(const std::string& id) {
     return RpcError(ErrorCode::DeviceOffline, "device '" + id + "' is unplugged", {{"device", id}});
 }
 
+RpcError Context::Unplugged(const std::string& id, Json applied) const {
+    cards.Close(id, "unplugged");
+    Json data = {{"device", id}};
+    if (!applied.is_null()) data["applied"] = std::move(applied);
+    return RpcError(ErrorCode::DeviceOffline, "device '" + id + "' was unplugged", std::move(data));
+}
+
+RpcError Context::Unanswered(const std::string& id, const std::string& what, Json applied) {
+    Json data = {{"device", id}, {"reason", "unresponsive"}};
+    if (!applied.is_null()) data["applied"] = std::move(applied);
+    return RpcError(ErrorCode::DeviceBusy, what, std::move(data));
+}
+
 OpenCard& Context::OnlineCard(const Core::Device& device) const {
     OpenCard* card = cards.Find(device.identity.id);
     if (!card) throw Offline(device.identity.id);

@@ -46,6 +46,13 @@ struct Context {
     const Core::Device& ResolveKnown(const nlohmann::json& params) const;
     /** device.offline, with data.device. */
     static Ipc::RpcError Offline(const std::string& id);
+    /** A write found the device gone (ENODEV): its card is closed, and the error is
+     *  device.offline with data.device and, when not null, data.applied. */
+    Ipc::RpcError Unplugged(const std::string& id, nlohmann::json applied) const;
+    /** The card did not answer in time (@p what, CardIo::Unresponsive's): device.busy
+     *  with data.reason "unresponsive" and, when not null, data.applied. */
+    static Ipc::RpcError Unanswered(const std::string& id, const std::string& what,
+                                    nlohmann::json applied);
     /** The open card of @p device. Throws device.offline. */
     OpenCard& OnlineCard(const Core::Device& device) const;
     /** Throws limit.exceeded when @p session holds max_subscriptions (meters included). */

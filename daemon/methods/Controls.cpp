@@ -126,12 +126,6 @@ RpcError FromAlsa(const Alsa::Error& e, const Alsa::ControlInfo& info, Json appl
     return RpcError(ErrorCode::AlsaError, std::string("ALSA: ") + e.what(), data);
 }
 
-RpcError Unanswered(const std::string& device_id, const CardIo::Unresponsive& e, Json applied) {
-    Json data = {{"device", device_id}, {"reason", "unresponsive"}};
-    if (!applied.is_null()) data["applied"] = std::move(applied);
-    return RpcError(ErrorCode::DeviceBusy, e.what(), std::move(data));
-}
-
 /** Reads what the cache cannot know. A card that is not answering is not waited for:
  *  the cache's values are shown (a volatile one as last read). */
 void Refresh(Context& context, const Core::Device& device, const Alsa::Control& control) {
@@ -243,7 +237,7 @@ Json ControlsSet(Context& context, ClientSession&, const Json& params) {
             } catch (const Alsa::Error& e) {
                 throw FromAlsa(e, control.info, nullptr);
             } catch (const CardIo::Unresponsive& e) {
-                throw Unanswered(device_id, e, nullptr);
+                throw Context::Unanswered(device_id, e.what(), nullptr);
             }
         }
         CheckWritable(control.info);
@@ -292,15 +286,11 @@ Json ControlsSet(Context& context, ClientSession&, const Json& params) {
                 }
             });
     } catch (const CardIo::Unresponsive& e) {
-        throw Unanswered(device_id, e, applied_refs(outcome->written));
+        throw Context::Unanswered(device_id, e.what(), applied_refs(outcome->written));
     } catch (const Alsa::Error& e) {
         const size_t failed = outcome->written;
         const Json applied = applied_refs(failed);
-        if (e.GetErrno() == ENODEV) {
-            context.cards.Close(device_id, "unplugged");
-            throw RpcError(ErrorCode::DeviceOffline, "device '" + device_id + "' was unplugged",
-                           {{"device", device_id}, {"applied", applied}});
-        }
+        if (e.GetErrno() == ENODEV) throw context.Unplugged(device_id, applied);
         throw FromAlsa(e, plan[std::min(failed, plan.size() - 1)].control->info, applied);
     }
     /* This updates the cache once; the kernel's echo of our own write then finds the

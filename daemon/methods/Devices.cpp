@@ -48,17 +48,14 @@ void ApplyOnAttach(const Context& context, const Core::Device& device, const Jso
         if (!settings.preset)
             throw Ipc::ParamsInvalid("on_attach", "restore \"preset\" needs a preset");
         /* Told now rather than at the next plug-in. */
-        State::PresetStore store(context.options.presets_dir);
+        const auto store = Store(context);
         const std::string path = store.PathOf(PresetSerialOf(device), *settings.preset);
         try {
             State::ReadBounded(path, State::PresetStore::MAX_FILE_SIZE, false);
         } catch (const State::StorageError& e) {
             if (e.GetErrno() == ENOENT)
-                throw RpcError(ErrorCode::PresetNotFound,
-                               "no preset '" + *settings.preset + "' for " + device.identity.id,
-                               {{"device", device.identity.id}, {"name", *settings.preset}});
-            throw RpcError(ErrorCode::StorageError, e.what(),
-                           {{"errno", e.GetErrno()}, {"path", e.GetPath()}});
+                throw PresetNotFoundError(device.identity.id, *settings.preset);
+            throw FromStorage(e);
         }
     }
     if (on_attach.contains("set")) {
@@ -106,8 +103,7 @@ Json DevicesConfigure(Context& context, ClientSession&, const Json& params) {
     try {
         context.keeper.Configure(device.identity.id, std::move(settings));
     } catch (const State::StorageError& e) {
-        throw RpcError(ErrorCode::StorageError, e.what(),
-                       {{"errno", e.GetErrno()}, {"path", e.GetPath()}});
+        throw FromStorage(e);
     }
     return {{"device", Codec::DeviceToJson(*context.cache.FindDevice(device.identity.id))}};
 }

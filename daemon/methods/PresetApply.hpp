@@ -15,6 +15,9 @@
 #include "daemon/core/StateCache.hpp"
 #include "daemon/methods/Context.hpp"
 #include "daemon/state/PresetCodec.hpp"
+#include "daemon/state/PresetStore.hpp"
+#include "daemon/state/Storage.hpp"
+#include "ipc/Error.hpp"
 
 namespace Methods {
 
@@ -48,8 +51,17 @@ Plan PlanPreset(const Core::Device& device, const State::Preset& preset,
 nlohmann::json ApplyPlan(Context& context, const Core::Device& device, Plan plan, bool dry_run,
                          bool force);
 
-/** The `<serial>` of @p device's preset files: its USB serial, else its id. */
+/** The `<serial>` of @p device's preset files: the USB serial, as alsa-scarlett-gui
+ *  reads it from sysfs, else the device id (protocol 1.1 §1). A serial that could not
+ *  be part of a file name is sanitised like a device id. */
 std::string PresetSerialOf(const Core::Device& device);
+
+/** The presets directory. Throws storage.error when there is none (no home). */
+State::PresetStore Store(const Context& context);
+/** storage.error with data.errno and data.path. */
+Ipc::RpcError FromStorage(const State::StorageError& e);
+/** preset.not_found with data.device and data.name. */
+Ipc::RpcError PresetNotFoundError(const std::string& device, const std::string& name);
 
 /** The device's settings as a preset: what presets.save writes (@p match: globs, none
  *  for all). */

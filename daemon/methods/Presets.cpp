@@ -33,26 +33,6 @@ using Ipc::RpcError;
  * settle every real device (that program does two). */
 constexpr int MAX_PASSES = 4;
 
-/** The `<serial>` of a preset's file name: the USB serial, as alsa-scarlett-gui
- *  reads it from sysfs, else the device id (protocol 1.1 §1). A serial that could
- *  not be part of a file name is sanitised like a device id. */
-std::string PresetSerial(const Core::Device& device) {
-    if (device.identity.usb && !device.identity.usb->serial.empty()) {
-        const std::string& serial = device.identity.usb->serial;
-        return serial.front() == '.' ? Alsa::SanitiseId("_" + serial) : Alsa::SanitiseId(serial);
-    }
-    return device.identity.id;
-}
-
-State::PresetStore Store(const Context& context) {
-    if (context.options.presets_dir.empty())
-        throw RpcError(ErrorCode::StorageError,
-                       "no presets directory: neither HOME nor XDG_CONFIG_HOME is set "
-                       "(scarlettd --presets-dir)",
-                       {{"errno", ENOENT}, {"path", ""}});
-    return State::PresetStore(context.options.presets_dir);
-}
-
 std::string PresetName(const Json& params) {
     if (!params.contains("name") || !params["name"].is_string())
         throw Ipc::ParamsInvalid("name", "name must be a string (a preset name)");
@@ -62,11 +42,6 @@ std::string PresetName(const Json& params) {
                                  "a preset name is 1-64 letters, digits, spaces, '_', '.' or '-', "
                                  "not starting with '.'");
     return name;
-}
-
-RpcError FromStorage(const State::StorageError& e) {
-    return RpcError(ErrorCode::StorageError, e.what(),
-                    {{"errno", e.GetErrno()}, {"path", e.GetPath()}});
 }
 
 RpcError Invalid(const State::KeyFileError& e, const std::string& path) {
@@ -88,11 +63,6 @@ RpcError FromRead(const State::StorageError& e, const std::string& path) {
                         "a symbolic link: presets are read only from regular files",
                         {{"line", 0}, {"reason", "a symbolic link"}, {"path", path}});
     return FromStorage(e);
-}
-
-RpcError NotFound(const std::string& device, const std::string& name) {
-    return RpcError(ErrorCode::PresetNotFound, "no preset '" + name + "' for " + device,
-                    {{"device", device}, {"name", name}});
 }
 
 std::string Rfc3339(std::time_t t) {
@@ -145,12 +115,13 @@ Source ReadSource(const Context& context, const Core::Device& device, const Json
     Source source;
     if (by_name) {
         const std::string name = PresetName(params);
-        auto store = Store(context);
-        const std::string path = store.PathOf(PresetSerial(device), name);
+        const auto store = Store(context);
+        const std::string serial = PresetSerialOf(device);
+        const std::string path = store.PathOf(serial, name);
         try {
-            source.preset = store.Read(PresetSerial(device), name);
+            source.preset = store.Read(serial, name);
         } catch (const State::PresetNotFound&) {
-            throw NotFound(device.identity.id, name);
+            throw PresetNotFoundError(device.identity.id, name);
         } catch (const State::KeyFileError& e) {
             throw Invalid(e, path);
         } catch (const State::StorageError& e) {
@@ -198,10 +169,6 @@ Source ReadSource(const Context& context, const Core::Device& device, const Json
     return source;
 }
 
-Plan MakePlan(const Core::Device& device, const Source& source) {
-    return PlanPreset(device, source.preset, source.skipped, source.label);
-}
-
 /** Another value than @p value in every channel, within the control's range: written
  *  first, it makes the driver send the wanted value that follows. */
 Alsa::Value Nudged(const Alsa::ControlInfo& info, Alsa::Value value) {
@@ -226,6 +193,33 @@ Alsa::Value Nudged(const Alsa::ControlInfo& info, Alsa::Value value) {
 }
 
 }  // namespace
+
+std::string PresetSerialOf(const Core::Device& device) {
+    if (device.identity.usb && !device.identity.usb->serial.empty()) {
+        const std::string& serial = device.identity.usb->serial;
+        return serial.front() == '.' ? Alsa::SanitiseId("_" + serial) : Alsa::SanitiseId(serial);
+    }
+    return device.identity.id;
+}
+
+State::PresetStore Store(const Context& context) {
+    if (context.options.presets_dir.empty())
+        throw RpcError(ErrorCode::StorageError,
+                       "no presets directory: neither HOME nor XDG_CONFIG_HOME is set "
+                       "(scarlettd --presets-dir)",
+                       {{"errno", ENOENT}, {"path", ""}});
+    return State::PresetStore(context.options.presets_dir);
+}
+
+RpcError FromStorage(const State::StorageError& e) {
+    return RpcError(ErrorCode::StorageError, e.what(),
+                    {{"errno", e.GetErrno()}, {"path", e.GetPath()}});
+}
+
+RpcError PresetNotFoundError(const std::string& device, const std::string& name) {
+    return RpcError(ErrorCode::PresetNotFound, "no preset '" + name + "' for " + device,
+                    {{"device", device}, {"name", name}});
+}
 
 Plan PlanPreset(const Core::Device& device, const State::Preset& preset,
                 const std::vector<std::pair<std::string, std::string>>& read_skipped,
@@ -351,12 +345,10 @@ Json ApplyPlan(Context& context, const Core::Device& device, Plan plan, bool dry
                     }
                 });
         } catch (const CardIo::Unresponsive& e) {
-            throw RpcError(ErrorCode::DeviceBusy, e.what(),
-                           {{"device", device_id}, {"reason", "unresponsive"}});
-        } catch (const Alsa::Error& e) {
-            context.cards.Close(device_id, "unplugged");
-            throw RpcError(ErrorCode::DeviceOffline, "device '" + device_id + "' was unplugged",
-                           {{"device", device_id}});
+            throw Context::Unanswered(device_id, e.what(), nullptr);
+        } catch (const Alsa::Error&) {
+            /* Only ENODEV leaves the job: the rest is a skipped control. */
+            throw context.Unplugged(device_id, nullptr);
         }
         bool wrote = false;
         for (size_t i = 0; i < job->seen.size(); ++i) {
@@ -407,13 +399,9 @@ bool IsEncodable(const Alsa::ControlInfo& info) {
 
 }  // namespace
 
-std::string PresetSerialOf(const Core::Device& device) {
-    return PresetSerial(device);
-}
-
 State::Preset CurrentState(const Core::Device& device, const std::vector<std::string>& match) {
     State::Preset preset;
-    preset.serial = PresetSerial(device);
+    preset.serial = PresetSerialOf(device);
     if (!device.identity.name.empty()) preset.model = device.identity.name;
     std::set<std::string> names;
     for (const auto& [numid, c] : device.controls) {
@@ -432,7 +420,7 @@ State::Preset CurrentState(const Core::Device& device, const std::vector<std::st
 
 Json PresetsList(Context& context, ClientSession&, const Json& params) {
     std::optional<std::string> serial;
-    if (params.contains("device")) serial = PresetSerial(context.ResolveKnown(params));
+    if (params.contains("device")) serial = PresetSerialOf(context.ResolveKnown(params));
     Json list = Json::array();
     try {
         for (const auto& info : Store(context).List(serial)) list.push_back(InfoToJson(info));
@@ -477,14 +465,15 @@ Json PresetsLoad(Context& context, ClientSession&, const Json& params) {
         throw Ipc::ParamsInvalid("dry_run", "dry_run must be true or false");
     const Core::Device& device = context.ResolveDevice(params);
     const Source source = ReadSource(context, device, params);
-    return ApplyPlan(context, device, MakePlan(device, source), params.value("dry_run", false),
-                     false);
+    return ApplyPlan(context, device,
+                     PlanPreset(device, source.preset, source.skipped, source.label),
+                     params.value("dry_run", false), false);
 }
 
 Json PresetsDiff(Context& context, ClientSession&, const Json& params) {
     const Core::Device& device = context.ResolveDevice(params);
     const Source source = ReadSource(context, device, params);
-    Plan plan = MakePlan(device, source);
+    Plan plan = PlanPreset(device, source.preset, source.skipped, source.label);
     Json differences = Json::array();
     for (const auto& t : plan.targets) {
         const auto* c = device.Find(t.numid);
@@ -504,9 +493,9 @@ Json PresetsDelete(Context& context, ClientSession&, const Json& params) {
     const std::string name = PresetName(params);
     const Core::Device& device = context.ResolveKnown(params);
     try {
-        Store(context).Remove(PresetSerial(device), name);
+        Store(context).Remove(PresetSerialOf(device), name);
     } catch (const State::PresetNotFound&) {
-        throw NotFound(device.identity.id, name);
+        throw PresetNotFoundError(device.identity.id, name);
     } catch (const State::StorageError& e) {
         throw FromStorage(e);
     }
