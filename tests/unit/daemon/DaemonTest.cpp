@@ -5,17 +5,13 @@
 
 using nlohmann::json;
 using TestData::Daemon;
+using TestData::Drain;
+using TestData::Result;
 
 namespace {
 
 const std::string& DEV = TestData::SMALL_ID;
 const auto Small = TestData::SmallDevice;
-
-json Result(const json& response) {
-    INFO(response.dump());
-    REQUIRE(response.contains("result"));
-    return response["result"];
-}
 
 /** Asserts an error response: numeric code and stable data.code. */
 json Error(const json& response, int code, const std::string& data_code) {
@@ -29,13 +25,6 @@ json Error(const json& response, int code, const std::string& data_code) {
 
 json Set(Cli::Client& c, json change) {
     return c.Call("controls.set", {{"device", DEV}, {"changes", json::array({change})}});
-}
-
-/** Collects notifications until none arrives for @p quiet_ms. */
-std::vector<json> Drain(Cli::Client& c, int quiet_ms = 150) {
-    std::vector<json> out;
-    while (auto n = c.NextNotification(quiet_ms)) out.push_back(*n);
-    return out;
 }
 
 }  // namespace

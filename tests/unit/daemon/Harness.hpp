@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <sstream>
 #include <thread>
 
 #include "cli/Client.hpp"
@@ -91,6 +93,38 @@ inline const std::string SMALL_ID = "usb-1235-8215-P9ABCDEF";
 /** A FakeDevice with SmallControlSet(), for Daemon's device list. */
 inline std::shared_ptr<FakeDevice> SmallDevice() {
     return std::make_shared<FakeDevice>(SmallControlSet());
+}
+
+/** The result of a response, which must be one. */
+inline nlohmann::json Result(const nlohmann::json& response) {
+    INFO(response.dump());
+    REQUIRE(response.contains("result"));
+    return response["result"];
+}
+
+/** The data.code of an error response, which must be one. */
+inline std::string ErrorCode(const nlohmann::json& response) {
+    INFO(response.dump());
+    REQUIRE(response.contains("error"));
+    return response["error"]["data"]["code"];
+}
+
+/** Collects notifications until none arrives for @p quiet_ms. */
+inline std::vector<nlohmann::json> Drain(Cli::Client& c, int quiet_ms = 150) {
+    std::vector<nlohmann::json> out;
+    while (auto n = c.NextNotification(quiet_ms)) out.push_back(*n);
+    return out;
+}
+
+/** A whole file ("" when it cannot be read), and a file written whole. */
+inline std::string Slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+inline void Spit(const std::string& path, const std::string& text) {
+    std::ofstream(path, std::ios::binary) << text;
 }
 
 }  // namespace TestData

@@ -15,6 +15,10 @@
 
 using nlohmann::json;
 using TestData::Daemon;
+using TestData::Drain;
+using TestData::ErrorCode;
+using TestData::Result;
+using TestData::Slurp;
 using namespace std::chrono_literals;
 
 namespace {
@@ -36,31 +40,6 @@ struct StateDir {
         };
     }
 };
-
-std::string Slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
-
-json Result(const json& response) {
-    INFO(response.dump());
-    REQUIRE(response.contains("result"));
-    return response["result"];
-}
-
-std::string ErrorCode(const json& response) {
-    INFO(response.dump());
-    REQUIRE(response.contains("error"));
-    return response["error"]["data"]["code"];
-}
-
-std::vector<json> Drain(Cli::Client& c, int quiet_ms = 300) {
-    std::vector<json> out;
-    while (auto n = c.NextNotification(quiet_ms)) out.push_back(*n);
-    return out;
-}
 
 void AwaitOnline(Cli::Client& c, bool online) {
     for (int i = 0; i < 400; ++i) {
@@ -120,7 +99,7 @@ TEST_CASE("on replug: device.added, the restored values, then device.restored; g
     Set(c, 1, 120);
     Set(c, 2, true);
     Result(c.Call("subscribe", {{"snapshot", false}}));
-    Drain(c);
+    Drain(c, 300);
 
     dev->Unplug();
     AwaitOnline(c, false);
@@ -129,7 +108,7 @@ TEST_CASE("on replug: device.added, the restored values, then device.restored; g
     dev->ExternalSet(2, {{1}, {}});
     dev->Replug();
     d.Hotplug();
-    auto notes = Drain(c);
+    auto notes = Drain(c, 300);
     std::vector<std::string> methods;
     for (const auto& n : notes) methods.push_back(n["method"]);
     REQUIRE(methods.size() >= 3);
@@ -166,7 +145,7 @@ TEST_CASE("restore preset: the named preset is loaded on attach") {
     AwaitOnline(c, false);
     dev->Replug();
     d.Hotplug();
-    auto notes = Drain(c);
+    auto notes = Drain(c, 300);
     REQUIRE(!notes.empty());
     CHECK(notes.back()["params"]["restore"] == "preset");
     CHECK(notes.back()["params"]["preset"] == "Gig");

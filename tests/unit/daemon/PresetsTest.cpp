@@ -14,23 +14,15 @@
 
 using nlohmann::json;
 using TestData::Daemon;
+using TestData::ErrorCode;
 using TestData::FakeDevice;
+using TestData::Slurp;
+using TestData::Spit;
 using namespace std::chrono_literals;
 
 namespace {
 
 const std::string& DEV = TestData::SMALL_ID;
-
-std::string Slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
-
-void Spit(const std::string& path, const std::string& text) {
-    std::ofstream(path, std::ios::binary) << text;
-}
 
 /** The daemon's cache catches up with a change made on the device (its event). */
 void AwaitValue(Cli::Client& c, const char* control, const json& value) {
@@ -40,11 +32,6 @@ void AwaitValue(Cli::Client& c, const char* control, const json& value) {
         std::this_thread::sleep_for(5ms);
     }
     FAIL("the daemon never saw " << control << " = " << value.dump());
-}
-
-std::string ErrorCode(const json& reply) {
-    REQUIRE(reply.contains("error"));
-    return reply["error"]["data"]["code"];
 }
 
 }  // namespace
