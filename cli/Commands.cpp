@@ -24,22 +24,6 @@ std::string Dump(const json& value, int indent = -1) {
     return value.dump(indent, ' ', false, json::error_handler_t::replace);
 }
 
-/** Params with the device when -d was given; the daemon picks the only one otherwise. */
-json DeviceParams(const Options& options) {
-    json params = json::object();
-    if (options.device) params["device"] = *options.device;
-    return params;
-}
-
-/** Prints @p result as JSON with --json, else as @p format makes it. */
-void PrintResult(const Options& options, std::ostream& out, const json& result,
-                 std::string (*format)(const json&)) {
-    if (options.json)
-        out << Dump(result, 2) << "\n";
-    else
-        out << format(result);
-}
-
 std::string FormatGetResult(const json& result) {
     std::string text;
     if (const auto it = result.find("controls"); it != result.end() && it->is_array())
@@ -172,6 +156,20 @@ void PrintWaybarOffline(const Options& options, std::ostream& out) {
 }
 
 }  // namespace
+
+json DeviceParams(const Options& options) {
+    json params = json::object();
+    if (options.device) params["device"] = *options.device;
+    return params;
+}
+
+void PrintResult(const Options& options, std::ostream& out, const json& result,
+                 const std::function<std::string(const json&)>& format) {
+    if (options.json)
+        out << Dump(result, 2) << "\n";
+    else
+        out << format(result);
+}
 
 DaemonError::DaemonError(json error)
     : std::runtime_error(FormatDaemonError(error)), error_(std::move(error)) {}

@@ -47,6 +47,14 @@ struct Environment {
     bool IsStopRequested() const { return stop_requested && stop_requested(); }
 };
 
+/** Params with the device when -d was given; the daemon picks the only one otherwise. */
+nlohmann::json DeviceParams(const Options& options);
+
+/** Prints @p result as JSON with --json (pretty, bad UTF-8 replaced), else as @p format
+ *  makes it. */
+void PrintResult(const Options& options, std::ostream& out, const nlohmann::json& result,
+                 const std::function<std::string(const nlohmann::json&)>& format);
+
 /** Calls @p method and returns its result. Throws DaemonError on an error response. */
 nlohmann::json CallChecked(Client& client, const std::string& method, const nlohmann::json& params);
 

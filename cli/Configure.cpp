@@ -61,8 +61,7 @@ std::string FormatSettings(const json& device) {
 }
 
 void RunConfigure(const Options& options, Client& client, std::ostream& out) {
-    json params = json::object();
-    if (options.device) params["device"] = *options.device;
+    json params = DeviceParams(options);
     if (options.nickname)
         params["nickname"] = *options.nickname ? json(**options.nickname) : json();
     json on_attach = json::object();
@@ -100,10 +99,7 @@ void RunConfigure(const Options& options, Client& client, std::ostream& out) {
                                                           : std::string("no device is known")},
                                {"data", {{"code", "device.not_found"}}}});
     }
-    if (options.json)
-        out << device.dump(2) << "\n";
-    else
-        out << FormatSettings(device);
+    PrintResult(options, out, device, FormatSettings);
 }
 
 }  // namespace Cli

@@ -19,26 +19,12 @@ std::string Str(const json& object, const char* key) {
     return v.is_string() ? v.get<std::string>() : v.is_null() ? "-" : v.dump();
 }
 
-json Params(const Options& options) {
-    json params = json::object();
-    if (options.device) params["device"] = *options.device;
-    return params;
-}
-
 /** A preset by name, or a file by its absolute path (the daemon reads it). */
 void Source(json& params, const std::string& argument) {
     if (IsPresetFile(argument))
         params["file"] = std::filesystem::absolute(argument).lexically_normal().string();
     else
         params["name"] = argument;
-}
-
-void Print(const Options& options, std::ostream& out, const json& result,
-           std::string (*format)(const json&)) {
-    if (options.json)
-        out << result.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
-    else
-        out << format(result);
 }
 
 }  // namespace
@@ -92,7 +78,7 @@ std::string FormatPresetDiff(const json& result) {
 void RunPreset(const Options& options, Client& client, std::ostream& out) {
     const std::string& action = options.args.at(0);
     const size_t extra = options.args.size() - 1;
-    json params = Params(options);
+    json params = DeviceParams(options);
     auto need = [&](size_t min, size_t max, const char* usage) {
         if (extra < min || extra > max) throw UsageError(std::string("preset ") + usage);
     };
@@ -101,7 +87,7 @@ void RunPreset(const Options& options, Client& client, std::ostream& out) {
     if (options.dry_run && action != "load") throw UsageError("--dry-run goes with preset load");
     if (action == "list") {
         need(0, 0, "list takes no argument");
-        Print(options, out, CallChecked(client, "presets.list", params), FormatPresetList);
+        PrintResult(options, out, CallChecked(client, "presets.list", params), FormatPresetList);
     } else if (action == "save") {
         need(1, SIZE_MAX, "save NAME [PATTERN...]");
         params["name"] = options.args[1];
@@ -109,31 +95,25 @@ void RunPreset(const Options& options, Client& client, std::ostream& out) {
             params["match"] =
                 json(std::vector<std::string>(options.args.begin() + 2, options.args.end()));
         if (options.overwrite) params["overwrite"] = true;
-        const json result = CallChecked(client, "presets.save", params);
-        if (options.json) {
-            out << result.dump(2) << "\n";
-            return;
-        }
-        const json& p = result.contains("preset") ? result["preset"] : json::object();
-        out << "Saved preset '" << Str(p, "name")
-            << "': " << Counted(p.value("controls", json(0)), "control") << ".\n";
+        PrintResult(options, out, CallChecked(client, "presets.save", params), [](const json& r) {
+            const json& p = r.contains("preset") ? r["preset"] : json::object();
+            return "Saved preset '" + Str(p, "name") +
+                   "': " + Counted(p.value("controls", json(0)), "control") + ".\n";
+        });
     } else if (action == "load") {
         need(1, 1, "load NAME|FILE");
         Source(params, options.args[1]);
         if (options.dry_run) params["dry_run"] = true;
-        Print(options, out, CallChecked(client, "presets.load", params), FormatPresetLoad);
+        PrintResult(options, out, CallChecked(client, "presets.load", params), FormatPresetLoad);
     } else if (action == "diff") {
         need(1, 1, "diff NAME|FILE");
         Source(params, options.args[1]);
-        Print(options, out, CallChecked(client, "presets.diff", params), FormatPresetDiff);
+        PrintResult(options, out, CallChecked(client, "presets.diff", params), FormatPresetDiff);
     } else if (action == "rm") {
         need(1, 1, "rm NAME");
         params["name"] = options.args[1];
-        const json result = CallChecked(client, "presets.delete", params);
-        if (options.json)
-            out << result.dump(2) << "\n";
-        else
-            out << "Removed preset '" << options.args[1] << "'.\n";
+        PrintResult(options, out, CallChecked(client, "presets.delete", params),
+                    [&](const json&) { return "Removed preset '" + options.args[1] + "'.\n"; });
     } else {
         throw UsageError("preset: unknown action '" + action + "' (list, save, load, diff, rm)");
     }
