@@ -21,10 +21,6 @@ using nlohmann::json;
 /** Settings files are small; anything larger is not one. */
 constexpr size_t MAX_SETTINGS_SIZE = 256 * 1024;
 
-json SettingsFile(const Core::DeviceSettings& settings) {
-    return Codec::SettingsToJson(settings);
-}
-
 /** The settings a file holds; throws std::exception when it is not such a file. */
 Core::DeviceSettings ParseSettings(const std::string& text, Alsa::Family family) {
     const json file = json::parse(text);
@@ -153,7 +149,7 @@ void StateKeeper::Configure(const std::string& id, Core::DeviceSettings settings
     const std::string path = SettingsPath(id);
     State::MakeDirectories(options_.state_dir + "/devices", 0700);
     if (broken_.contains(path)) SetAside(path);
-    State::WriteAtomically(path, SettingsFile(settings).dump(2) + "\n", 0600);
+    State::WriteAtomically(path, Codec::SettingsToJson(settings).dump(2) + "\n", 0600);
     broken_.erase(path);
     cache_.SetSettings(id, std::move(settings));
 }
