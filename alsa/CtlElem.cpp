@@ -201,6 +201,7 @@ int ReadElemValue(ElemRef elem, const ControlInfo& info, Value& out) {
             break;
         }
         case ElemType::None:
+        case ElemType::Text: /* the daemon's own, never a card's */
             break;
     }
     return 0;
@@ -248,6 +249,7 @@ void WriteElemValue(ElemRef elem, const ControlInfo& info, const Value& value) {
             break;
         }
         case ElemType::None:
+        case ElemType::Text:
             throw Error(-EINVAL, what + ": element has no value");
     }
 

@@ -6,7 +6,8 @@
 namespace Alsa {
 
 namespace {
-constexpr std::array IFACE_NAMES{"card", "hwdep", "mixer", "pcm", "rawmidi", "timer", "sequencer"};
+constexpr std::array IFACE_NAMES{"card",    "hwdep", "mixer",     "pcm",
+                                 "rawmidi", "timer", "sequencer", "daemon"};
 }
 
 const char* IfaceName(Iface iface) noexcept {
@@ -33,6 +34,8 @@ const char* TypeName(ElemType type) noexcept {
             return "bytes";
         case ElemType::Iec958:
             return "iec958";
+        case ElemType::Text:
+            return "text";
         case ElemType::None:
             break;
     }

@@ -13,8 +13,11 @@
 
 namespace Alsa {
 
-enum class Iface { Card, Hwdep, Mixer, Pcm, Rawmidi, Timer, Sequencer };
-enum class ElemType { None, Boolean, Integer, Enumerated, Bytes, Iec958, Integer64 };
+/* Daemon and Text are not ALSA's: the controls scarlettd itself owns (port names,
+ * stereo links; protocol 1.1 §3) travel the same paths as the card's. No card ever
+ * reports them, and none is ever written to a card. */
+enum class Iface { Card, Hwdep, Mixer, Pcm, Rawmidi, Timer, Sequencer, Daemon };
+enum class ElemType { None, Boolean, Integer, Enumerated, Bytes, Iec958, Integer64, Text };
 
 /** Lowercase protocol names: "mixer", "card", ...; "boolean", "integer", ... */
 const char* IfaceName(Iface iface) noexcept;
@@ -76,7 +79,7 @@ struct ControlInfo {
 
 /**
  * A control's value. Boolean, integer, integer64 and enumerated (item index) use
- * @c numbers, one per channel; bytes and iec958 use @c bytes.
+ * @c numbers, one per channel; bytes, iec958 and text (UTF-8, no NUL) use @c bytes.
  */
 struct Value {
     std::vector<int64_t> numbers;

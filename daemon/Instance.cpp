@@ -33,6 +33,7 @@ Instance::Instance(Options options)
     signal(SIGPIPE, SIG_IGN);
     context_.server = &server_;
     keeper_.SetContext(context_);
+    cache_.SetAttachHook([this](const std::string& id) { keeper_.OnAttach(id); });
     /* The ipc layer's lines go where the daemon's go (journal fields, -v/-q). */
     Ipc::SetLogSink([](Ipc::LogLevel level, std::string_view line) {
         const auto to = level == Ipc::LogLevel::Error     ? Log::Level::Error

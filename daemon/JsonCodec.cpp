@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "alsa/Tlv.hpp"
+#include "daemon/core/DaemonControls.hpp"
 #include "ipc/Error.hpp"
 
 namespace Codec {
@@ -202,6 +203,9 @@ json ValueToJson(const Alsa::ControlInfo& info, const Alsa::Value& value) {
         case Alsa::ElemType::Iec958:
             out.push_back(Hex(value.bytes));
             break;
+        case Alsa::ElemType::Text:
+            out.push_back(std::string(value.bytes.begin(), value.bytes.end()));
+            break;
         default:
             for (int64_t n : value.numbers) out.push_back(n);
     }
@@ -221,6 +225,8 @@ json ValueErrorData(const Alsa::ControlInfo& info) {
         data["items"] = info.items;
     } else if (info.type == Alsa::ElemType::Boolean) {
         data["items"] = {false, true};
+    } else if (info.type == Alsa::ElemType::Text) {
+        data["max_bytes"] = Core::MAX_TEXT_BYTES;
     }
     data["count"] = info.count;
     return data;
@@ -313,6 +319,15 @@ Alsa::Value ResolveChange(const Alsa::Control& control, const json& change) {
 
     Alsa::Value out;
     if (kind == "value") {
+        if (info.type == Alsa::ElemType::Text) {
+            const json& text = v.is_array() && v.size() == 1 ? v[0] : v;
+            if (!text.is_string()) Invalid(info, Quoted(info) + " takes a string");
+            const auto& s = text.get_ref<const std::string&>();
+            if (const std::string why = Core::CheckText(s); !why.empty())
+                Invalid(info, "the text for " + Quoted(info) + " " + why);
+            out.bytes.assign(s.begin(), s.end());
+            return out;
+        }
         if (info.type == Alsa::ElemType::Bytes || info.type == Alsa::ElemType::Iec958) {
             out.bytes = ParseHex(info, v.is_array() && v.size() == 1 ? v[0] : v);
             return out;

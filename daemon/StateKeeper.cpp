@@ -7,6 +7,7 @@
 
 #include "daemon/JsonCodec.hpp"
 #include "daemon/Log.hpp"
+#include "daemon/core/DaemonControls.hpp"
 #include "daemon/core/Subscription.hpp"
 #include "daemon/methods/PresetApply.hpp"
 #include "daemon/state/KeyFile.hpp"
@@ -21,9 +22,32 @@ using nlohmann::json;
 /** Settings files are small; anything larger is not one. */
 constexpr size_t MAX_SETTINGS_SIZE = 256 * 1024;
 
+/** A daemon control's value in the settings file: a text as a string, a switch as
+ *  true or false. */
+json DaemonValueToJson(const Alsa::Value& value) {
+    if (value.numbers.empty()) return std::string(value.bytes.begin(), value.bytes.end());
+    return value.numbers[0] != 0;
+}
+
+std::map<std::string, Alsa::Value> ParseDaemonValues(const json& file) {
+    std::map<std::string, Alsa::Value> values;
+    if (!file.contains("controls") || !file["controls"].is_object()) return values;
+    for (const auto& [name, v] : file["controls"].items()) {
+        Alsa::Value value;
+        if (v.is_string())
+            value.bytes.assign(v.get_ref<const std::string&>().begin(),
+                               v.get_ref<const std::string&>().end());
+        else if (v.is_boolean())
+            value.numbers = {v.get<bool>() ? 1 : 0};
+        else
+            continue;
+        values.emplace(name, std::move(value));
+    }
+    return values;
+}
+
 /** The settings a file holds; throws std::exception when it is not such a file. */
-Core::DeviceSettings ParseSettings(const std::string& text, Alsa::Family family) {
-    const json file = json::parse(text);
+Core::DeviceSettings ParseSettings(const json& file, Alsa::Family family) {
     Core::DeviceSettings settings = Core::DeviceSettings::DefaultsFor(family);
     if (file.contains("nickname") && file["nickname"].is_string())
         settings.nickname = file["nickname"].get<std::string>();
@@ -125,10 +149,12 @@ void StateKeeper::LoadSettings(const std::string& id) noexcept {
     if (!device) return;
     const std::string path = SettingsPath(id);
     try {
-        const std::string text = State::ReadBounded(path, MAX_SETTINGS_SIZE, false);
-        cache_.SetSettings(id, ParseSettings(text, device->identity.family));
+        const json file = json::parse(State::ReadBounded(path, MAX_SETTINGS_SIZE, false));
+        cache_.SetSettings(id, ParseSettings(file, device->identity.family));
+        cache_.SetDaemonValues(id, ParseDaemonValues(file));
     } catch (const State::StorageError& e) {
-        if (e.GetErrno() == ENOENT) return; /* never configured: the defaults */
+        /* Never configured: the defaults, and what alsa-scarlett-gui knows of it. */
+        if (e.GetErrno() == ENOENT) return ImportFromGui(id);
         Log::Error(id + ": cannot read its settings (" + e.what() + "); the defaults apply",
                    {.device = id});
         broken_.insert(path);
@@ -146,12 +172,88 @@ void StateKeeper::Configure(const std::string& id, Core::DeviceSettings settings
         throw State::StorageError(ENOENT, "",
                                   "no state directory: neither HOME nor XDG_CONFIG_HOME is set "
                                   "(scarlettd --state-dir)");
+    const Core::Device* device = cache_.FindDevice(id);
+    WriteSettings(id, settings, device ? device->daemon_values : decltype(device->daemon_values){});
+    cache_.SetSettings(id, std::move(settings));
+}
+
+void StateKeeper::WriteSettings(const std::string& id, const Core::DeviceSettings& settings,
+                                const std::map<std::string, Alsa::Value>& values) {
     const std::string path = SettingsPath(id);
     State::MakeDirectories(options_.state_dir + "/devices", 0700);
     if (broken_.contains(path)) SetAside(path);
-    State::WriteAtomically(path, Codec::SettingsToJson(settings).dump(2) + "\n", 0600);
+    json file = Codec::SettingsToJson(settings);
+    json controls = json::object();
+    for (const auto& [name, value] : values) controls[name] = DaemonValueToJson(value);
+    file["controls"] = std::move(controls);
+    State::WriteAtomically(path, file.dump(2) + "\n", 0600);
     broken_.erase(path);
-    cache_.SetSettings(id, std::move(settings));
+}
+
+void StateKeeper::SetDaemonControls(const std::string& id,
+                                    const std::vector<std::pair<unsigned, Alsa::Value>>& changes) {
+    LoadSettings(id);
+    const Core::Device* device = cache_.FindDevice(id);
+    if (!device) return;
+    auto values = device->daemon_values;
+    bool changed = false;
+    for (const auto& [numid, value] : changes)
+        if (const auto* c = device->Find(numid); c && c->value != value) {
+            values[c->info.id.name] = value;
+            changed = true;
+        }
+    if (!changed) return;
+    if (!options_.state_dir.empty()) WriteSettings(id, device->settings, values);
+    for (const auto& [numid, value] : changes) cache_.ApplyValue(id, numid, value);
+}
+
+void StateKeeper::ImportFromGui(const std::string& id) noexcept {
+    const Core::Device* device = cache_.FindDevice(id);
+    if (!device || options_.presets_dir.empty()) return;
+    const std::string path =
+        options_.presets_dir + "/" + Methods::PresetSerialOf(*device) + ".conf";
+    std::map<std::string, Alsa::Value> values;
+    try {
+        const auto file = State::KeyFile::Parse(
+            State::ReadBounded(path, State::PresetStore::MAX_FILE_SIZE, false));
+        const auto* group = file.FindGroup("controls");
+        if (!group) return;
+        for (const auto& e : group->entries) {
+            Alsa::Value value;
+            /* That program's own file keeps a switch as 1 or 0 (only "1" is on) and
+             * leaves a port shown when its value is empty. */
+            if (e.key.ends_with(" Link") || (e.key.ends_with(" Switch") && !e.value.empty()))
+                value.numbers = {e.value == "1" ? 1 : 0};
+            else if ((e.key == "Name" || e.key.ends_with(" Name")) &&
+                     Core::CheckText(e.value).empty())
+                value.bytes.assign(e.value.begin(), e.value.end());
+            else
+                continue;
+            values[e.key] = std::move(value);
+        }
+    } catch (const State::StorageError& e) {
+        if (e.GetErrno() != ENOENT)
+            Log::Warning(id + ": cannot import alsa-scarlett-gui's names and links: " + e.what(),
+                         {.device = id});
+        return;
+    } catch (const State::KeyFileError& e) {
+        Log::Warning(id + ": cannot import alsa-scarlett-gui's names and links: " + path +
+                         " line " + std::to_string(e.GetLine()) + ": " + e.GetReason(),
+                     {.device = id});
+        return;
+    }
+    if (values.empty()) return;
+    Log::Notice(id + ": imported " + std::to_string(values.size()) +
+                    " names, links and port switches from alsa-scarlett-gui's " + path,
+                {.device = id});
+    try {
+        if (!options_.state_dir.empty()) WriteSettings(id, device->settings, values);
+    } catch (const std::exception& e) {
+        /* Kept for this run; imported again at the next start. */
+        Log::Warning(id + ": cannot record the imported names and links: " + e.what(),
+                     {.device = id});
+    }
+    cache_.SetDaemonValues(id, std::move(values));
 }
 
 void StateKeeper::SetAside(const std::string& path) noexcept {

@@ -15,9 +15,11 @@ struct Context;
 }
 
 /**
- * What the daemon keeps of each device across restarts (protocol 1.1 §2), in the
+ * What the daemon keeps of each device across restarts (protocol 1.1 §2, §3), in the
  * state directory:
- *   devices/<id>.json   its settings: nickname, restore on attach, guards
+ *   devices/<id>.json   its settings (nickname, restore on attach, guards) and the
+ *                       values of its daemon controls (names, links, visibility),
+ *                       imported once from alsa-scarlett-gui's <serial>.conf
  *   last/<id>.conf      the last state seen of its settings, in the preset format
  * and the restore on attach: when a device comes online, its settings are loaded,
  * the `last` state or the named preset is written back, then the `set` guards, then
@@ -37,6 +39,16 @@ class StateKeeper {
 
     /** The methods' context, for writing through the cards (built after us). */
     void SetContext(Methods::Context& context) noexcept { context_ = &context; }
+
+    /** Loads what is kept of @p id (once per run), before the cache builds its
+     *  daemon controls: the cache's attach hook. */
+    void OnAttach(const std::string& id) noexcept { LoadSettings(id); }
+
+    /** Sets daemon controls of @p id: written to disk first, then to the cache (its
+     *  changes then reach subscribers as any other). Without a state directory they
+     *  last until the daemon stops. Throws State::StorageError (nothing changed). */
+    void SetDaemonControls(const std::string& id,
+                           const std::vector<std::pair<unsigned, Alsa::Value>>& changes);
 
     /** The cache's observer: a changed setting of a device schedules its record. */
     void OnCacheChange(const Core::Change& change);
@@ -70,6 +82,12 @@ class StateKeeper {
 
     PerDevice& For(const std::string& id);
     void LoadSettings(const std::string& id) noexcept;
+    /** alsa-scarlett-gui's names, links and visibility of @p id's ports, from its
+     *  per-device file, when the daemon has nothing of its own yet. */
+    void ImportFromGui(const std::string& id) noexcept;
+    /** Writes @p id's settings file. Throws State::StorageError. */
+    void WriteSettings(const std::string& id, const Core::DeviceSettings& settings,
+                       const std::map<std::string, Alsa::Value>& values);
     void Restore(const std::string& id) noexcept;
     void Record(const std::string& id) noexcept;
     /** Moves an unreadable @p path aside (`.broken`) so that writing it loses nothing. */

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "daemon/core/StateCache.hpp"
 
+#include "daemon/core/DaemonControls.hpp"
+
 namespace Core {
 
 const Alsa::Control* Device::Find(unsigned numid) const noexcept {
@@ -38,7 +40,11 @@ void StateCache::SetOnline(const Alsa::CardIdentity& identity,
     device.identity = identity;
     device.online = true;
     device.controls.clear();
-    for (auto& c : controls) device.controls.emplace(c.info.id.numid, std::move(c));
+    for (auto& c : controls)
+        if (!IsDaemonControl(c.info)) device.controls.emplace(c.info.id.numid, std::move(c));
+    if (attach_hook_) attach_hook_(identity.id);
+    for (auto& c : DeriveDaemonControls(device.controls, device.daemon_values))
+        device.controls.emplace(c.info.id.numid, std::move(c));
     Emit(Change::Kind::DeviceOnline, device, nullptr);
 }
 
@@ -46,6 +52,13 @@ bool StateCache::SetSettings(const std::string& id, DeviceSettings settings) {
     auto it = devices_.find(id);
     if (it == devices_.end()) return false;
     it->second.settings = std::move(settings);
+    return true;
+}
+
+bool StateCache::SetDaemonValues(const std::string& id, std::map<std::string, Alsa::Value> values) {
+    auto it = devices_.find(id);
+    if (it == devices_.end()) return false;
+    it->second.daemon_values = std::move(values);
     return true;
 }
 
@@ -70,6 +83,7 @@ bool StateCache::ApplyValue(const std::string& id, unsigned numid, const Alsa::V
     auto it = device->controls.find(numid);
     if (it == device->controls.end() || it->second.value == value) return false;
     it->second.value = value;
+    if (IsDaemonControl(it->second.info)) device->daemon_values[it->second.info.id.name] = value;
     Emit(Change::Kind::Value, *device, &it->second.info.id);
     return true;
 }

@@ -12,7 +12,6 @@
 
 namespace Core {
 
-/** One known device: online or not, with its last known controls. */
 /** What the daemon keeps for a device across restarts (protocol 1.1 §2). */
 struct DeviceSettings {
     std::optional<std::string> nickname;
@@ -39,10 +38,15 @@ struct RestoreOutcome {
     std::vector<std::pair<std::string, std::string>> skipped;  // name, reason
 };
 
+/** One known device: online or not, with its last known controls. */
 struct Device {
     Alsa::CardIdentity identity;
     bool online = false;
-    std::map<unsigned, Alsa::Control> controls;  // by numid
+    /* by numid: the card's, then the daemon's own (DaemonControls.hpp) */
+    std::map<unsigned, Alsa::Control> controls;
+    /* The values of the daemon controls that were ever set, by name: they outlive
+     * the controls (a replug rebuilds those) and are what is kept on disk. */
+    std::map<std::string, Alsa::Value> daemon_values;
     DeviceSettings settings;
     std::optional<RestoreOutcome> restored;
 
@@ -75,11 +79,19 @@ class StateCache {
     const std::map<std::string, Device>& GetDevices() const noexcept { return devices_; }
     const Device* FindDevice(const std::string& id) const noexcept;
 
-    /** A card was opened: (re)places the device's controls and marks it online. */
+    /** Runs in SetOnline() before anyone is told, with the device's identity in
+     *  place: the state keeper loads what it keeps of the device (settings, daemon
+     *  control values) there. */
+    using AttachHook = std::function<void(const std::string& id)>;
+    void SetAttachHook(AttachHook hook) { attach_hook_ = std::move(hook); }
+
+    /** A card was opened: (re)places the device's controls, adds the daemon's own
+     *  (DaemonControls.hpp) and marks it online. */
     void SetOnline(const Alsa::CardIdentity& identity, std::vector<Alsa::Control> controls);
     void SetOffline(const std::string& id);
 
-    /** @return true if the value differed (and observers were told). */
+    /** @return true if the value differed (and observers were told). A daemon
+     *  control's value is kept in daemon_values too. */
     bool ApplyValue(const std::string& id, unsigned numid, const Alsa::Value& value);
     /** @return true if info or value differed. */
     bool ApplyInfo(const std::string& id, const Alsa::ControlInfo& info, const Alsa::Value& value);
@@ -89,6 +101,9 @@ class StateCache {
     /** Replaces @p id's settings (no change is reported: they are not state of the
      *  device). False for an unknown device. */
     bool SetSettings(const std::string& id, DeviceSettings settings);
+    /** Replaces the values the daemon controls will take when @p id comes online (no
+     *  change is reported: for loading them). */
+    bool SetDaemonValues(const std::string& id, std::map<std::string, Alsa::Value> values);
     /** Records what the restore on attach did and reports it (Kind::Restored). */
     void SetRestored(const std::string& id, RestoreOutcome outcome);
 
@@ -100,6 +115,7 @@ class StateCache {
     void Emit(Change::Kind kind, const Device& device, const Alsa::ControlId* control);
 
     Observer observer_;
+    AttachHook attach_hook_;
     uint64_t seq_ = 0;
     std::map<std::string, Device> devices_;
 };

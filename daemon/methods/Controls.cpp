@@ -13,9 +13,13 @@
 #include "daemon/JsonCodec.hpp"
 #include "daemon/Log.hpp"
 #include "daemon/Notifier.hpp"
+#include "daemon/StateKeeper.hpp"
 #include "daemon/cards/CardSet.hpp"
+#include "daemon/core/DaemonControls.hpp"
 #include "daemon/core/Subscription.hpp"
 #include "daemon/methods/Handlers.hpp"
+#include "daemon/methods/PresetApply.hpp"
+#include "daemon/state/Storage.hpp"
 #include "ipc/Error.hpp"
 
 namespace Methods {
@@ -244,6 +248,28 @@ Json ControlsSet(Context& context, ClientSession&, const Json& params) {
         plan.push_back({&control, Codec::ResolveChange(control, change), change["control"]});
     }
 
+    /* A linked pair moves together (protocol 1.1 §3): the partner of a gain, volume,
+     * mute or mixer level takes the same value, unless the request sets it itself.
+     * A partner that cannot take it (not writable now, another range) is left. */
+    const size_t asked = plan.size();
+    for (size_t i = 0; i < asked; ++i) {
+        const Alsa::Control* partner = Core::GangPartner(device.controls, *plan[i].control);
+        if (!partner || !partner->info.access.IsWritable() ||
+            std::any_of(plan.begin(), plan.end(),
+                        [&](const Planned& p) { return p.control == partner; }))
+            continue;
+        const auto& numbers = plan[i].value.numbers;
+        if (std::any_of(numbers.begin(), numbers.end(),
+                        [&](int64_t n) { return n < partner->info.min || n > partner->info.max; }))
+            continue;
+        plan.push_back({partner, plan[i].value, Json(partner->info.id.name)});
+    }
+    /* The daemon's own controls first: written to disk, they are the ones that can
+     * still fail with nothing changed; a card's write failing later reports them in
+     * data.applied. */
+    std::stable_partition(plan.begin(), plan.end(),
+                          [](const Planned& p) { return Core::IsDaemonControl(p.control->info); });
+
     Json list = Json::array();
     if (dry_run) {
         for (const auto& p : plan) list.push_back(Codec::ControlToJson({p.control->info, p.value}));
@@ -261,37 +287,52 @@ Json ControlsSet(Context& context, ClientSession&, const Json& params) {
         std::vector<std::variant<Alsa::Value, std::string>> read_back;
     };
     auto outcome = std::make_shared<Outcome>();
-    for (const auto& p : plan) outcome->writes.emplace_back(p.control->info.id.numid, p.value);
-    const auto applied_refs = [&plan](size_t count) {
+    std::vector<std::pair<unsigned, Alsa::Value>> daemon_writes;
+    for (const auto& p : plan)
+        (Core::IsDaemonControl(p.control->info) ? daemon_writes : outcome->writes)
+            .emplace_back(p.control->info.id.numid, p.value);
+    const size_t daemon_count = daemon_writes.size();
+    if (!daemon_writes.empty()) {
+        try {
+            context.keeper.SetDaemonControls(device_id, daemon_writes);
+        } catch (const State::StorageError& e) {
+            throw FromStorage(e);
+        }
+    }
+    const auto applied_refs = [&plan, daemon_count](size_t count) {
+        count += daemon_count;
         Json applied = Json::array();
         for (size_t i = 0; i < count && i < plan.size(); ++i) applied.push_back(plan[i].ref);
         return applied;
     };
-    try {
-        context.OnlineCard(device).Io().Run(
-            [outcome](Alsa::Card& card, const std::function<void()>& step) {
-                for (const auto& [numid, value] : outcome->writes) {
-                    card.Write(numid, value);
-                    ++outcome->written;
-                    step();
-                }
-                /* Read back: the driver may quantise. */
-                for (const auto& [numid, value] : outcome->writes) {
-                    try {
-                        outcome->read_back.emplace_back(card.Read(numid));
-                    } catch (const Alsa::Error& e) {
-                        outcome->read_back.emplace_back(std::string(e.what()));
+    if (!outcome->writes.empty()) {
+        try {
+            context.OnlineCard(device).Io().Run(
+                [outcome](Alsa::Card& card, const std::function<void()>& step) {
+                    for (const auto& [numid, value] : outcome->writes) {
+                        card.Write(numid, value);
+                        ++outcome->written;
+                        step();
                     }
-                    step();
-                }
-            });
-    } catch (const CardIo::Unresponsive& e) {
-        throw Context::Unanswered(device_id, e.what(), applied_refs(outcome->written));
-    } catch (const Alsa::Error& e) {
-        const size_t failed = outcome->written;
-        const Json applied = applied_refs(failed);
-        if (e.GetErrno() == ENODEV) throw context.Unplugged(device_id, applied);
-        throw FromAlsa(e, plan[std::min(failed, plan.size() - 1)].control->info, applied);
+                    /* Read back: the driver may quantise. */
+                    for (const auto& [numid, value] : outcome->writes) {
+                        try {
+                            outcome->read_back.emplace_back(card.Read(numid));
+                        } catch (const Alsa::Error& e) {
+                            outcome->read_back.emplace_back(std::string(e.what()));
+                        }
+                        step();
+                    }
+                });
+        } catch (const CardIo::Unresponsive& e) {
+            throw Context::Unanswered(device_id, e.what(), applied_refs(outcome->written));
+        } catch (const Alsa::Error& e) {
+            const size_t failed = outcome->written;
+            const Json applied = applied_refs(failed);
+            if (e.GetErrno() == ENODEV) throw context.Unplugged(device_id, applied);
+            throw FromAlsa(e, plan[std::min(daemon_count + failed, plan.size() - 1)].control->info,
+                           applied);
+        }
     }
     /* This updates the cache once; the kernel's echo of our own write then finds the
      * same value and is suppressed. */
@@ -309,8 +350,8 @@ Json ControlsSet(Context& context, ClientSession&, const Json& params) {
                       .client_pid = 0});
     }
     const Core::Device* now = context.cache.FindDevice(device_id);
-    for (const auto& [numid, value] : outcome->writes)
-        if (const auto* c = now->Find(numid))
+    for (const auto& p : plan)
+        if (const auto* c = now->Find(p.control->info.id.numid))
             list.push_back(context.notifier.FullControl(*now, *c));
     return {{"device", device_id}, {"seq", context.cache.GetSeq()}, {"controls", std::move(list)}};
 }

@@ -15,14 +15,14 @@ Json DaemonInfo(Context& context, ClientSession&, const Json&) {
         std::chrono::steady_clock::now() - context.started);
     return {{"name", "scarlettd"},
             {"version", SCARLETTD_VERSION},
-            {"protocol", {{"major", 1}, {"minor", 0}}},
+            {"protocol", {{"major", 1}, {"minor", 1}}},
             {"pid", getpid()},
             {"uptime_ms", uptime.count()},
             {"devices", context.cache.GetDevices().size()},
             {"clients", context.server ? context.server->GetClientCount() : 0},
             {"capabilities",
              {"controls", "subscribe", "events-socket", "batch", "meters", "rpc.discover",
-              "presets", "on_attach"}},
+              "presets", "on_attach", "daemon_controls"}},
             {"warnings", context.warnings.ToJson(context.cache)}};
 }
 

@@ -12,7 +12,9 @@
 #include <set>
 
 #include "alsa/Identity.hpp"
+#include "daemon/StateKeeper.hpp"
 #include "daemon/cards/CardSet.hpp"
+#include "daemon/core/DaemonControls.hpp"
 #include "daemon/core/Subscription.hpp"
 #include "daemon/methods/Handlers.hpp"
 #include "daemon/methods/PresetApply.hpp"
@@ -90,7 +92,8 @@ bool IsPresetControl(const Alsa::ControlInfo& info) {
         info.id.name.find("Channel Map") != std::string::npos)
         return false;
     return info.type == Alsa::ElemType::Boolean || info.type == Alsa::ElemType::Integer ||
-           info.type == Alsa::ElemType::Enumerated || info.type == Alsa::ElemType::Bytes;
+           info.type == Alsa::ElemType::Enumerated || info.type == Alsa::ElemType::Bytes ||
+           info.type == Alsa::ElemType::Text;
 }
 
 /** A preset names controls by name alone: the first of that name, as that program
@@ -254,6 +257,14 @@ Plan PlanPreset(const Core::Device& device, const State::Preset& preset,
             skip(*reason);
             continue;
         }
+        if (control->info.type == Alsa::ElemType::Text) {
+            const auto& bytes = std::get<Alsa::Value>(decoded).bytes;
+            if (const std::string why = Core::CheckText(std::string(bytes.begin(), bytes.end()));
+                !why.empty()) {
+                skip("the text " + why);
+                continue;
+            }
+        }
         if (!seen.insert(control->info.id.numid).second) continue;
         plan.targets.push_back(
             {entry.name, control->info.id.numid, std::get<Alsa::Value>(std::move(decoded))});
@@ -290,9 +301,32 @@ Json ApplyPlan(Context& context, const Core::Device& device, Plan plan, bool dry
                 {"warnings", std::move(plan.warnings)}};
     }
 
+    /* The daemon's own controls (names, links) need no card: set at once, and first,
+     * so that a disk that refuses them leaves the device untouched. */
+    std::vector<Target> card_targets;
+    std::vector<std::pair<unsigned, Alsa::Value>> daemon_writes;
+    for (auto& t : plan.targets) {
+        const auto* c = device.Find(t.numid);
+        if (!c || !Core::IsDaemonControl(c->info))
+            card_targets.push_back(std::move(t));
+        else if (c->value == t.value)
+            ++unchanged;
+        else
+            daemon_writes.emplace_back(t.numid, std::move(t.value));
+    }
+    plan.targets = std::move(card_targets);
+    if (!daemon_writes.empty()) {
+        try {
+            context.keeper.SetDaemonControls(device_id, daemon_writes);
+        } catch (const State::StorageError& e) {
+            throw FromStorage(e);
+        }
+        applied += daemon_writes.size();
+    }
+
     std::vector<bool> written(plan.targets.size(), false);
     std::vector<Seen> last(plan.targets.size());
-    for (int pass = 0; pass < MAX_PASSES; ++pass) {
+    for (int pass = 0; pass < MAX_PASSES && !plan.targets.empty(); ++pass) {
         /* Every target, every pass: a write may change (or unlock) controls set before
          * it, as a switch does. The job owns its copy: it may outlive us. */
         struct Job {

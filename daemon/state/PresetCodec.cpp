@@ -65,6 +65,8 @@ std::optional<std::string> EncodePresetValue(const Alsa::ControlInfo& info,
                 out += std::to_string(n[i]);
             }
             return out;
+        case Alsa::ElemType::Text:
+            return std::string(value.bytes.begin(), value.bytes.end());
         case Alsa::ElemType::Bytes: {
             const auto nul = std::find(value.bytes.begin(), value.bytes.end(), uint8_t{0});
             return std::string(value.bytes.begin(), nul);
@@ -77,6 +79,11 @@ std::optional<std::string> EncodePresetValue(const Alsa::ControlInfo& info,
 std::variant<Alsa::Value, std::string> DecodePresetValue(const Alsa::ControlInfo& info,
                                                          std::string_view text) {
     Alsa::Value value;
+    /* Checked by whoever owns the control (the daemon's, protocol 1.1 §3). */
+    if (info.type == Alsa::ElemType::Text) {
+        value.bytes.assign(text.begin(), text.end());
+        return value;
+    }
     if (info.type == Alsa::ElemType::Bytes) {
         if (text.size() > info.count)
             return "longer than the control's " + std::to_string(info.count) + " bytes";

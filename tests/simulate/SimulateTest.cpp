@@ -132,8 +132,11 @@ TEST_CASE("every model: scarlettd serves it, clients and amixer change it, every
         CAPTURE(model.id);
         const std::string device = DeviceId(model.id);
         const auto expected = Sim::GenerateControls(model);
-        const json controls =
-            Result(writer.Call("controls.list", {{"device", device}}))["controls"];
+        /* The card's controls; the daemon's own (names, links) have their test. */
+        const json all = Result(writer.Call("controls.list", {{"device", device}}))["controls"];
+        json controls = json::array();
+        for (const auto& c : all)
+            if (c["iface"] != "daemon") controls.push_back(c);
         REQUIRE(controls.size() == expected.controls.size());
         std::set<std::string> names;
         for (const auto& c : controls) names.insert(c["name"].get<std::string>());
@@ -468,22 +471,30 @@ TEST_CASE("presets written by alsa-scarlett-gui's own code load whole into scarl
             CAPTURE(file);
             Bench bench({model});
             auto c = bench.Connect();
-            auto loaded = Result(c.Call("presets.load", {{"file", file}}));
-            size_t own = 0;
-            for (const auto& key : PresetKeys(ReadFile(file))) own += IsGuiOwnKey(key);
-            /* Only that program's own keys are skipped (until scarlettd has them too),
-             * and only as unknown names: every driver control is applied. */
-            CHECK(loaded["skipped"].size() == own);
-            for (const auto& s : loaded["skipped"]) {
-                CAPTURE(s.dump());
-                CHECK(IsGuiOwnKey(s["name"]));
-                CHECK(s["reason"] == "no such control on this device");
+            const std::string text = ReadFile(file);
+            /* That program's own keys are exactly our daemon controls, in its order. */
+            std::vector<std::string> own;
+            for (const auto& key : PresetKeys(text))
+                if (IsGuiOwnKey(key)) own.push_back(key);
+            std::vector<std::string> ours;
+            const json daemon = Result(c.Call("controls.list", {{"iface", "daemon"}}))["controls"];
+            for (const auto& ctl : daemon) ours.push_back(ctl["name"]);
+            CHECK(ours.size() == own.size());
+            for (size_t i = 0; i < std::min(ours.size(), own.size()); ++i) {
+                CAPTURE(i);
+                CHECK(ours[i] == own[i]);
             }
+            /* Its first-run defaults link most pairs; ours start unlinked. */
+            size_t linked = 0;
+            std::istringstream in(text);
+            for (std::string line; std::getline(in, line);) linked += line.ends_with(" Link=true");
+            auto loaded = Result(c.Call("presets.load", {{"file", file}}));
+            CHECK(loaded["skipped"].empty());
             CHECK(loaded["warnings"].size() == 1); /* model=: the .state's file name */
             if (variant.empty())
-                CHECK(loaded["applied"] == 0);
+                CHECK(loaded["applied"] == linked);
             else
-                CHECK(loaded["applied"].get<int>() >= 6);
+                CHECK(loaded["applied"].get<size_t>() >= 6 + linked);
             auto diff = Result(c.Call("presets.diff", {{"file", file}}));
             CHECK(diff["differences"].empty());
         }
@@ -491,16 +502,26 @@ TEST_CASE("presets written by alsa-scarlett-gui's own code load whole into scarl
 
 TEST_CASE("scarlettd writes the preset files alsa-scarlett-gui's code loaded cleanly") {
     for (const std::string model : INTEROP_MODELS)
-        for (const std::string variant : {"", "-modified"}) {
+        for (const std::string variant : {"", "-modified", "-named"}) {
             const std::string ours = GUI_FIXTURES + "scarlettd-" + model + variant + ".conf";
             if (!std::filesystem::exists(ours)) continue;
             CAPTURE(ours);
             Bench bench({model});
             auto c = bench.Connect();
-            /* The same state as when the file was made: the modified one is the GUI's. */
-            if (!variant.empty())
+            /* The same state as when the file was made (tools/make-ours.sh): the
+             * modified one is the GUI's; the named one sets the daemon's controls. */
+            if (variant == "-modified")
                 Result(c.Call("presets.load",
                               {{"file", GUI_FIXTURES + "gui-" + model + variant + ".conf"}}));
+            if (variant == "-named")
+                Result(c.Call("controls.set",
+                              {{"changes",
+                                {{{"control", "Name"}, {"value", {"Studio desk"}}},
+                                 {{"control", "Analogue In 1 Name"}, {"value", {"Vocal mic"}}},
+                                 {{"control", "Analogue Out 1-2 Link"}, {"value", {true}}},
+                                 {{"control", "Analogue Out 1-2 Name"}, {"value", {"Monitors"}}},
+                                 {{"control", "PCM Out 1-2 Link"}, {"value", {true}}},
+                                 {{"control", "PCM Out 3 Switch"}, {"value", {false}}}}}}));
             Result(c.Call("presets.save", {{"name", "again"}}));
             CHECK(ReadFile(bench.PresetsDir() + "/" + DeviceId(model) + "-again.conf") ==
                   ReadFile(ours));

@@ -33,6 +33,10 @@ void SetRange(Alsa::Control& control, int64_t min, int64_t max);
  *  2 boolean, 3 enumerated, 4 two-channel integer, 5 read-only enumerated, 6 the
  *  CARD-iface read-only "Firmware Version" 1644. */
 std::vector<Alsa::Control> SmallControlSet();
+/** The daemon's own controls of SmallControlSet (its routing names two analogue
+ *  inputs and one PCM input): `Name`, 3 port names, 3 port switches, the `Analogue
+ *  In 1-2` Link and Name. */
+constexpr size_t DAEMON_CONTROLS = 9;
 /** The volatile, read-only PCM "Level Meter" of scarlett2 devices: 0..4095 per channel. */
 Alsa::Control LevelMeter(unsigned numid, unsigned channels);
 /** One of each type, access state and dB TLV kind the codec tells apart (the fuzzer's). */

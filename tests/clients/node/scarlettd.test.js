@@ -339,7 +339,8 @@ test('events.sock: a snapshot first, then changes without a subscription id', as
     const snapshot = await events.until(() => events.notifications[0], 'snapshot');
     assert.equal(snapshot.method, 'snapshot');
     assert.equal(snapshot.params.snapshot.devices[0].id, DEVICE);
-    assert.equal(snapshot.params.snapshot.controls[DEVICE].length, 6);
+    // The card's six, then the daemon's own (names, links: protocol 1.1 §3).
+    assert.equal(snapshot.params.snapshot.controls[DEVICE].filter((c) => c.iface !== 'daemon').length, 6);
     await tb(`set ${DEVICE} 3 2`);
     const changed = await events.until(() => events.notifications.find((n) => n.method === 'controls.changed'),
       'controls.changed on events.sock');

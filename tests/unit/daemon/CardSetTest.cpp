@@ -32,7 +32,7 @@ TEST_CASE("CardSet opens what discovery finds, once, and keeps a vanished device
     CHECK(parts.cards->GetOnlineCount() == 1);
     REQUIRE(parts.cache.FindDevice(ID) != nullptr);
     CHECK(parts.cache.FindDevice(ID)->online);
-    CHECK(parts.cache.FindDevice(ID)->controls.size() == 6);
+    CHECK(parts.cache.FindDevice(ID)->controls.size() == 6 + TestData::DAEMON_CONTROLS);
 
     /* Found again: nothing happens. */
     parts.cards->Rescan();

@@ -50,7 +50,7 @@ TEST_CASE("daemon.info and devices.list describe the daemon and its devices") {
     CHECK(dev["family"] == "scarlett2");
     CHECK(dev["usb"] == json{{"vendor", "1235"}, {"product", "8215"}, {"serial", "P9ABCDEF"}});
     CHECK(dev["firmware"] == json{{"version", 1644}, {"minimum", nullptr}});
-    CHECK(dev["controls"] == 6);
+    CHECK(dev["controls"] == 6 + TestData::DAEMON_CONTROLS);
 }
 
 TEST_CASE("controls.list gives the full form of every type, filtered by glob and iface") {
@@ -58,7 +58,7 @@ TEST_CASE("controls.list gives the full form of every type, filtered by glob and
     auto c = d.Connect();
     auto all = Result(c.Call("controls.list", {{"device", DEV}}));
     CHECK(all["device"] == DEV);
-    REQUIRE(all["controls"].size() == 6);
+    REQUIRE(all["controls"].size() == 6 + TestData::DAEMON_CONTROLS);
     auto vol = all["controls"][0];
     CHECK(vol["numid"] == 1);
     CHECK(vol["iface"] == "mixer");
@@ -295,7 +295,8 @@ TEST_CASE("unplug: device.removed, offline errors; replug: device.added under th
     REQUIRE(snapshot);
     CHECK((*snapshot)["method"] == "snapshot");
     CHECK((*snapshot)["params"]["snapshot"]["devices"][0]["id"] == DEV);
-    CHECK((*snapshot)["params"]["snapshot"]["controls"][DEV].size() == 6);
+    CHECK((*snapshot)["params"]["snapshot"]["controls"][DEV].size() ==
+          6 + TestData::DAEMON_CONTROLS);
     CHECK((*snapshot)["params"]["seq"].is_number_unsigned());
     CHECK_FALSE((*snapshot)["params"].contains("subscription"));
     Result(c.Call("subscribe", {{"snapshot", false}}));

@@ -95,6 +95,24 @@ inline std::shared_ptr<FakeDevice> SmallDevice() {
     return std::make_shared<FakeDevice>(SmallControlSet());
 }
 
+/** A state and presets directory that outlives the daemons of one test case. */
+struct StateDir {
+    std::string path;
+    StateDir() {
+        char tmpl[] = "/tmp/scarlettd-state-XXXXXX";
+        path = mkdtemp(tmpl);
+    }
+    ~StateDir() { std::filesystem::remove_all(path); }
+    StateDir(const StateDir&) = delete;
+    StateDir& operator=(const StateDir&) = delete;
+    std::function<void(Options&)> Use() const {
+        return [p = path](Options& options) {
+            options.state_dir = p + "/state";
+            options.presets_dir = p + "/presets";
+        };
+    }
+};
+
 /** The result of a response, which must be one. */
 inline nlohmann::json Result(const nlohmann::json& response) {
     INFO(response.dump());

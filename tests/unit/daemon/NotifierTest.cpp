@@ -110,7 +110,7 @@ TEST_CASE("Notifier: an events-socket session starts with a snapshot and has no 
     auto first = events.Take();
     REQUIRE(first.size() == 1);
     CHECK(first[0]["method"] == "snapshot");
-    CHECK(first[0]["params"]["snapshot"]["controls"][ID].size() == 6);
+    CHECK(first[0]["params"]["snapshot"]["controls"][ID].size() == 6 + TestData::DAEMON_CONTROLS);
     parts.cards_in_memory.devices[0].fake->ExternalSet(2, {{1}, {}});
     parts.Pump();
     auto changed = Named(events.Take(), "controls.changed");

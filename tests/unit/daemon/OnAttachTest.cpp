@@ -19,27 +19,12 @@ using TestData::Drain;
 using TestData::ErrorCode;
 using TestData::Result;
 using TestData::Slurp;
+using TestData::StateDir;
 using namespace std::chrono_literals;
 
 namespace {
 
 const std::string& DEV = TestData::SMALL_ID;
-
-/** A state directory that outlives the daemons of one test case. */
-struct StateDir {
-    std::string path;
-    StateDir() {
-        char tmpl[] = "/tmp/scarlettd-state-XXXXXX";
-        path = mkdtemp(tmpl);
-    }
-    ~StateDir() { std::filesystem::remove_all(path); }
-    std::function<void(Options&)> Use() const {
-        return [p = path](Options& options) {
-            options.state_dir = p + "/state";
-            options.presets_dir = p + "/presets";
-        };
-    }
-};
 
 void AwaitOnline(Cli::Client& c, bool online) {
     for (int i = 0; i < 400; ++i) {
