@@ -6,6 +6,7 @@
 #include "cli/Configure.hpp"
 #include "cli/ControlRef.hpp"
 #include "cli/Meters.hpp"
+#include "cli/Names.hpp"
 #include "cli/Output.hpp"
 #include "cli/Presets.hpp"
 #include "cli/Value.hpp"
@@ -144,6 +145,13 @@ std::string ErrorHint(const Options& options, const json& error) {
                "'scarlettctl devices')";
     if (is("code", "device.not_found"))
         return "\nscarlettctl: 'scarlettctl devices' lists the known devices";
+    if (options.command == "name" && is("code", "control.not_found") && !options.args.empty())
+        return "\nscarlettctl: '" + options.args.front() +
+               "' is not a port with a name; 'scarlettctl name' lists them";
+    if (options.command == "link" && is("code", "control.not_found"))
+        return "\nscarlettctl: 'scarlettctl link' lists the stereo pairs";
+    if ((options.command == "name" || options.command == "link") && is("field", "iface"))
+        return "\nscarlettctl: this scarlettd predates protocol 1.1: it keeps no names or links";
     if (is("code", "preset.exists"))
         return "\nscarlettctl: 'scarlettctl preset save --overwrite NAME' replaces it";
     return "";
@@ -203,6 +211,10 @@ void RunCommand(const Options& options, Client& client, std::ostream& out,
         RunPreset(options, client, out);
     else if (command == "configure")
         RunConfigure(options, client, out);
+    else if (command == "name")
+        RunName(options, client, out);
+    else if (command == "link")
+        RunLink(options, client, out);
     else
         throw UsageError("unknown command '" + command + "'");
 }
@@ -236,12 +248,14 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     }
 
     try {
-        /* A malformed CONTROL is a usage error, whether or not scarlettd runs. */
+        /* A malformed CONTROL, NEWNAME or link state is a usage error, whether or not
+         * scarlettd runs. */
         if (options.command == "get")
             for (const auto& arg : options.args) ParseControlRef(arg);
         if (options.command == "set")
             for (size_t i = 0; i < options.args.size(); i += 2) ParseControlRef(options.args[i]);
         if (options.waybar) ParseControlRef(*options.waybar);
+        CheckNameArgs(options);
     } catch (const UsageError& e) {
         err << "scarlettctl: " << e.what() << "\nTry 'scarlettctl --help'.\n";
         return EXIT_USAGE;

@@ -21,7 +21,7 @@ struct CommandSpec {
 
 constexpr size_t UNLIMITED = static_cast<size_t>(-1);
 
-constexpr std::array<CommandSpec, 10> COMMANDS = {{
+constexpr std::array<CommandSpec, 12> COMMANDS = {{
     {"devices", 0, 0,
      "Usage: scarlettctl [-d ID] [--json] devices\n"
      "List the devices scarlettd knows: id, online, card, model (or ALSA name) and\n"
@@ -84,6 +84,23 @@ constexpr std::array<CommandSpec, 10> COMMANDS = {{
      "that, set every control matching GLOB to VALUE, whatever was restored, e.g.\n"
      "--guard '*Phantom Power*=off' (ribbon microphones). Given guards replace the\n"
      "stored ones; --no-guards removes them. Works while the interface is unplugged.\n"},
+    {"name", 0, 2,
+     "Usage: scarlettctl [-d ID] [--json] name [PORT [NEWNAME]]\n"
+     "       scarlettctl [-d ID] [--json] name --clear PORT\n"
+     "Names of the device and its ports, kept by scarlettd under alsa-scarlett-gui's\n"
+     "control names, so that presets of either program carry them. Without PORT, list\n"
+     "every name ('-': none); with PORT, show its name; with NEWNAME, set it ('' or\n"
+     "--clear removes it). PORT: a port such as 'Analogue In 1', 'PCM Out 3' or\n"
+     "'Mixer Out 1' (Mix A), a stereo pair such as 'Analogue Out 1-2', or device\n"
+     "for the device's own name. NEWNAME: at most 128 bytes of UTF-8.\n"},
+    {"link", 0, 2,
+     "Usage: scarlettctl [-d ID] [--json] link [PAIR [on|off|toggle]]\n"
+     "Stereo links of channel pairs, kept by scarlettd under alsa-scarlett-gui's\n"
+     "control names. Without PAIR, list every pair, on or off; with PAIR, show it;\n"
+     "with on, off or toggle, set it. While a pair is linked, scarlettd writes a\n"
+     "change of either channel's gain, volume, mute or mixer level to both.\n"
+     "PAIR: 'Analogue Out 1-2', or either of its ports ('Analogue Out 1' or\n"
+     "'Analogue Out 2').\n"},
     {"info", 0, 0,
      "Usage: scarlettctl [--json] info\n"
      "Show the daemon's version, protocol, pid, uptime, devices and clients.\n"},
@@ -189,6 +206,9 @@ Options ParseArgs(const std::vector<std::string>& args) {
         } else if (name == "--no-guards") {
             no_value();
             options.no_guards = true;
+        } else if (name == "--clear") {
+            no_value();
+            options.clear = true;
         } else if (name == "--overwrite") {
             no_value();
             options.overwrite = true;
@@ -241,6 +261,10 @@ Options ParseArgs(const std::vector<std::string>& args) {
         throw UsageError("configure: --guard and --no-guards do not go together");
     if (options.overwrite && options.command != "preset")
         throw UsageError("--overwrite goes with preset save");
+    if (options.clear && options.command != "name") throw UsageError("--clear goes with name");
+    if (options.clear && options.args.size() != 1)
+        throw UsageError(options.args.empty() ? "name: --clear needs a PORT"
+                                              : "name: --clear and NEWNAME do not go together");
     if (options.dry_run && options.command != "set" && options.command != "preset")
         throw UsageError("--dry-run goes with set and preset load");
     return options;
@@ -262,6 +286,9 @@ Commands:
                          Presets, shared with alsa-scarlett-gui.
   configure [OPTIONS]    Nickname, and what happens on plug-in: restore the
                          last state or a preset, guards such as phantom off.
+  name [PORT [NEWNAME]]  Show or set the names of the device and its ports.
+  link [PAIR [on|off|toggle]]
+                         Show or set the stereo links of channel pairs.
   info                   Show the daemon's version and status.
   help [COMMAND]         Show this help, or a command's help.
 
@@ -279,6 +306,7 @@ Options (before or after the command):
       --guard GLOB=VALUE configure: set matching controls after each plug-in.
       --no-guards        configure: remove the guards.
       --nickname TEXT    configure: the interface's nickname (--no-nickname).
+      --clear            name: remove PORT's name.
       --waybar CONTROL   watch: print waybar JSON lines for CONTROL.
       --rate HZ          meters: readings per second, 1..60 (default 20).
   -h, --help             Show help (with a command: that command's help).
@@ -319,6 +347,8 @@ Examples:
   scarlettctl meters --rate 30
   scarlettctl preset save 'Podcast' && scarlettctl preset diff 'Podcast'
   scarlettctl configure --on-attach last --guard '*Phantom Power*=off'
+  scarlettctl name 'Analogue In 1' 'Vocal mic'
+  scarlettctl link 'Analogue Out 1' on
 
 Exit status:
   0  success (watch and meters: stopped with Ctrl-C)

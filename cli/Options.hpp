@@ -24,8 +24,8 @@ class UsageError : public std::runtime_error {
 
 /** The parsed command line. */
 struct Options {
-    /** "devices", "controls", "get", "set", "watch", "meters", "info", "help"; empty if
-     * none. */
+    /** "devices", "controls", "get", "set", "watch", "meters", "name", "link", "info",
+     * "help"...; empty if none. */
     std::string command;
     std::vector<std::string> args;
     std::optional<std::string> device;
@@ -46,6 +46,8 @@ struct Options {
     /** configure --guard GLOB=VALUE (repeatable), --no-guards */
     std::vector<std::string> guards;
     bool no_guards = false;
+    /** name --clear PORT */
+    bool clear = false;
     bool help = false;
     bool version = false;
 };

@@ -83,6 +83,10 @@ std::string DeviceId(const json& params) {
 
 }  // namespace
 
+std::string CleanText(std::string_view text) {
+    return Clean(text);
+}
+
 std::string Counted(const json& count, const std::string& noun) {
     return Text(count) + " " + noun + (count == 1 ? "" : "s");
 }

@@ -18,6 +18,9 @@ namespace Cli {
 /** Columns a UTF-8 string takes on a terminal (one per code point). */
 size_t DisplayWidth(std::string_view utf8) noexcept;
 
+/** @p text with C0 control characters and DEL replaced by '?': safe on a terminal. */
+std::string CleanText(std::string_view text);
+
 /** "1 device", "3 devices": @p count and @p noun, plural unless the count is 1. */
 std::string Counted(const nlohmann::json& count, const std::string& noun);
 

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Completes commands and options; device ids after -d from 'scarlettctl devices
-# --json' and control names for get, set, watch, controls and --waybar from
-# 'scarlettctl controls --json', both asked quietly: without a running scarlettd
-# there is simply nothing to offer.
+# --json', control names for get, set, watch, controls and --waybar from
+# 'scarlettctl controls --json', ports for name and pairs for link from 'scarlettctl
+# name --json' and 'scarlettctl link --json', all asked quietly: without a running
+# scarlettd there is simply nothing to offer.
 
 # Prints the string values of "KEY" members of pretty-printed JSON on stdin (one
 # member per line, as scarlettctl --json writes it), one per line, unescaped.
@@ -43,8 +44,8 @@ _scarlettctl() {
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
     COMPREPLY=()
 
-    local commands='devices controls get set watch meters info preset configure help'
-    local options='-d --device --socket-dir --json -n --dry-run --overwrite --on-attach --guard --no-guards --nickname --no-nickname --waybar --rate -h --help --version'
+    local commands='devices controls get set watch meters name link info preset configure help'
+    local options='-d --device --socket-dir --json -n --dry-run --overwrite --on-attach --guard --no-guards --nickname --no-nickname --clear --waybar --rate -h --help --version'
 
     # "--device=ID" reaches us as "--device" "=" "ID" (= is a word break).
     if [[ $cur == = ]]; then
@@ -171,6 +172,16 @@ _scarlettctl() {
                 fi
             fi
             ;;
+        name)
+            ((arg_count == 0)) && _scarlettctl_complete_stems name Name "$bare"
+            ;;
+        link)
+            if ((arg_count == 0)); then
+                _scarlettctl_complete_stems link Link "$bare"
+            elif ((arg_count == 1)); then
+                mapfile -t COMPREPLY < <(compgen -W 'on off toggle' -- "$cur")
+            fi
+            ;;
         set)
             if ((arg_count % 2 == 0)); then
                 _scarlettctl_complete_controls "$bare"
@@ -186,6 +197,21 @@ _scarlettctl() {
 _scarlettctl_complete_controls() {
     _scarlettctl_reply_lines "$1" < <(_scarlettctl_ask "${daemon_args[@]}" --json controls |
         _scarlettctl_json_strings name | sort -u)
+}
+
+# The ports (name) or pairs (link) of the chosen device that start with $3: the
+# names of 'scarlettctl $1 --json' without their " $2"; the device's own Name is
+# "device", as name takes it.
+_scarlettctl_complete_stems() {
+    local command=$1 suffix=$2 prefix=$3 line
+    _scarlettctl_reply_lines "$prefix" < <(_scarlettctl_ask "${daemon_args[@]}" --json "$command" |
+        _scarlettctl_json_strings name | while IFS= read -r line; do
+            if [[ $line == Name ]]; then
+                echo device
+            elif [[ $line == *" $suffix" ]]; then
+                printf '%s\n' "${line%" $suffix"}"
+            fi
+        done | sort -u)
 }
 
 complete -F _scarlettctl scarlettctl

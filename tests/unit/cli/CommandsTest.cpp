@@ -783,3 +783,309 @@ TEST_CASE("scarlettctl configure: what was given goes to devices.configure; noth
     CHECK(run({"configure", "--guard", "a=1", "--no-guards"}).status == Cli::EXIT_USAGE);
     CHECK(run({"devices", "--guard", "a=1"}).status == Cli::EXIT_USAGE);
 }
+
+namespace {
+
+json DaemonControl(long long numid, const std::string& name, const json& value) {
+    return {{"numid", numid},
+            {"iface", "daemon"},
+            {"name", name},
+            {"index", 0},
+            {"type", value.is_string() ? "text" : "boolean"},
+            {"count", 1},
+            {"access", {"read", "write"}},
+            {"writable", true},
+            {"value", json::array({value})}};
+}
+
+/** Protocol 1.1 §3's controls of a small device; the device's Name last, which name
+ *  lists first all the same. */
+std::vector<json> DaemonControls() {
+    return {DaemonControl(1073741824, "Analogue In 1 Name", "Vocal mic"),
+            DaemonControl(1073741825, "Analogue In 1 Switch", true),
+            DaemonControl(1073741826, "Analogue Out 1-2 Name", ""),
+            DaemonControl(1073741827, "Analogue Out 1-2 Link", true),
+            DaemonControl(1073741828, "PCM Out 1-2 Link", false),
+            DaemonControl(1073741829, "Name", "Studio")};
+}
+
+/** controls.list ("*SUFFIX" globs only), controls.get and controls.set on @p controls
+ *  by name and iface "daemon", as scarlettd answers them. */
+std::function<void(FakeConnection&, const json&)> ServeDaemonControls(std::vector<json>& controls) {
+    return [&controls](FakeConnection& c, const json& request) {
+        const json& params = request["params"];
+        auto find = [&](const json& ref) -> json* {
+            for (auto& control : controls)
+                if (ref.is_object() && ref.value("iface", "") == "daemon" &&
+                    ref.value("name", "") == control["name"])
+                    return &control;
+            return nullptr;
+        };
+        auto not_found = [&](const json& ref) {
+            const std::string name = ref.value("name", "?");
+            c.ReplyError(request, {{"code", -32003},
+                                   {"message", "no control '" + name + "' on dev"},
+                                   {"data", {{"code", "control.not_found"}, {"control", name}}}});
+        };
+        json reply = {{"device", "dev"}, {"seq", 7}, {"controls", json::array()}};
+        if (request["method"] == "controls.list") {
+            const std::string suffix = params.value("match", "*").substr(1);
+            for (const auto& control : controls)
+                if (params.value("iface", "") == "daemon" &&
+                    control["name"].get<std::string>().ends_with(suffix))
+                    reply["controls"].push_back(control);
+        } else if (request["method"] == "controls.get") {
+            for (const auto& ref : params["controls"]) {
+                const json* control = find(ref);
+                if (!control) return not_found(ref);
+                reply["controls"].push_back(*control);
+            }
+        } else {
+            for (const auto& change : params["changes"]) {
+                json* control = find(change["control"]);
+                if (!control) return not_found(change["control"]);
+                if (change.contains("toggle"))
+                    (*control)["value"][0] = !(*control)["value"][0].get<bool>();
+                else
+                    (*control)["value"] = change["value"];
+                reply["controls"].push_back(*control);
+            }
+        }
+        c.Reply(request, reply);
+    };
+}
+
+/** Runs scarlettctl against ServeDaemonControls(@p controls), one server per run. */
+Outcome RunOnDaemonControls(std::vector<json>& requests, std::vector<json>& controls,
+                            std::vector<std::string> args) {
+    FakeServer server(Answering(requests, ServeDaemonControls(controls)));
+    args.insert(args.begin(), {"--socket-dir", server.GetDir()});
+    return RunCli(std::move(args));
+}
+
+json DaemonRef(const std::string& name) {
+    return {{"name", name}, {"iface", "daemon"}};
+}
+
+}  // namespace
+
+TEST_CASE("scarlettctl name lists every name, the device's first; --json prints the result") {
+    std::vector<json> requests;
+    std::vector<json> controls = DaemonControls();
+    const Outcome list = RunOnDaemonControls(requests, controls, {"name"});
+    CHECK(list.status == Cli::EXIT_OK);
+    CHECK(list.err.empty());
+    CHECK(list.out ==
+          "PORT              NAME\n"
+          "device            Studio\n"
+          "Analogue In 1     Vocal mic\n"
+          "Analogue Out 1-2  -\n");
+    REQUIRE(requests.size() == 1);
+    CHECK(requests[0]["method"] == "controls.list");
+    CHECK(requests[0]["params"] == json{{"iface", "daemon"}, {"match", "*Name"}});
+
+    const Outcome json_list =
+        RunOnDaemonControls(requests, controls, {"-d", "dev", "--json", "name"});
+    CHECK(json_list.status == Cli::EXIT_OK);
+    CHECK(requests.back()["params"] ==
+          json{{"device", "dev"}, {"iface", "daemon"}, {"match", "*Name"}});
+    CHECK(
+        json::parse(json_list.out) ==
+        json{{"device", "dev"}, {"seq", 7}, {"controls", {controls[0], controls[2], controls[5]}}});
+
+    std::vector<json> none;
+    CHECK(RunOnDaemonControls(requests, none, {"name"}).out == "no names\n");
+}
+
+TEST_CASE("scarlettctl name PORT shows a name; NEWNAME sets it; '' and --clear clear it") {
+    std::vector<json> requests;
+    std::vector<json> controls = DaemonControls();
+    auto run = [&](std::vector<std::string> args) {
+        return RunOnDaemonControls(requests, controls, std::move(args));
+    };
+
+    const Outcome get = run({"name", "Analogue In 1"});
+    CHECK(get.status == Cli::EXIT_OK);
+    CHECK(get.out == "Analogue In 1  Vocal mic\n");
+    CHECK(requests.back()["method"] == "controls.get");
+    CHECK(requests.back()["params"] == json{{"controls", {DaemonRef("Analogue In 1 Name")}}});
+
+    CHECK(run({"name", "device"}).out == "device  Studio\n");
+    CHECK(requests.back()["params"] == json{{"controls", {DaemonRef("Name")}}});
+    CHECK(run({"name", "Analogue Out 1-2"}).out == "Analogue Out 1-2  -\n");
+
+    const Outcome set = run({"-d", "dev", "name", "Analogue Out 1-2", "Monitors"});
+    CHECK(set.status == Cli::EXIT_OK);
+    CHECK(set.out == "Analogue Out 1-2  Monitors\n");
+    REQUIRE(requests.size() == 4);
+    CHECK(requests.back()["method"] == "controls.set");
+    CHECK(requests.back()["params"] ==
+          json{{"device", "dev"},
+               {"changes",
+                {{{"control", DaemonRef("Analogue Out 1-2 Name")}, {"value", {"Monitors"}}}}}});
+
+    const Outcome json_set = run({"--json", "name", "device", "Rack 2"});
+    CHECK(json_set.status == Cli::EXIT_OK);
+    CHECK(json::parse(json_set.out) ==
+          json{{"device", "dev"}, {"seq", 7}, {"controls", {controls[5]}}});
+    CHECK(controls[5]["value"] == json{"Rack 2"});
+
+    for (const auto& args : {std::vector<std::string>{"name", "Analogue In 1", ""},
+                             std::vector<std::string>{"name", "--clear", "Analogue In 1"}}) {
+        controls[0]["value"] = {"Vocal mic"};
+        const Outcome clear = run(args);
+        CHECK(clear.status == Cli::EXIT_OK);
+        CHECK(clear.out == "Analogue In 1  -\n");
+        CHECK(requests.back()["params"] ==
+              json{{"changes", {{{"control", DaemonRef("Analogue In 1 Name")}, {"value", {""}}}}}});
+    }
+}
+
+TEST_CASE("scarlettctl name refuses a NEWNAME over 128 bytes before connecting") {
+    /* 64 two-byte characters are 128 bytes: the most a name holds. */
+    std::string longest;
+    for (int i = 0; i < 64; ++i) longest += "\xc3\xa9";
+    const Outcome too_long =
+        RunCli({"--socket-dir", "/nonexistent-scarlettd", "name", "Analogue In 1", longest + "x"});
+    CHECK(too_long.status == Cli::EXIT_USAGE);
+    CHECK(too_long.err ==
+          "scarlettctl: name: NEWNAME is 129 bytes; a name is at most 128 bytes of UTF-8\n"
+          "Try 'scarlettctl --help'.\n");
+    CHECK(RunCli({"--socket-dir", "/nonexistent-scarlettd", "name", "", "x"}).err ==
+          "scarlettctl: name: PORT is empty\nTry 'scarlettctl --help'.\n");
+
+    std::vector<json> requests;
+    std::vector<json> controls = DaemonControls();
+    const Outcome fits =
+        RunOnDaemonControls(requests, controls, {"name", "Analogue In 1", longest});
+    CHECK(fits.status == Cli::EXIT_OK);
+    REQUIRE(requests.size() == 1);
+    CHECK(requests[0]["params"]["changes"][0]["value"] == json{longest});
+}
+
+TEST_CASE("scarlettctl name of an unknown port says so and points at the listing") {
+    std::vector<json> requests;
+    std::vector<json> controls = DaemonControls();
+    for (const auto& args : {std::vector<std::string>{"name", "Analogue In 9"},
+                             std::vector<std::string>{"name", "Analogue In 9", "Guitar"}}) {
+        const Outcome outcome = RunOnDaemonControls(requests, controls, args);
+        CHECK(outcome.status == Cli::EXIT_DAEMON_ERROR);
+        CHECK(outcome.out.empty());
+        CHECK(outcome.err ==
+              "scarlettctl: control.not_found: no control 'Analogue In 9 Name' on dev\n"
+              "scarlettctl: 'Analogue In 9' is not a port with a name; 'scarlettctl name' lists "
+              "them\n");
+    }
+
+    /* A protocol 1.0 daemon knows no iface "daemon". */
+    Outcome old;
+    {
+        FakeServer server(Answering(requests, [](FakeConnection& c, const json& request) {
+            c.ReplyError(request, {{"code", -32602},
+                                   {"message", "unknown iface 'daemon'"},
+                                   {"data", {{"code", "params.invalid"}, {"field", "iface"}}}});
+        }));
+        old = RunCli({"--socket-dir", server.GetDir(), "link"});
+    }
+    CHECK(old.status == Cli::EXIT_DAEMON_ERROR);
+    CHECK(old.err.ends_with(
+        "scarlettctl: this scarlettd predates protocol 1.1: it keeps no names or links\n"));
+}
+
+TEST_CASE("scarlettctl link lists the pairs and shows one by pair, left or right port") {
+    std::vector<json> requests;
+    std::vector<json> controls = DaemonControls();
+    auto run = [&](std::vector<std::string> args) {
+        return RunOnDaemonControls(requests, controls, std::move(args));
+    };
+
+    const Outcome list = run({"link"});
+    CHECK(list.status == Cli::EXIT_OK);
+    CHECK(list.out ==
+          "PAIR              LINK\n"
+          "Analogue Out 1-2  on\n"
+          "PCM Out 1-2       off\n");
+    REQUIRE(requests.size() == 1);
+    CHECK(requests[0]["method"] == "controls.list");
+    CHECK(requests[0]["params"] == json{{"iface", "daemon"}, {"match", "*Link"}});
+
+    for (const char* port : {"Analogue Out 1-2", "Analogue Out 1", "Analogue Out 2"}) {
+        requests.clear();
+        const Outcome show = run({"link", port});
+        CHECK_MESSAGE(show.out == "Analogue Out 1-2  on\n", port);
+        CHECK(requests.size() == 1);
+    }
+    CHECK(run({"link", "PCM Out 2"}).out == "PCM Out 1-2  off\n");
+
+    const Outcome json_show = run({"-d", "dev", "--json", "link", "PCM Out 1"});
+    CHECK(requests.back()["params"] ==
+          json{{"device", "dev"}, {"iface", "daemon"}, {"match", "*Link"}});
+    CHECK(json::parse(json_show.out) ==
+          json{{"device", "dev"}, {"seq", 7}, {"controls", {controls[4]}}});
+
+    std::vector<json> none;
+    CHECK(RunOnDaemonControls(requests, none, {"link"}).out == "no stereo pairs\n");
+}
+
+TEST_CASE("scarlettctl link sets on, off and toggle through the pair's Link control") {
+    std::vector<json> requests;
+    std::vector<json> controls = DaemonControls();
+    auto set = [&](const std::string& pair, const std::string& state) {
+        requests.clear();
+        const Outcome outcome = RunOnDaemonControls(requests, controls, {"link", pair, state});
+        CHECK(outcome.status == Cli::EXIT_OK);
+        REQUIRE(requests.size() == 2);
+        CHECK(requests[0]["method"] == "controls.list");
+        CHECK(requests[1]["method"] == "controls.set");
+        return std::make_pair(outcome.out, requests[1]["params"]);
+    };
+    const json link = DaemonRef("Analogue Out 1-2 Link");
+
+    auto [off, off_params] = set("Analogue Out 1-2", "off");
+    CHECK(off == "Analogue Out 1-2  off\n");
+    CHECK(off_params == json{{"changes", {{{"control", link}, {"value", {false}}}}}});
+
+    auto [on, on_params] = set("Analogue Out 1", "ON");
+    CHECK(on == "Analogue Out 1-2  on\n");
+    CHECK(on_params == json{{"changes", {{{"control", link}, {"value", {true}}}}}});
+
+    auto [toggled, toggle_params] = set("Analogue Out 2", "toggle");
+    CHECK(toggled == "Analogue Out 1-2  off\n");
+    CHECK(toggle_params == json{{"changes", {{{"control", link}, {"toggle", true}}}}});
+    CHECK(controls[3]["value"] == json{false});
+
+    requests.clear();
+    const Outcome json_set =
+        RunOnDaemonControls(requests, controls, {"--json", "link", "PCM Out 1", "toggle"});
+    CHECK(json::parse(json_set.out) ==
+          json{{"device", "dev"}, {"seq", 7}, {"controls", {controls[4]}}});
+    CHECK(controls[4]["value"] == json{true});
+}
+
+TEST_CASE("scarlettctl link of an unknown pair or state is an error") {
+    std::vector<json> requests;
+    std::vector<json> controls = DaemonControls();
+    /* "Analogue Out 12" is no port of "Analogue Out 1-2". */
+    for (const char* pair : {"Analogue Out 3", "Analogue Out 12", "Analogue Out", "Out 1-2"}) {
+        requests.clear();
+        const Outcome outcome = RunOnDaemonControls(requests, controls, {"link", pair, "on"});
+        CHECK(outcome.status == Cli::EXIT_DAEMON_ERROR);
+        CHECK(outcome.err == "scarlettctl: control.not_found: no stereo pair '" +
+                                 std::string(pair) +
+                                 "' on dev\nscarlettctl: 'scarlettctl link' lists the stereo "
+                                 "pairs\n");
+        CHECK(requests.size() == 1);
+    }
+    requests.clear();
+    const Outcome json_error =
+        RunOnDaemonControls(requests, controls, {"--json", "link", "Analogue Out 3"});
+    CHECK(json::parse(json_error.out)["error"]["data"] ==
+          json{{"code", "control.not_found"}, {"control", "Analogue Out 3"}});
+
+    const Outcome state =
+        RunCli({"--socket-dir", "/nonexistent-scarlettd", "link", "Analogue Out 1", "maybe"});
+    CHECK(state.status == Cli::EXIT_USAGE);
+    CHECK(state.err ==
+          "scarlettctl: link: the state is on, off or toggle, not 'maybe'\n"
+          "Try 'scarlettctl --help'.\n");
+}

@@ -75,6 +75,58 @@ JSON
 }
 JSON
     ;;
+*" name "*)
+    cat <<'JSON'
+{
+  "controls": [
+    {
+      "iface": "daemon",
+      "name": "Analogue In 1 Name",
+      "numid": 1073741825,
+      "type": "text",
+      "value": [
+        "Vocal mic"
+      ]
+    },
+    {
+      "name": "S/PDIF In 2 Name",
+      "numid": 1073741826
+    },
+    {
+      "name": "Analogue Out 1-2 Name",
+      "numid": 1073741827
+    },
+    {
+      "name": "Name",
+      "numid": 1073741824
+    }
+  ],
+  "device": "usb-1235-8215-P9AB",
+  "seq": 4
+}
+JSON
+    ;;
+*" link "*)
+    cat <<'JSON'
+{
+  "controls": [
+    {
+      "name": "Analogue Out 1-2 Link",
+      "numid": 1073741900,
+      "value": [
+        true
+      ]
+    },
+    {
+      "name": "PCM Out 1-2 Link",
+      "numid": 1073741901
+    }
+  ],
+  "device": "usb-1235-8215-P9AB",
+  "seq": 4
+}
+JSON
+    ;;
 *" preset list "*)
     cat <<'JSON'
 {
@@ -143,7 +195,8 @@ check_last_call() {
     fi
 }
 
-complete_and_check scarlettctl '' -- devices controls get set watch meters info preset configure help
+complete_and_check scarlettctl '' -- devices controls get set watch meters name link info preset configure \
+    help
 complete_and_check scarlettctl me -- meters
 complete_and_check scarlettctl --j -- --json
 complete_and_check scarlettctl --d -- --device --dry-run
@@ -175,12 +228,25 @@ complete_and_check scarlettctl preset save --ov -- --overwrite
 complete_and_check scarlettctl configure --on-attach '' -- off last preset
 complete_and_check scarlettctl configure --on-attach preset P -- Podcast
 complete_and_check scarlettctl configure --no- -- --no-guards --no-nickname
+complete_and_check scarlettctl name '' -- device 'Analogue In 1' 'S/PDIF In 2' 'Analogue Out 1-2'
+check_last_call '--json name'
+complete_and_check scarlettctl -d usb-1235-8215-P9AB name "'Analogue O" -- 'Analogue Out 1-2'
+check_last_call '-d usb-1235-8215-P9AB --json name'
+complete_and_check scarlettctl name --clear 'S/PDIF\ ' -- 'S/PDIF In 2'
+complete_and_check scarlettctl name 'Analogue In 1' '' --
+complete_and_check scarlettctl name --cl -- --clear
+complete_and_check scarlettctl link '' -- 'Analogue Out 1-2' 'PCM Out 1-2'
+check_last_call '--json link'
+complete_and_check scarlettctl link 'Analogue Out 1' '' -- on off toggle
+complete_and_check scarlettctl link 'PCM Out 1-2' t -- toggle
+complete_and_check scarlettctl link 'PCM Out 1-2' on '' --
 mkdir -p "$stub_dir/presets/sub"
 touch "$stub_dir/presets/a.conf" "$stub_dir/presets/b.state" "$stub_dir/presets/c.txt"
 complete_and_check scarlettctl preset diff "$stub_dir/presets/" -- \
     "$stub_dir/presets/a.conf" "$stub_dir/presets/b.state" "$stub_dir/presets/sub"
 STUB_FAIL=1 complete_and_check scarlettctl get '' --
 STUB_FAIL=1 complete_and_check scarlettctl -d '' --
+STUB_FAIL=1 complete_and_check scarlettctl link '' --
 
 if ((failures)); then
     echo "$failures completion check(s) failed"

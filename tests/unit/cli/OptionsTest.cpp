@@ -121,3 +121,28 @@ TEST_CASE("ParseArgs: meters --rate, watch --waybar, and the commands they go wi
                              "A leading - is never relative"})
         CHECK_MESSAGE(usage.find(word) != std::string::npos, word);
 }
+
+TEST_CASE("ParseArgs: name and link take up to two arguments; --clear goes with name PORT") {
+    CHECK(ParseArgs({"name"}).args.empty());
+    CHECK(ParseArgs({"name", "Analogue In 1", ""}).args ==
+          std::vector<std::string>{"Analogue In 1", ""});
+    const Options clear = ParseArgs({"name", "--clear", "Analogue In 1"});
+    CHECK(clear.clear);
+    CHECK(clear.args == std::vector<std::string>{"Analogue In 1"});
+    CHECK(ParseArgs({"link", "Analogue Out 1", "toggle"}).args.size() == 2);
+    CHECK_THROWS_WITH_AS(ParseArgs({"name", "a", "b", "c"}), "name: too many arguments",
+                         UsageError);
+    CHECK_THROWS_WITH_AS(ParseArgs({"link", "a", "on", "x"}), "link: too many arguments",
+                         UsageError);
+    CHECK_THROWS_WITH_AS(ParseArgs({"link", "a", "--clear"}), "--clear goes with name", UsageError);
+    CHECK_THROWS_WITH_AS(ParseArgs({"name", "--clear"}), "name: --clear needs a PORT", UsageError);
+    CHECK_THROWS_WITH_AS(ParseArgs({"name", "--clear", "a", "b"}),
+                         "name: --clear and NEWNAME do not go together", UsageError);
+    CHECK_THROWS_WITH_AS(ParseArgs({"name", "--clear=1", "a"}), "option --clear takes no value",
+                         UsageError);
+    for (const char* command : {"name", "link"})
+        CHECK(Cli::GetCommandUsage(command).starts_with("Usage: scarlettctl"));
+    const std::string usage = Cli::GetUsage();
+    for (const char* word : {"name [PORT [NEWNAME]]", "link [PAIR [on|off|toggle]]", "--clear"})
+        CHECK_MESSAGE(usage.find(word) != std::string::npos, word);
+}
