@@ -12,8 +12,8 @@
 using nlohmann::json;
 using TestData::Daemon;
 using TestData::Drain;
-using TestData::FakeDevice;
 using TestData::ErrorCode;
+using TestData::FakeDevice;
 using TestData::MakeControl;
 using TestData::Result;
 using TestData::Slurp;
