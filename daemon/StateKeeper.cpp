@@ -74,7 +74,18 @@ std::string Describe(const std::exception& e) {
 }  // namespace
 
 StateKeeper::StateKeeper(Event::EventLoop& loop, const Options& options, Core::StateCache& cache)
-    : loop_(loop), options_(options), cache_(cache) {}
+    : loop_(loop), options_(options), cache_(cache) {
+    /* A daemon killed mid-write leaves its temporary file; one daemon per state
+     * directory (its socket says so), so what is left now is nobody's. */
+    std::vector<std::string> dirs;
+    if (!options_.state_dir.empty())
+        dirs = {options_.state_dir + "/devices", options_.state_dir + "/last"};
+    if (!options_.presets_dir.empty()) dirs.push_back(options_.presets_dir);
+    for (const auto& dir : dirs)
+        if (const size_t n = State::RemoveStaleTemporaries(dir))
+            Log::Notice("removed " + std::to_string(n) + " temporary file(s) left in " + dir +
+                        " by a daemon that stopped mid-write");
+}
 
 StateKeeper::~StateKeeper() {
     Flush();

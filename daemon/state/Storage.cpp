@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "daemon/state/Storage.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -81,6 +82,23 @@ void WriteAtomically(const std::string& path, const std::string& content, unsign
     const std::string directory = DirectoryOf(path);
     Fd dir(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (dir.Get() < 0 || ::fsync(dir.Get()) != 0) Fail(errno, directory, "cannot sync");
+}
+
+size_t RemoveStaleTemporaries(const std::string& directory) noexcept {
+    DIR* dir = ::opendir(directory.c_str());
+    if (!dir) return 0;
+    size_t removed = 0;
+    while (const dirent* entry = ::readdir(dir)) {
+        const std::string_view name = entry->d_name;
+        const size_t tmp = name.rfind(".tmp");
+        if (name.size() < 2 || name[0] != '.' || tmp == std::string_view::npos || tmp == 0 ||
+            tmp + 4 == name.size() ||
+            name.find_first_not_of("0123456789", tmp + 4) != std::string_view::npos)
+            continue;
+        if (::unlinkat(::dirfd(dir), entry->d_name, 0) == 0) ++removed;
+    }
+    ::closedir(dir);
+    return removed;
 }
 
 std::string ReadBounded(const std::string& path, size_t max_bytes, bool follow_symlinks) {

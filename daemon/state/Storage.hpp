@@ -37,6 +37,13 @@ void WriteAtomically(const std::string& path, const std::string& content, unsign
  */
 std::string ReadBounded(const std::string& path, size_t max_bytes, bool follow_symlinks = true);
 
+/**
+ * Removes the temporary files WriteAtomically() left in @p directory when the process
+ * died mid-write (`.NAME.tmpDIGITS`), and nothing else. Only for a directory no one
+ * else is writing in now. @return how many; a directory that does not exist has none.
+ */
+size_t RemoveStaleTemporaries(const std::string& directory) noexcept;
+
 /** mkdir -p with @p mode for the directories it creates. Throws StorageError. */
 void MakeDirectories(const std::string& path, unsigned mode = 0755);
 

@@ -695,6 +695,10 @@ TEST_CASE("kill -9 at random instants while presets and the last state are writt
     auto c = Cli::Client::Connect(dir.Path() + "/d/control.sock");
     auto got = Result(c.Call("controls.get", {{"controls", {volume}}}));
     CHECK(got["controls"][0]["value"][0].dump() == recorded);
+    /* And the temporary files of the writes the kills cut short are gone. */
+    for (const auto& dir_path : {presets, state + "/last", state + "/devices"})
+        for (const auto& entry : std::filesystem::directory_iterator(dir_path))
+            CHECK(!entry.path().filename().string().starts_with("."));
     MESSAGE("kill -9 x" << kills << ": every file whole (" << torn_temps.size()
                         << " kills fell inside a write and left its temporary file); " << next
                         << " values sent; the restarted daemon restored " << volume << " = "

@@ -105,6 +105,17 @@ TEST_CASE("A writer killed at any instant leaves the old file or the new one") {
     }
 }
 
+TEST_CASE("RemoveStaleTemporaries removes WriteAtomically's leftovers and nothing else") {
+    TempDir dir;
+    for (const char* name : {".a.conf.tmp123", ".sim-x.json.tmp4294967295", "a.conf", ".a.conf",
+                             ".a.conf.tmp", ".a.conf.tmp12x", "b.conf.tmp5", "a.conf.XYZ123"})
+        std::ofstream(dir.path + "/" + name) << "x";
+    CHECK(State::RemoveStaleTemporaries(dir.path) == 2);
+    CHECK(CountEntries(dir.path) == 6);
+    CHECK(!std::filesystem::exists(dir.path + "/.a.conf.tmp123"));
+    CHECK(State::RemoveStaleTemporaries(dir.path + "/missing") == 0);
+}
+
 TEST_CASE("ReadBounded reads regular files within the bound only") {
     TempDir dir;
     const std::string file = dir.path + "/p.conf";
