@@ -216,6 +216,9 @@ std::string FormatControlDetails(const json& control) {
     out << "  access: " << FormatAccess(control);
     if (!flags.empty()) out << " (" << Join(flags, ",") << ")";
     out << "\n";
+    /* Why it cannot be written now (protocol: not_writable), when the daemon says. */
+    if (const json& why = Field(control, "not_writable"); why.is_object())
+        out << "  why:    " << Text(Field(why, "message"), Text(Field(why, "reason"), "?")) << "\n";
 
     if (Field(control, "min").is_number() || Field(control, "max").is_number()) {
         out << "  range:  " << Text(Field(control, "min"), "?") << ".."

@@ -7,6 +7,7 @@
 
 #include "alsa/Tlv.hpp"
 #include "daemon/core/DaemonControls.hpp"
+#include "daemon/core/NotWritable.hpp"
 #include "ipc/Error.hpp"
 
 namespace Codec {
@@ -257,6 +258,16 @@ json ControlToJson(const Alsa::Control& control) {
     }
     out["value"] = ValueToJson(info, control.value);
     if (has_db) out["db_value"] = DbValues(info, control.value);
+    return out;
+}
+
+json ControlToJson(const Core::Device& device, const Alsa::Control& control) {
+    json out = ControlToJson(control);
+    if (const auto why = Core::WhyNotWritable(device, control)) {
+        json not_writable = {{"reason", why->reason}, {"message", why->message}};
+        if (why->control) not_writable["control"] = *why->control;
+        out["not_writable"] = std::move(not_writable);
+    }
     return out;
 }
 

@@ -20,6 +20,9 @@ json DeviceToJson(const Core::Device& device);
 json SettingsToJson(const Core::DeviceSettings& settings);
 /** The full Control object of protocol-v1 §3. */
 json ControlToJson(const Alsa::Control& control);
+/** The same, with why it is not writable (`not_writable`) when it is not, as far as
+ *  @p device's other controls tell. */
+json ControlToJson(const Core::Device& device, const Alsa::Control& control);
 /** The short form of controls.changed: numid, name, index, value, db_value. */
 json ControlValueToJson(const Alsa::Control& control);
 json IdToJson(const Alsa::ControlId& id);

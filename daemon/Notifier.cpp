@@ -116,7 +116,7 @@ const std::string& Notifier::EncodeChanged(const std::string& device_id, const C
     Json changed = Json::array();
     for (unsigned numid : pending.info) {
         if (const auto* c = device.Find(numid)) {
-            Json full = Codec::ControlToJson(*c);
+            Json full = Codec::ControlToJson(device, *c);
             full["info_changed"] = true;
             changed.push_back(std::move(full));
         }
@@ -209,11 +209,11 @@ void Notifier::SendRestored(const Core::Device& device, const std::string& id_js
 Json Notifier::FullControl(const Core::Device& device, const Alsa::Control& control) const {
     /* A volatile control's value changes with no event (StateCache::RefreshVolatile):
      * nothing would tell that a kept encoding is stale. */
-    if (control.info.access.is_volatile) return Codec::ControlToJson(control);
+    if (control.info.access.is_volatile) return Codec::ControlToJson(device, control);
     auto [it, inserted] = full_.try_emplace({&device, control.info.id.numid});
     if (inserted) {
         try {
-            it->second = Ipc::Encode(Codec::ControlToJson(control));
+            it->second = Ipc::Encode(Codec::ControlToJson(device, control));
         } catch (...) {
             full_.erase(it);
             throw;

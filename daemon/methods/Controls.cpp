@@ -16,6 +16,7 @@
 #include "daemon/StateKeeper.hpp"
 #include "daemon/cards/CardSet.hpp"
 #include "daemon/core/DaemonControls.hpp"
+#include "daemon/core/NotWritable.hpp"
 #include "daemon/core/Subscription.hpp"
 #include "daemon/methods/Handlers.hpp"
 #include "daemon/methods/PresetApply.hpp"
@@ -102,7 +103,8 @@ const Alsa::Control& ResolveControl(const Core::Device& device, const Json& ref,
     throw not_found();
 }
 
-void CheckWritable(const Alsa::ControlInfo& info) {
+void CheckWritable(const Core::Device& device, const Alsa::Control& control) {
+    const auto& info = control.info;
     const char* reason = nullptr;
     if (!info.access.write)
         reason = "read-only";
@@ -110,10 +112,17 @@ void CheckWritable(const Alsa::ControlInfo& info) {
         reason = "locked";
     else if (info.access.inactive)
         reason = "inactive";
-    if (reason)
-        throw RpcError(ErrorCode::ControlReadOnly,
-                       "'" + info.id.name + "' is not writable (" + reason + ")",
-                       {{"control", info.id.name}, {"reason", reason}});
+    if (!reason) return;
+    Json data = {{"control", info.id.name}, {"reason", reason}};
+    std::string why = reason;
+    if (const auto not_writable = Core::WhyNotWritable(device, control)) {
+        why = not_writable->message;
+        data["not_writable"] = {{"reason", not_writable->reason},
+                                {"message", not_writable->message}};
+        if (not_writable->control) data["not_writable"]["control"] = *not_writable->control;
+    }
+    throw RpcError(ErrorCode::ControlReadOnly, "'" + info.id.name + "' is not writable: " + why,
+                   std::move(data));
 }
 
 RpcError FromAlsa(const Alsa::Error& e, const Alsa::ControlInfo& info, Json applied) {
@@ -244,7 +253,7 @@ Json ControlsSet(Context& context, ClientSession&, const Json& params) {
                 throw Context::Unanswered(device_id, e.what(), nullptr);
             }
         }
-        CheckWritable(control.info);
+        CheckWritable(device, control);
         plan.push_back({&control, Codec::ResolveChange(control, change), change["control"]});
     }
 

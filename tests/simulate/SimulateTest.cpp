@@ -263,6 +263,9 @@ TEST_CASE("acting as the hardware: knob, buttons, HW/SW switch, autogain, unplug
                        [](const json& c) { return c.value("writable", true) == false; });
         REQUIRE_MESSAGE(!vol.is_null(), "no info change for the line's volume");
         CHECK(vol["info_changed"] == true);
+        /* It says why: the monitor knob owns it now. */
+        CHECK(vol["not_writable"]["reason"] == "hardware_control");
+        CHECK(vol["not_writable"]["control"] == "Line Out 03 Volume Control Playback Enum");
         /* ...and scarlettd's own write back to SW restores it. */
         auto writer = bench.Connect();
         Result(writer.Call(
@@ -288,6 +291,9 @@ TEST_CASE("acting as the hardware: knob, buttons, HW/SW switch, autogain, unplug
         const json refused = writer.Call(
             "controls.set", {{"device", dev4}, {"changes", {{{"control", gain}, {"value", 10}}}}});
         CHECK(refused.contains("error"));
+        CHECK(refused["error"]["data"]["not_writable"]["reason"] == "autogain");
+        CHECK(refused["error"]["data"]["not_writable"]["control"] ==
+              "Line In 1 Autogain Capture Switch");
         /* The end brings the gain back (an info change) and a final status, each its own
          * control with its own event: they may reach the daemon in either order, in one
          * loop round or two. Wait for both rather than read the cache after the first. */

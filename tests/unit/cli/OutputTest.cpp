@@ -128,6 +128,19 @@ TEST_CASE("FormatControlDetails shows range, dB and items") {
           std::string::npos);
 }
 
+TEST_CASE("FormatControlDetails says why a control is not writable when the daemon does") {
+    json held = VOLUME;
+    held["access"] = {"read", "tlv_read"};
+    held["writable"] = false;
+    held["not_writable"] = {{"reason", "hardware_control"},
+                            {"message", "it follows the front panel's monitor knob"},
+                            {"control", "Line Out 01 Volume Control Playback Enum"}};
+    CHECK(Cli::FormatControlDetails(held).find(
+              "  access: r- (read,tlv_read)\n"
+              "  why:    it follows the front panel's monitor knob\n") != std::string::npos);
+    CHECK(Cli::FormatControlDetails(VOLUME).find("why:") == std::string::npos);
+}
+
 TEST_CASE("Formatting survives missing and oddly typed fields") {
     CHECK_NOTHROW(Cli::FormatControlDetails(json::object()));
     CHECK_NOTHROW(Cli::FormatControls(json{{"controls", {json::object(), 5, "x"}}}));
