@@ -186,7 +186,17 @@ Json Schemas() {
           {"items", Array(Type("string"))},
           {"value", Type("array")},
           {"db_value", Array({{"type", {"number", "null"}}})},
-          {"info_changed", Type("boolean")}}}};
+          {"info_changed", Type("boolean")},
+          {"not_writable",
+           {{"type", "object"},
+            {"required", {"reason", "message"}},
+            {"properties",
+             {{"reason",
+               {{"enum",
+                 {"hardware_control", "speaker_switching", "autogain", "locked", "inactive",
+                  "read_only"}}}},
+              {"message", Type("string")},
+              {"control", Type("string")}}}}}}}};
     return {
         {"Control", control},
         {"ControlRef",
