@@ -178,6 +178,41 @@ const Alsa::Control* FindKernel(const std::map<unsigned, Alsa::Control>& card,
     return nullptr;
 }
 
+/** The sources: the items of the first capture routing control, as that program
+ *  takes them. Empty when the card has no routing. */
+std::vector<Port> Sources(const std::map<unsigned, Alsa::Control>& card) {
+    const Alsa::Control* capture = nullptr;
+    for (const char* name :
+         {"PCM 01 Capture Enum", "PCM 1 Capture Enum", "Input Source 01 Capture Route"})
+        if (!capture) capture = FindKernel(card, name);
+    std::vector<Port> sources;
+    if (capture)
+        for (const auto& item : capture->info.items) sources.push_back(SourcePort(item));
+    return sources;
+}
+
+/** The sinks: the routing controls, in numid order. */
+std::vector<Port> Sinks(const std::map<unsigned, Alsa::Control>& card,
+                        const std::vector<Port>& sources) {
+    std::vector<Port> sinks;
+    for (const auto& [numid, c] : card) {
+        if (IsDaemonControl(c.info) || !IsListed(c.info) || !IsRoutingSink(c.info.id.name))
+            continue;
+        Port p = SinkPort(c.info.id.name);
+        if (p.category == Category::Off || p.lr <= 0) continue;
+        p.left = p.lr % 2 == 1;
+        /* Fixed mixer inputs take their side from the source they carry. */
+        const bool writable = c.info.access.write && !c.info.access.locked;
+        if (p.category == Category::Mix && !writable && !c.value.numbers.empty()) {
+            const int64_t src = c.value.numbers[0];
+            if (src > 0 && static_cast<size_t>(src) < sources.size())
+                p.left = sources[static_cast<size_t>(src)].lr % 2 == 1;
+        }
+        sinks.push_back(p);
+    }
+    return sinks;
+}
+
 }  // namespace
 
 Alsa::Value DefaultDaemonValue(const Alsa::ControlInfo& info) {
@@ -217,6 +252,19 @@ std::string CheckText(const std::string& text) {
     return {};
 }
 
+std::vector<std::string> MeterLabels(const std::map<unsigned, Alsa::Control>& card,
+                                     size_t channels) {
+    const std::vector<Port> sources = Sources(card);
+    if (sources.empty()) return {};
+    const std::vector<Port> sinks = Sinks(card, sources);
+    std::vector<std::string> labels;
+    for (const Category category : {Category::Hw, Category::Mix, Category::Dsp, Category::Pcm})
+        for (const auto& p : sinks)
+            if (p.category == category) labels.push_back(PortName(p, true));
+    if (labels.size() != channels) return {};
+    return labels;
+}
+
 std::vector<Alsa::Control> DeriveDaemonControls(const std::map<unsigned, Alsa::Control>& card,
                                                 const std::map<std::string, Alsa::Value>& values) {
     std::vector<Alsa::Control> out;
@@ -237,31 +285,9 @@ std::vector<Alsa::Control> DeriveDaemonControls(const std::map<unsigned, Alsa::C
     };
     add("Name", Alsa::ElemType::Text);
 
-    /* The sources are the items of the first capture routing control. */
-    const Alsa::Control* capture = nullptr;
-    for (const char* name :
-         {"PCM 01 Capture Enum", "PCM 1 Capture Enum", "Input Source 01 Capture Route"})
-        if (!capture) capture = FindKernel(card, name);
-    if (!capture) return out;
-    std::vector<Port> sources;
-    for (const auto& item : capture->info.items) sources.push_back(SourcePort(item));
-
-    std::vector<Port> sinks;
-    for (const auto& [numid, c] : card) {
-        if (IsDaemonControl(c.info) || !IsListed(c.info) || !IsRoutingSink(c.info.id.name))
-            continue;
-        Port p = SinkPort(c.info.id.name);
-        if (p.category == Category::Off || p.lr <= 0) continue;
-        p.left = p.lr % 2 == 1;
-        /* Fixed mixer inputs take their side from the source they carry. */
-        const bool writable = c.info.access.write && !c.info.access.locked;
-        if (p.category == Category::Mix && !writable && !c.value.numbers.empty()) {
-            const int64_t src = c.value.numbers[0];
-            if (src > 0 && static_cast<size_t>(src) < sources.size())
-                p.left = sources[static_cast<size_t>(src)].lr % 2 == 1;
-        }
-        sinks.push_back(p);
-    }
+    const std::vector<Port> sources = Sources(card);
+    if (sources.empty()) return out;
+    const std::vector<Port> sinks = Sinks(card, sources);
 
     for (const auto& p : sources)
         if (p.category != Category::Off) add(PortName(p, false) + " Name", Alsa::ElemType::Text);

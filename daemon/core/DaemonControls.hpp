@@ -39,6 +39,17 @@ inline bool IsDaemonControl(const Alsa::ControlInfo& info) noexcept {
 std::vector<Alsa::Control> DeriveDaemonControls(const std::map<unsigned, Alsa::Control>& card,
                                                 const std::map<std::string, Alsa::Value>& values);
 
+/**
+ * Names for the channels of a scarlett2 `Level Meter` (which has no label TLV): the
+ * driver reports the sinks' levels, hardware outputs first, then the mixer's, the
+ * DSP's and the PCM inputs, each in routing-control order (alsa-scarlett-gui's
+ * glow.c reads them the same way). Port names as the daemon controls have them
+ * ("Analogue Out 1", "Mixer In 3", "PCM In 1"). Empty when the routing does not
+ * account for exactly @p channels.
+ */
+std::vector<std::string> MeterLabels(const std::map<unsigned, Alsa::Control>& card,
+                                     size_t channels);
+
 /** What a daemon control holds when nobody set it. */
 Alsa::Value DefaultDaemonValue(const Alsa::ControlInfo& info);
 

@@ -6,6 +6,7 @@
 #include "daemon/MeterPoller.hpp"
 #include "daemon/Notifier.hpp"
 #include "daemon/cards/CardSet.hpp"
+#include "daemon/core/DaemonControls.hpp"
 #include "daemon/methods/Handlers.hpp"
 #include "ipc/Error.hpp"
 
@@ -98,10 +99,21 @@ Json MetersSubscribe(Context& context, ClientSession& session, const Json& param
         const unsigned numid = meter->info.id.numid;
         auto labels = Alsa::ParseChannelLabels(context.OnlineCard(device).Io().Call(
             [numid](Alsa::Card& card) { return card.ReadTlv(numid); }));
-        if (!labels.empty()) result["labels"] = std::move(labels);
+        if (!labels.empty()) {
+            result["labels"] = std::move(labels);
+            result["labels_from"] = "tlv";
+        }
     } catch (const Alsa::Error&) {
     } catch (const CardIo::Unresponsive&) {
         /* The labels are optional; the meters follow when the card answers again. */
+    }
+    /* scarlett2 meters have no label TLV: their order is the driver's, by port. */
+    if (!result.contains("labels")) {
+        auto labels = Core::MeterLabels(device.controls, meter->info.count);
+        if (!labels.empty()) {
+            result["labels"] = std::move(labels);
+            result["labels_from"] = "routing";
+        }
     }
     context.meters.Add(session, id, device.identity.id, rate);
     return result;

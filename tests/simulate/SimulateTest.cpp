@@ -340,15 +340,27 @@ TEST_CASE("acting as the hardware: knob, buttons, HW/SW switch, autogain, unplug
         auto [code, out] = bench.Sim({"-d", gen3, "signal", "1", "-12"});
         REQUIRE_MESSAGE(code == 0, out);
         auto meters = bench.Connect();
-        Result(meters.Call("meters.subscribe", {{"device", dev3}, {"rate_hz", 20}}));
+        const json sub =
+            Result(meters.Call("meters.subscribe", {{"device", dev3}, {"rate_hz", 20}}));
         const json n =
             Await(meters, [](const json& m) { return m.value("method", "") == "meters"; });
         REQUIRE(!n.is_null());
         double loudest = -1000;
-        for (const auto& level : n["params"]["levels"])
-            if (level.is_number()) loudest = std::max(loudest, level.get<double>());
+        size_t at = 0;
+        for (size_t i = 0; i < n["params"]["levels"].size(); ++i)
+            if (const json& level = n["params"]["levels"][i];
+                level.is_number() && level.get<double>() > loudest) {
+                loudest = level.get<double>();
+                at = i;
+            }
         CHECK(loudest > -20.0);
         CHECK(loudest < -6.0);
+        /* The 65 meters are labelled by the port they measure: input 1 reaches the
+         * computer through PCM In 1 (and feeds mixer input 1). */
+        REQUIRE(sub["labels"].size() == n["params"]["levels"].size());
+        CHECK(sub["labels_from"] == "routing");
+        const std::string label = sub["labels"][at];
+        CHECK((label == "PCM In 1" || label.starts_with("Mixer In ")));
     }
 }
 

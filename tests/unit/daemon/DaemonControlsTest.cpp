@@ -27,18 +27,21 @@ const std::string& DEV = TestData::SMALL_ID;
 
 /** Two analogue inputs routed to a PCM input and two mixer inputs; a stereo pair of
  *  line outputs; their levels. */
+std::vector<Alsa::Control> RoutedControls() {
+    return {MakeControl(1, "PCM 01 Capture Enum", T::Enumerated, 1, {1}),
+            MakeControl(2, "Mixer Input 01 Capture Enum", T::Enumerated, 1, {1}),
+            MakeControl(3, "Mixer Input 02 Capture Enum", T::Enumerated, 1, {2}),
+            MakeControl(4, "Analogue Output 01 Playback Enum", T::Enumerated, 1, {1}),
+            MakeControl(5, "Analogue Output 02 Playback Enum", T::Enumerated, 1, {2}),
+            MakeControl(6, "Mix A Input 01 Playback Volume", T::Integer, 1, {100}),
+            MakeControl(7, "Mix A Input 02 Playback Volume", T::Integer, 1, {100}),
+            MakeControl(8, "Line 01 (Monitor L) Playback Volume", T::Integer, 1, {50}),
+            MakeControl(9, "Line 02 (Monitor R) Playback Volume", T::Integer, 1, {50}),
+            MakeControl(10, "Line In 1 Air Capture Switch", T::Boolean, 1, {0})};
+}
+
 std::shared_ptr<FakeDevice> RoutedDevice() {
-    return std::make_shared<FakeDevice>(std::vector<Alsa::Control>{
-        MakeControl(1, "PCM 01 Capture Enum", T::Enumerated, 1, {1}),
-        MakeControl(2, "Mixer Input 01 Capture Enum", T::Enumerated, 1, {1}),
-        MakeControl(3, "Mixer Input 02 Capture Enum", T::Enumerated, 1, {2}),
-        MakeControl(4, "Analogue Output 01 Playback Enum", T::Enumerated, 1, {1}),
-        MakeControl(5, "Analogue Output 02 Playback Enum", T::Enumerated, 1, {2}),
-        MakeControl(6, "Mix A Input 01 Playback Volume", T::Integer, 1, {100}),
-        MakeControl(7, "Mix A Input 02 Playback Volume", T::Integer, 1, {100}),
-        MakeControl(8, "Line 01 (Monitor L) Playback Volume", T::Integer, 1, {50}),
-        MakeControl(9, "Line 02 (Monitor R) Playback Volume", T::Integer, 1, {50}),
-        MakeControl(10, "Line In 1 Air Capture Switch", T::Boolean, 1, {0})});
+    return std::make_shared<FakeDevice>(RoutedControls());
 }
 
 json Set(Cli::Client& c, json changes, bool dry_run = false) {
@@ -241,4 +244,24 @@ TEST_CASE("presets carry the names and links, in alsa-scarlett-gui's encoding, b
     CHECK(json::parse(Slurp(SettingsFile(state)))["controls"]["Analogue In 1 Name"] == "Guitar");
     auto diff = Result(c.Call("presets.diff", {{"name", "named"}}));
     CHECK(diff["differences"].size() == 2);
+}
+
+TEST_CASE("a Level Meter without a label TLV gets its ports' names, in the driver's order") {
+    for (const unsigned channels : {5u, 6u}) {
+        CAPTURE(channels);
+        auto controls = RoutedControls();
+        controls.push_back(TestData::LevelMeter(11, channels));
+        Daemon d({{DEV, std::make_shared<FakeDevice>(controls)}});
+        auto c = d.Connect();
+        const json r = Result(c.Call("meters.subscribe", {{"rate_hz", 1}}));
+        if (channels == 5) {
+            /* Hardware outputs, then the mixer's inputs, then the PCM inputs. */
+            CHECK(r["labels"] ==
+                  json{"Analogue Out 1", "Analogue Out 2", "Mixer In 1", "Mixer In 2", "PCM In 1"});
+            CHECK(r["labels_from"] == "routing");
+        } else {
+            /* The routing does not account for every channel: no guess. */
+            CHECK(!r.contains("labels"));
+        }
+    }
 }
