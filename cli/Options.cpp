@@ -341,7 +341,7 @@ Examples:
   scarlettctl controls 'Line In *'
   scarlettctl set 'Line In 1 Air Capture Switch' toggle
   scarlettctl -d ID set 'Mix A Input 01 Playback Volume' -6dB
-  scarlettctl set 'Monitor Playback Volume' 2dB-
+  scarlettctl set 'Line 03 (Monitor 2 L) Playback Volume' 2dB-
   scarlettctl --json watch 'Line In *' | jq .
   scarlettctl watch --waybar 'Line In 1 Air Capture Switch'
   scarlettctl meters --rate 30
