@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -34,12 +35,16 @@ int main(int argc, char** argv) try {
     Options& options = line.options;
     for (auto& socket : Systemd::TakeListenFds())
         options.listen_fds.push_back({socket.fd, socket.name});
-    if (!line.simulate.empty()) {
+    /* A simulator's socket comes and goes with its "plug": watching its directory is
+     * what hotplug is for it, whether we started it (--simulate) or not (--card). */
+    const bool sim_card =
+        std::any_of(options.cards.begin(), options.cards.end(),
+                    [](const std::string& c) { return c.starts_with("scarlett_sim:"); });
+    if (!line.simulate.empty() || sim_card) {
         Simulate::ConfigureAlsa();
         options.simulator_dir = Simulate::Directory();
-        for (const auto& model : line.simulate)
-            options.simulated.push_back(Simulate::Prepare(model));
     }
+    for (const auto& model : line.simulate) options.simulated.push_back(Simulate::Prepare(model));
     Instance instance(std::move(options));
     instance.Run();
     return EXIT_SUCCESS;

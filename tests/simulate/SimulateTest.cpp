@@ -431,6 +431,35 @@ TEST_CASE("every model: every front-panel action reaches subscribers as control 
     CHECK(actions > ids.size());
 }
 
+TEST_CASE("--card scarlett_sim:NAME: a simulator started on its own comes back after a replug") {
+    TempDir dir;
+    NotifySocket notify(dir.Path() + "/notify");
+    std::filesystem::create_directory(dir.Path() + "/sim");
+    std::map<std::string, std::string> env = {{"SCARLETT_SIM_DIR", dir.Path() + "/sim"},
+                                              {"ALSA_CONFIG_PATH", ALSA_CONF},
+                                              {"XDG_CONFIG_HOME", dir.Path() + "/config"}};
+    Process sim({SCARLETT_SIM, "serve", "scarlett-gen4-2i2", "--name", "apart"}, env);
+    for (int i = 0; i < 200 && !std::filesystem::exists(dir.Path() + "/sim/apart.sock"); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    auto daemon_env = env;
+    daemon_env["NOTIFY_SOCKET"] = notify.Path();
+    Process daemon(
+        {SCARLETTD, "-q", "--socket-dir", dir.Path() + "/d", "--card", "scarlett_sim:apart"},
+        daemon_env);
+    REQUIRE(notify.Await("READY=1"));
+    auto c = Cli::Client::Connect(dir.Path() + "/d/control.sock");
+    Result(c.Call("subscribe", {{"topics", {"devices"}}, {"snapshot", false}}));
+    auto method = [](const char* m) {
+        return [m](const json& n) { return n.value("method", "") == m; };
+    };
+    REQUIRE(Run({SCARLETT_SIM, "-d", "apart", "unplug"}, env).first == 0);
+    CHECK(!Await(c, method("device.removed")).is_null());
+    REQUIRE(Run({SCARLETT_SIM, "-d", "apart", "replug"}, env).first == 0);
+    /* Back without a restart, as a USB device is. */
+    CHECK(!Await(c, method("device.added"), 5000).is_null());
+    CHECK(Result(c.Call("devices.list"))["devices"][0]["online"] == true);
+}
+
 TEST_CASE("SIGHUP (a closed terminal, systemctl reload) leaves the daemon serving") {
     Bench bench({"scarlett-gen4-2i2"});
     REQUIRE(kill(bench.Pid(), SIGHUP) == 0);
