@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -228,6 +229,10 @@ int Tool(std::string name, const std::vector<std::string>& words) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    /* One write per line: scarlettd --simulate shares our stderr, and a line written in
+     * pieces (std::cerr flushes after each <<) comes out mixed with the daemon's. */
+    std::setvbuf(stderr, nullptr, _IOLBF, BUFSIZ);
+    std::cerr.unsetf(std::ios_base::unitbuf);
     std::vector<std::string> args(argv + 1, argv + argc);
     try {
         if (args.empty()) {
