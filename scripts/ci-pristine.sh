@@ -1,11 +1,16 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Runs CI as a newcomer's fresh Debian 12 would: a minimal Debian 12 root made by
 # debootstrap, a clone of this repository's HEAD in it (and ../shared beside it, as
 # the tests expect), then `CI=true bash .ci/run` inside a chroot, with nothing
 # installed by hand. Proves that the project's own scripts install everything.
 #
-#   scripts/ci-pristine.sh DIR [MIRROR]
+#   scripts/ci-pristine.sh [--first-run] DIR [MIRROR]
+#
+# --first-run: instead of CI, the README's first command as a newcomer types it,
+# twice: in a root shell without XDG_RUNTIME_DIR (it must stop at once and say what
+# to do), then with it, timed until the daemon serves (scarlettctl devices answers).
+# Transcripts: DIR.first-run-no-xdg.log, DIR.first-run.log.
 #
 # DIR is created (and must not exist): about 3 GB once CI has installed its packages.
 # Needs root, debootstrap and network access to Debian's archive (MIRROR, default
@@ -15,7 +20,9 @@
 # /etc/resolv.conf and /etc/npmrc (the Node test's registry settings), and the
 # machine's local CA certificates, if present: the network as it is here.
 set -eu
-[ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: ci-pristine.sh DIR [MIRROR]" >&2; exit 2; }
+first_run=
+[ "${1:-}" = --first-run ] && { first_run=1; shift; }
+[ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: ci-pristine.sh [--first-run] DIR [MIRROR]" >&2; exit 2; }
 root=$1
 mirror=${2:-http://deb.debian.org/debian}
 [ "$(id -u)" -eq 0 ] || { echo "ci-pristine.sh: needs root (debootstrap, chroot, mounts)" >&2; exit 2; }
@@ -55,6 +62,48 @@ trap cleanup EXIT INT TERM
 mount -t proc proc "$root/proc" && mounted="/proc $mounted"
 mount --rbind /sys "$root/sys" && mounted="/sys $mounted"
 mount --rbind /dev "$root/dev" && mounted="/dev $mounted"
+
+In() { # ENV=VALUE... -- COMMAND: a login-less root shell in the chroot, in the clone
+	local env=()
+	while [ "$1" != -- ]; do env+=("$1"); shift; done
+	shift
+	chroot "$root" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+		HOME=/root LANG=C.UTF-8 "${env[@]}" /bin/bash -c "cd $inside && $*"
+}
+
+if [ -n "$first_run" ]; then
+	echo "== ./scripts/run.sh without XDG_RUNTIME_DIR (transcript: $root.first-run-no-xdg.log)"
+	status=0
+	In -- ./scripts/run.sh >"$root.first-run-no-xdg.log" 2>&1 || status=$?
+	t2=$(date +%s)
+	echo "   exit status $status after $((t2 - t1)) s:"
+	sed 's/^/   | /' "$root.first-run-no-xdg.log"
+	echo "== ./scripts/run.sh with XDG_RUNTIME_DIR=/run/user/0 (transcript: $root.first-run.log)"
+	mkdir -p "$root/run/user" && mkdir -m 0700 "$root/run/user/0"
+	setsid bash -c "$(declare -f In); root='$root'; inside='$inside'; In XDG_RUNTIME_DIR=/run/user/0 -- exec ./scripts/run.sh" \
+		>"$root.first-run.log" 2>&1 &
+	run=$!
+	serving=
+	while kill -0 "$run" 2>/dev/null && [ $(($(date +%s) - t2)) -lt 1800 ]; do
+		if In XDG_RUNTIME_DIR=/run/user/0 -- ./build/cli/scarlettctl devices >"$root.first-run.devices" 2>&1; then
+			serving=$(($(date +%s) - t2))
+			break
+		fi
+		sleep 1
+	done
+	kill -TERM -- "-$run" 2>/dev/null || true
+	wait "$run" 2>/dev/null || true
+	sed 's/^/   | /' "$root.first-run.log" | grep -v '^   | \[ *[0-9]*%\]' | tail -n 40
+	echo "   scarlettctl devices, once it answered:"
+	sed 's/^/   | /' "$root.first-run.devices"
+	dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Package}\n' | sort >"$root.packages-after"
+	echo "== packages run.sh installed: $(comm -13 "$root.packages-before" "$root.packages-after" | wc -l)"
+	comm -13 "$root.packages-before" "$root.packages-after" | tr '\n' ' ' | fold -s -w 100
+	echo
+	[ -n "$serving" ] || { echo "== the daemon never served" >&2; exit 1; }
+	echo "== times: debootstrap $((t1 - t0)) s; run.sh served after $serving s ($((serving / 60)) min $((serving % 60)) s)"
+	exit 0
+fi
 
 echo "== CI=true bash .ci/run in the chroot (transcript: $log)"
 status=0
