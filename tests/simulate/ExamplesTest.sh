@@ -1,11 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Every scarlettctl example of README.md, `scarlettctl --help` and scarlettctl(1)
-# (its EXAMPLES and the waybar configuration) runs against the device README.md's
-# first command starts: `scarlettd --simulate scarlett-gen3-18i20` (issue 14.8).
+# Every example of README.md, `scarlettctl --help` and the man pages runs (issue 14.8):
+# * each scarlettctl example of README.md, --help and scarlettctl(1) (its EXAMPLES
+#   and the waybar configuration), against the device README.md's first command
+#   starts (`scarlettd --simulate scarlett-gen3-18i20`). It succeeds when it exits 0;
+#   watch and meters, which run until stopped, when they are still running after
+#   1 s and printed no error;
+# * the EXAMPLES of scarlett-sim(1) and scarlettd(8), which name their own devices,
+#   as a user types them into one terminal: each run of blocks in one shell, in a
+#   fresh environment, commands ending in & left running (1.5 s to start). Left out:
+#   alsamixer (interactive) and `--card hw:CARD=USB` (hardware).
 #   ExamplesTest.sh SOURCE_DIR BUILD_DIR
-# An example succeeds when it exits 0; watch and meters, which run until stopped,
-# when they are still running after 1 s and printed no error.
 set -u
 src=$1
 build=$2
@@ -74,6 +79,49 @@ while IFS= read -r example; do
 		sed 's/^/    /' "$work/err" | head -n 5
 	fi
 done <"$work/examples"
+
+# The EXAMPLES blocks of a man page, unescaped, one block per paragraph (the blocks
+# separated by a line "--"); a line ending in | goes on with the next one.
+ManBlocks() {
+	awk '/^\.SH / { on = ($2 == "EXAMPLES") } on && /^\.EX/ { inside = 1; next }
+	     on && /^\.EE/ { inside = 0; print "--"; next } inside' "$1" | unroff |
+		awk '/\|$/ { printf "%s ", $0; next } { print }'
+}
+# Runs blocks (numbers, from 1) of a man page's EXAMPLES as one terminal session.
+Session() { # label manpage block...
+	local label=$1 page=$2
+	shift 2
+	local dir=$work/session-$label
+	mkdir -p "$dir/run" "$dir/sim" "$dir/home"
+	chmod 0700 "$dir/run" "$dir/sim"
+	ln -s "$build" "$dir/build"
+	ManBlocks "$page" | awk -v dir="$dir" '$0 == "--" { n++; next } { print > (dir "/block" n + 1) }'
+	{
+		# shellcheck disable=SC2016 # written into the session's script
+		echo 'trap '"'"'kill $(jobs -p) 2>/dev/null; wait'"'"' EXIT'
+		echo 'set -e'
+		for block in "$@"; do
+			awk '/^alsamixer/ || /hw:CARD=USB/ { next } { print } / &$/ { print "sleep 1.5" }' \
+				"$dir/block$block"
+		done
+	} >"$dir/session.sh"
+	count=$((count + 1))
+	(cd "$dir" && env -i PATH="$build/daemon:$build/cli:$build/sim/server:/usr/bin:/bin" \
+		HOME="$dir/home" XDG_RUNTIME_DIR="$dir/run" XDG_CONFIG_HOME="$dir/home/.config" \
+		SCARLETT_SIM_DIR="$dir/sim" timeout 60 bash session.sh) >"$work/out" 2>"$work/err" </dev/null
+	status=$?
+	if [ "$status" -eq 0 ]; then
+		echo "ok: $label (blocks $*: $(grep -vc '^sleep\|^set\|^trap' "$dir/session.sh") commands)"
+	else
+		failed=$((failed + 1))
+		echo "FAIL (exit $status): $label"
+		sed 's/^/    | /' "$dir/session.sh"
+		tail -n 5 "$work/err" | sed 's/^/    /'
+	fi
+}
+Session scarlett-sim-1 "$src/docs/man/scarlett-sim.1" 1 2
+Session scarlett-sim-2 "$src/docs/man/scarlett-sim.1" 3
+Session scarlettd-1 "$src/docs/man/scarlettd.8" 3 2
 
 echo "examples: $count run, $failed failed"
 [ "$count" -ge 20 ] || { echo "examples: too few found ($count): the extraction broke" >&2; exit 1; }
