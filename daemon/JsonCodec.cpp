@@ -261,13 +261,16 @@ json ControlToJson(const Alsa::Control& control) {
     return out;
 }
 
+json NotWritableToJson(const Core::NotWritable& why) {
+    json out = {{"reason", why.reason}, {"message", why.message}};
+    if (why.control) out["control"] = *why.control;
+    return out;
+}
+
 json ControlToJson(const Core::Device& device, const Alsa::Control& control) {
     json out = ControlToJson(control);
-    if (const auto why = Core::WhyNotWritable(device, control)) {
-        json not_writable = {{"reason", why->reason}, {"message", why->message}};
-        if (why->control) not_writable["control"] = *why->control;
-        out["not_writable"] = std::move(not_writable);
-    }
+    if (const auto why = Core::WhyNotWritable(device, control))
+        out["not_writable"] = NotWritableToJson(*why);
     return out;
 }
 

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "alsa/Types.hpp"
+#include "daemon/core/NotWritable.hpp"
 #include "daemon/core/StateCache.hpp"
 
 namespace Codec {
@@ -20,6 +21,8 @@ json DeviceToJson(const Core::Device& device);
 json SettingsToJson(const Core::DeviceSettings& settings);
 /** The full Control object of protocol-v1 §3. */
 json ControlToJson(const Alsa::Control& control);
+/** protocol: not_writable, {reason, message, control?}. */
+json NotWritableToJson(const Core::NotWritable& why);
 /** The same, with why it is not writable (`not_writable`) when it is not, as far as
  *  @p device's other controls tell. */
 json ControlToJson(const Core::Device& device, const Alsa::Control& control);

@@ -9,12 +9,6 @@ namespace Core {
 
 namespace {
 
-const Alsa::Control* FindByName(const Device& device, const std::string& name) {
-    for (const auto& [numid, c] : device.controls)
-        if (c.info.id.name == name) return &c;
-    return nullptr;
-}
-
 std::string ItemOf(const Alsa::Control& c) {
     if (c.info.type != Alsa::ElemType::Enumerated || c.value.numbers.empty()) return {};
     const int64_t i = c.value.numbers[0];
@@ -48,14 +42,14 @@ std::optional<NotWritable> WhyNotWritable(const Device& device, const Alsa::Cont
     if (const int line = LineNumber(name)) {
         char hw_sw[64];
         std::snprintf(hw_sw, sizeof hw_sw, "Line Out %02d Volume Control Playback Enum", line);
-        if (const auto* sw = FindByName(device, hw_sw); sw && ItemOf(*sw) == "HW")
+        if (const auto* sw = device.FindByName(hw_sw); sw && ItemOf(*sw) == "HW")
             return NotWritable{"hardware_control",
                                "it follows the front panel's monitor knob and Mute button ('" +
                                    std::string(hw_sw) + "' is HW)",
                                hw_sw};
     }
     if (name.starts_with("Line Out ") && name.ends_with(" Volume Control Playback Enum"))
-        if (const auto* ss = FindByName(device, "Speaker Switching Playback Enum");
+        if (const auto* ss = device.FindByName("Speaker Switching Playback Enum");
             ss && !ItemOf(*ss).empty() && ItemOf(*ss) != "Off")
             return NotWritable{"speaker_switching",
                                "speaker switching is on ('Speaker Switching Playback Enum' is " +

@@ -10,6 +10,12 @@ const Alsa::Control* Device::Find(unsigned numid) const noexcept {
     return it == controls.end() ? nullptr : &it->second;
 }
 
+const Alsa::Control* Device::FindByName(const std::string& name) const noexcept {
+    for (const auto& [numid, c] : controls)
+        if (c.info.id.name == name) return &c;
+    return nullptr;
+}
+
 DeviceSettings DeviceSettings::DefaultsFor(Alsa::Family family) {
     DeviceSettings settings;
     settings.restore = family == Alsa::Family::Gen1 ? "last" : "off";

@@ -51,6 +51,8 @@ struct Device {
     std::optional<RestoreOutcome> restored;
 
     const Alsa::Control* Find(unsigned numid) const noexcept;
+    /** The first control of that name, in numid order (names are not unique). */
+    const Alsa::Control* FindByName(const std::string& name) const noexcept;
 };
 
 /** What changed in the cache; observers turn it into dirty marks. */

@@ -117,9 +117,7 @@ void CheckWritable(const Core::Device& device, const Alsa::Control& control) {
     std::string why = reason;
     if (const auto not_writable = Core::WhyNotWritable(device, control)) {
         why = not_writable->message;
-        data["not_writable"] = {{"reason", not_writable->reason},
-                                {"message", not_writable->message}};
-        if (not_writable->control) data["not_writable"]["control"] = *not_writable->control;
+        data["not_writable"] = Codec::NotWritableToJson(*not_writable);
     }
     throw RpcError(ErrorCode::ControlReadOnly, "'" + info.id.name + "' is not writable: " + why,
                    std::move(data));

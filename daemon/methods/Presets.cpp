@@ -96,14 +96,6 @@ bool IsPresetControl(const Alsa::ControlInfo& info) {
            info.type == Alsa::ElemType::Text;
 }
 
-/** A preset names controls by name alone: the first of that name, as that program
- *  looks them up. */
-const Alsa::Control* FindByName(const Core::Device& device, const std::string& name) {
-    for (const auto& [numid, c] : device.controls)
-        if (c.info.id.name == name) return &c;
-    return nullptr;
-}
-
 /** A preset to apply or compare, read from the store (`name`) or a file (`file`). */
 struct Source {
     State::Preset preset;
@@ -238,7 +230,9 @@ Plan PlanPreset(const Core::Device& device, const State::Preset& preset,
         plan.skipped.push_back({{"name", name}, {"reason", reason}});
     std::set<unsigned> seen;
     for (const auto& entry : preset.controls) {
-        const Alsa::Control* control = FindByName(device, entry.name);
+        /* A preset names controls by name alone: the first of that name, as
+         * alsa-scarlett-gui looks them up. */
+        const Alsa::Control* control = device.FindByName(entry.name);
         auto skip = [&](const std::string& reason) {
             plan.skipped.push_back({{"name", entry.name}, {"reason", reason}});
         };
