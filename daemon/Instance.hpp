@@ -38,6 +38,8 @@ class Instance final : Ipc::Handler, CardSet::Listener {
     void Run();
     /** Looks for cards now (tests; hotplug does this by itself). */
     void RescanNow() noexcept { cards_.Rescan(); }
+    /** A card is still writing what a client asked (tests drive the loop until not). */
+    bool IsWriting() const noexcept { return cards_.IsWriting(); }
     Event::EventLoop& GetLoop() noexcept { return loop_; }
 
   private:

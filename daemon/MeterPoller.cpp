@@ -87,46 +87,70 @@ void MeterPoller::OnTick(const std::string& device_id) noexcept {
     if (poll == polls_.end() || !card) return;
     const unsigned numid = poll->second.numid;
     poll->second.timer->Schedule(std::chrono::microseconds(1'000'000 / poll->second.rate_hz));
-
+    /* A card that is not answering, or slower than the rate, misses ticks (meters are
+     * a stream of fresh readings); the timer keeps going, so they resume when it
+     * answers. The loop never waits for the card. */
+    if (poll->second.reading || card->Io().IsUnresponsive()) return;
     try {
-        /* A card that is not answering misses ticks (meters are a stream of fresh
-         * readings); the timer keeps going, so they resume when it answers. */
-        if (card->Io().IsUnresponsive()) return;
-        const Alsa::Value value = card->Io().Call([numid](Alsa::Card& c) { return c.Read(numid); });
-        cache_.RefreshVolatile(device_id, numid, value);
-
-        nlohmann::json levels = nlohmann::json::array();
-        nlohmann::json raw = nlohmann::json::array();
-        for (int64_t v : value.numbers) {
-            raw.push_back(v);
-            levels.push_back(
-                v > 0 ? nlohmann::json(20.0 * std::log10(static_cast<double>(v) / METER_FULL_SCALE))
-                      : nlohmann::json(nullptr));
-        }
-        const std::string device_json = Ipc::Encode(nlohmann::json(device_id));
-        const std::string levels_json = Ipc::Encode(levels);
-        const std::string raw_json = Ipc::Encode(raw);
-        const std::string seq = std::to_string(cache_.GetSeq());
-        for (const auto& s : subscribers_) {
-            if (s.device != device_id) continue;
-            Ipc::Connection& connection = s.session->GetConnection();
-            /* Meters are a stream of fresh readings: a client that cannot keep up
-             * misses some, it never gets old ones late. */
-            if (connection.IsClosed() || !connection.HasRoom()) continue;
-            const std::string id = std::to_string(s.id);
-            std::vector<Ipc::EncodedMember> members = {{"device", device_json},
-                                                       {"levels", levels_json},
-                                                       {"raw", raw_json},
-                                                       {"seq", seq},
-                                                       {"subscription", id}};
-            connection.SendLine(Ipc::EncodeNotification("meters", std::move(members)));
-        }
+        auto value = std::make_shared<Alsa::Value>();
+        card->Io().Submit(
+            [value, numid](Alsa::Card& c, const std::function<void()>&) { *value = c.Read(numid); },
+            [this, device_id, numid, value](std::exception_ptr error) noexcept {
+                /* The card went away with the poller maybe gone before it: touch nothing. */
+                try {
+                    if (error) std::rethrow_exception(error);
+                } catch (const CardIo::Closed&) {
+                    return;
+                } catch (...) {
+                }
+                const auto again = polls_.find(device_id);
+                if (again != polls_.end()) again->second.reading = false;
+                try {
+                    if (error) std::rethrow_exception(error);
+                    OnReading(device_id, numid, *value);
+                } catch (const CardIo::Unresponsive&) {
+                    /* Said once by CardIo. */
+                } catch (const Alsa::Error& e) {
+                    Log::Warning(device_id + ": Level Meter: " + e.what(),
+                                 {.device = device_id, .control = "Level Meter"});
+                } catch (const std::exception& e) {
+                    Log::Error(device_id + ": Level Meter: " + e.what(), {.device = device_id});
+                }
+            });
+        poll->second.reading = true;
     } catch (const CardIo::Unresponsive&) {
-        /* Said once by CardIo. */
-    } catch (const Alsa::Error& e) {
-        Log::Warning(device_id + ": Level Meter: " + e.what(),
-                     {.device = device_id, .control = "Level Meter"});
     } catch (const std::exception& e) {
         Log::Error(device_id + ": Level Meter: " + e.what(), {.device = device_id});
+    }
+}
+
+void MeterPoller::OnReading(const std::string& device_id, unsigned numid,
+                            const Alsa::Value& value) {
+    cache_.RefreshVolatile(device_id, numid, value);
+    nlohmann::json levels = nlohmann::json::array();
+    nlohmann::json raw = nlohmann::json::array();
+    for (int64_t v : value.numbers) {
+        raw.push_back(v);
+        levels.push_back(
+            v > 0 ? nlohmann::json(20.0 * std::log10(static_cast<double>(v) / METER_FULL_SCALE))
+                  : nlohmann::json(nullptr));
+    }
+    const std::string device_json = Ipc::Encode(nlohmann::json(device_id));
+    const std::string levels_json = Ipc::Encode(levels);
+    const std::string raw_json = Ipc::Encode(raw);
+    const std::string seq = std::to_string(cache_.GetSeq());
+    for (const auto& s : subscribers_) {
+        if (s.device != device_id) continue;
+        Ipc::Connection& connection = s.session->GetConnection();
+        /* Meters are a stream of fresh readings: a client that cannot keep up misses
+         * some, it never gets old ones late. */
+        if (connection.IsClosed() || !connection.HasRoom()) continue;
+        const std::string id = std::to_string(s.id);
+        std::vector<Ipc::EncodedMember> members = {{"device", device_json},
+                                                   {"levels", levels_json},
+                                                   {"raw", raw_json},
+                                                   {"seq", seq},
+                                                   {"subscription", id}};
+        connection.SendLine(Ipc::EncodeNotification("meters", std::move(members)));
     }
 }

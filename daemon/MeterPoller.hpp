@@ -53,9 +53,13 @@ class MeterPoller {
         std::unique_ptr<Event::Timer> timer;
         unsigned numid = 0;
         unsigned rate_hz = 0;
+        /* A reading is on the card's thread: a tick meanwhile is skipped. */
+        bool reading = false;
     };
 
     void OnTick(const std::string& device) noexcept;
+    /** A reading is back: to the cache and every subscriber of @p device. */
+    void OnReading(const std::string& device, unsigned numid, const Alsa::Value& value);
 
     Event::EventLoop& loop_;
     Core::StateCache& cache_;

@@ -30,7 +30,9 @@ Connection::Connection(Server& server, uint64_t id, SocketKind kind, Event::Uniq
       flush_(server.GetLoop(), [this]() noexcept { Flush(); }),
       continue_(server.GetLoop(), [this]() noexcept { Continue(); }) {}
 
-Connection::~Connection() = default;
+Connection::~Connection() {
+    DropAnswer();
+}
 
 bool Connection::Start() noexcept {
     return watch_.Open(fd_.Get(), EPOLLIN | EPOLLRDHUP);
@@ -50,7 +52,7 @@ bool Connection::IsReading() const noexcept {
 }
 
 void Connection::UpdateWatch() noexcept {
-    if (closed_) return;
+    if (closed_ || (peer_gone_ && !watch_.IsOpen())) return;
     /* Half-closed, answered, and nothing else will come (`echo ... | socat`). */
     if (eof_ && output_.empty() && !HasTurnsLeft() && kind_ == SocketKind::Control && session_ &&
         !session_->ExpectsMore()) {
@@ -72,6 +74,14 @@ void Connection::OnSocketReady(uint32_t events) noexcept {
         peer_gone_ = true;
         if (HasTurnsLeft()) FinishTurnsNow();
         if (closed_) return;
+        /* A request waits for its answer: what it does still happens, and the requests
+         * read after it still run (Continue), but the hangup, reported for as long as
+         * the fd is watched, must not spin the loop meanwhile. */
+        if (IsWaiting()) {
+            watch_.Cancel();
+            stall_timer_.Cancel();
+            return;
+        }
     }
     if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) && IsReading()) {
         /* Read before acting on HUP: a client may send notifications and close at
@@ -112,6 +122,7 @@ void Connection::Close() noexcept {
     flush_.Cancel();
     continue_.Cancel();
     running_.reset();
+    DropAnswer();
     CountBatchOutput(0);
     if (std::exchange(holds_slot_, false)) server_.ReleaseBatchSlot();
     /* Close the socket now so the peer sees EOF at once; the object itself lives

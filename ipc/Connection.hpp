@@ -83,6 +83,8 @@ class Connection {
 
   private:
     friend class Server;
+    friend class Session;
+    friend class Answer;
     Connection(Server& server, uint64_t id, SocketKind kind, Event::UniqueFd fd, pid_t pid,
                uid_t uid);
 
@@ -115,6 +117,14 @@ class Connection {
     void FinishTurnsNow() noexcept;
     /** Work left for a later turn: no reading meanwhile. */
     bool HasTurnsLeft() const noexcept { return running_ || yielded_; }
+    /** A request waits for its Answer. */
+    bool IsWaiting() const noexcept { return running_ && running_->IsWaiting(); }
+    /** Session::AnswerLater(). */
+    std::shared_ptr<Answer> TakeAnswer();
+    /** The pending request's answer: the rest goes on in the next turn. */
+    void OnAnswer(const nlohmann::json* result, const RpcError* error) noexcept;
+    /** The pending Answer is no longer ours to take. */
+    void DropAnswer() noexcept;
     /** How long one connection's requests may run before others get a turn. */
     static constexpr auto TURN = std::chrono::milliseconds(1);
     void RejectTooLarge() noexcept;
@@ -145,8 +155,12 @@ class Connection {
     /* Fairness: a client whose lines or batch take longer than a TURN goes on in the
      * next loop round, after everyone else who is ready. */
     Event::Timer continue_;
-    /** A batch in progress (it holds one of the server's batch slots). */
+    /** A batch in progress (it holds one of the server's batch slots), or a line
+     *  whose request waits for its answer. */
     std::unique_ptr<MessageRun> running_;
+    /** The answer a waiting request gets; taken during a Call (answer_taken_). */
+    std::shared_ptr<Answer> answer_;
+    bool answer_taken_ = false;
     /** Lines left for the next turn. */
     bool yielded_ = false;
     bool holds_slot_ = false;

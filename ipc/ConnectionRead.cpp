@@ -99,6 +99,55 @@ void Connection::ProcessInput() noexcept {
     if (input_.empty() && input_.capacity() > KEEP_INPUT_CAPACITY) std::string().swap(input_);
 }
 
+std::shared_ptr<Answer> Session::AnswerLater() {
+    return connection_.TakeAnswer();
+}
+
+void Answer::Resolve(const nlohmann::json& result) noexcept {
+    if (Connection* connection = std::exchange(connection_, nullptr))
+        connection->OnAnswer(&result, nullptr);
+}
+
+void Answer::Reject(const RpcError& error) noexcept {
+    if (Connection* connection = std::exchange(connection_, nullptr))
+        connection->OnAnswer(nullptr, &error);
+}
+
+std::shared_ptr<Answer> Connection::TakeAnswer() {
+    DropAnswer();
+    answer_ = std::make_shared<Answer>();
+    answer_->connection_ = this;
+    answer_taken_ = true;
+    return answer_;
+}
+
+void Connection::DropAnswer() noexcept {
+    if (answer_) answer_->connection_ = nullptr;
+    answer_.reset();
+    answer_taken_ = false;
+}
+
+void Connection::OnAnswer(const nlohmann::json* result, const RpcError* error) noexcept {
+    answer_.reset();
+    if (closed_ || !IsWaiting()) return;
+    try {
+        running_->Complete(result, error);
+        /* The reply goes out before the notifications its request caused (they are
+         * encoded when the loop flushes). */
+        if (running_->IsDone()) {
+            if (std::exchange(holds_slot_, false)) server_.ReleaseBatchSlot();
+            CountBatchOutput(0);
+            const auto run = std::move(running_);
+            if (auto reply = run->TakeReply()) SendLine(std::move(*reply));
+        }
+    } catch (const std::exception& e) {
+        CloseWithLog(LogLevel::Error, std::string("failed to answer a request: ") + e.what());
+        return;
+    }
+    /* Never inside whoever answered: the rest runs in a turn of its own. */
+    continue_.Schedule(std::chrono::nanoseconds(0));
+}
+
 void Connection::ProcessLine(std::string_view line,
                              std::chrono::steady_clock::time_point deadline) noexcept {
     if (IsBlankLine(line)) return;
@@ -115,12 +164,19 @@ void Connection::RunMessage(std::unique_ptr<MessageRun> run,
     const auto call = [this](const std::string& method,
                              const nlohmann::json& params) -> nlohmann::json {
         try {
-            return session_->Call(method, params);
+            nlohmann::json result = session_->Call(method, params);
+            if (std::exchange(answer_taken_, false)) throw AnswerLater();
+            return result;
+        } catch (const AnswerLater&) {
+            throw;
         } catch (const RpcError&) {
+            DropAnswer();
             throw;
         } catch (const std::exception& e) {
+            DropAnswer();
             Log(LogLevel::Error, Describe() + ": method " + method + " failed: " + e.what());
         } catch (...) {
+            DropAnswer();
             Log(LogLevel::Error,
                 Describe() + ": method " + method + " failed with a non-standard exception");
         }
@@ -139,7 +195,9 @@ void Connection::RunMessage(std::unique_ptr<MessageRun> run,
         CountBatchOutput(done ? 0 : run->GetReplySize());
         if (!done) {
             running_ = std::move(run);
-            if (!server_.IsOverBudget()) continue_.Schedule(std::chrono::nanoseconds(0));
+            /* A waiting request goes on when its answer comes (OnAnswer). */
+            if (!running_->IsWaiting() && !server_.IsOverBudget())
+                continue_.Schedule(std::chrono::nanoseconds(0));
             return;
         }
         if (std::exchange(holds_slot_, false)) server_.ReleaseBatchSlot();
@@ -160,13 +218,19 @@ void Connection::CountBatchOutput(size_t bytes) noexcept {
 void Connection::Continue() noexcept {
     if (closed_) return;
     if (running_) {
-        if (server_.IsOverBudget()) return;
-        RunMessage(std::move(running_), std::chrono::steady_clock::now() + TURN);
+        if (running_->IsWaiting() || server_.IsOverBudget()) return;
+        RunMessage(std::move(running_), peer_gone_ ? std::chrono::steady_clock::time_point::max()
+                                                   : std::chrono::steady_clock::now() + TURN);
         if (closed_ || running_) return;
     }
     /* The lines after the batch (or left for this turn), then reading again. */
     ProcessInput();
     if (closed_) return;
+    /* Gone while a request waited: the rest has run, nothing more will come. */
+    if (peer_gone_ && !watch_.IsOpen()) {
+        if (!HasTurnsLeft()) Close();
+        return;
+    }
     UpdateWatch();
 }
 

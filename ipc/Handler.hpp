@@ -8,6 +8,24 @@
 namespace Ipc {
 
 class Connection;
+class RpcError;
+
+/**
+ * A request's answer given after its Session::Call() returned (Session::AnswerLater):
+ * kept by whatever finishes the work, given once, from the loop. Giving it after the
+ * connection closed, or twice, does nothing.
+ */
+class Answer {
+  public:
+    void Resolve(const nlohmann::json& result) noexcept;
+    void Reject(const RpcError& error) noexcept;
+    /** Its connection is still there, waiting (and so is its Session). */
+    bool IsWanted() const noexcept { return connection_ != nullptr; }
+
+  private:
+    friend class Connection;
+    Connection* connection_ = nullptr;
+};
 
 /**
  * What the application attaches to each connection: its per-client state and its
@@ -29,6 +47,11 @@ class Session {
      * omitted). The connection may be closed from here.
      */
     virtual nlohmann::json Call(const std::string& method, const nlohmann::json& params) = 0;
+
+    /** From Call(): this request is answered later, through the Answer returned (what
+     *  Call() returns is then ignored; it must not throw after this). The client's
+     *  later requests wait for it, so that they keep their order; other clients do not. */
+    std::shared_ptr<Answer> AnswerLater();
 
     /** Output dropped below Limits::max_output or emptied: more coalesced
      *  notifications may be encoded now. */

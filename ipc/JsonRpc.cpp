@@ -51,8 +51,10 @@ void Validate(const json& request) {
         throw InvalidMember("params", "\"params\" must be an object or an array");
 }
 
-/** One request of a line or a batch; std::nullopt for a notification. */
-std::optional<std::string> ProcessRequest(const json& request, const CallFunction& call) {
+/** One request of a line or a batch; std::nullopt for a notification, and for a
+ *  request answered later (@p later is then set: its id, whether it has one). */
+std::optional<std::string> ProcessRequest(const json& request, const CallFunction& call,
+                                          std::optional<std::pair<json, bool>>& later) {
     if (!request.is_object())
         return EncodeErrorResponse(
             nullptr, RpcError(ErrorCode::InvalidRequest, "A request must be a JSON object"));
@@ -86,6 +88,9 @@ std::optional<std::string> ProcessRequest(const json& request, const CallFunctio
         json result = call(method, params);
         if (!has_id) return std::nullopt;
         return EncodeResponse(id, result);
+    } catch (const AnswerLater&) {
+        later.emplace(id, has_id);
+        return std::nullopt;
     } catch (const RpcError& e) {
         if (!has_id) return std::nullopt;
         return EncodeErrorResponse(id, e);
@@ -147,8 +152,16 @@ MessageRun::MessageRun(std::string_view line, size_t max_reply) : max_reply_(max
 
 bool MessageRun::Run(const CallFunction& call, const std::function<bool()>& yield) {
     if (done_) return true;
+    if (waiting_) return false;
+    std::optional<std::pair<json, bool>> later;
+    const auto wait = [&] {
+        if (!later) return false;
+        waiting_ = Pending{std::move(later->first), later->second};
+        return true;
+    };
     if (!message_.is_array()) {
-        reply_ = ProcessRequest(message_, call);
+        reply_ = ProcessRequest(message_, call, later);
+        if (wait()) return false;
         message_ = nullptr;
         done_ = true;
         return true;
@@ -167,16 +180,42 @@ bool MessageRun::Run(const CallFunction& call, const std::function<bool()>& yiel
                 usable_id ? id : json(),
                 RpcError(ErrorCode::LimitExceeded, "The batch's reply reached the output limit",
                          {{"limit", max_reply_}, {"resource", "output"}}));
-        } else if (const auto reply = ProcessRequest(request, call)) {
+        } else if (const auto reply = ProcessRequest(request, call, later)) {
             batch_ += batch_.empty() ? '[' : ',';
             batch_ += *reply;
         }
+        if (wait()) return false;
         if (next_ < message_.size() && yield && yield()) return false;
     }
+    Finish();
+    return true;
+}
+
+void MessageRun::Finish() {
     if (!batch_.empty()) reply_ = std::move(batch_) + ']';
     message_ = nullptr;
     done_ = true;
-    return true;
+}
+
+void MessageRun::Complete(const json* result, const RpcError* error) {
+    if (!waiting_) return;
+    const Pending pending = std::move(*waiting_);
+    waiting_.reset();
+    std::optional<std::string> reply;
+    if (pending.has_id)
+        reply =
+            result ? EncodeResponse(pending.id, *result) : EncodeErrorResponse(pending.id, *error);
+    if (!message_.is_array()) {
+        reply_ = std::move(reply);
+        message_ = nullptr;
+        done_ = true;
+        return;
+    }
+    if (reply) {
+        batch_ += batch_.empty() ? '[' : ',';
+        batch_ += *reply;
+    }
+    if (next_ >= message_.size()) Finish();
 }
 
 bool IsBatchLine(std::string_view line) noexcept {

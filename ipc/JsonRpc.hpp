@@ -17,6 +17,12 @@ namespace Ipc {
 using CallFunction =
     std::function<nlohmann::json(const std::string& method, const nlohmann::json& params)>;
 
+/** Thrown by a CallFunction whose answer comes later: the MessageRun waits
+ *  (IsWaiting()) until it is given the answer (Complete()). */
+struct AnswerLater {};
+
+class RpcError;
+
 /**
  * The JSON-RPC 2.0 envelope for one framed line of a control socket: parses it,
  * validates single requests and batches, calls @p call for each valid request (in
@@ -44,10 +50,16 @@ class MessageRun {
     /** Parses @p line; a malformed one is answered at once (IsDone()). */
     MessageRun(std::string_view line, size_t max_reply);
 
-    /** Runs requests until the reply is complete, or until @p yield, asked after each
-     *  request of a batch but the last, says to stop. @return IsDone(). */
+    /** Runs requests until the reply is complete, until @p yield, asked after each
+     *  request of a batch but the last, says to stop, or until a request is answered
+     *  later (AnswerLater). @return IsDone(). */
     bool Run(const CallFunction& call, const std::function<bool()>& yield);
     bool IsDone() const noexcept { return done_; }
+    /** A request threw AnswerLater: Run() does nothing until Complete(). */
+    bool IsWaiting() const noexcept { return waiting_.has_value(); }
+    /** The waited-for request's result (@p error null) or error (@p result null); a
+     *  batch then goes on with the next Run(). Throws only std::bad_alloc. */
+    void Complete(const nlohmann::json* result, const RpcError* error);
     /** The reply line without its newline, std::nullopt when nothing must be written.
      *  Once IsDone(). */
     std::optional<std::string> TakeReply() { return std::move(reply_); }
@@ -55,6 +67,16 @@ class MessageRun {
     size_t GetReplySize() const noexcept { return batch_.size(); }
 
   private:
+    /** The request answered later: its id, if it has one (a notification's answer is
+     *  not sent, but the requests after it still wait for it). */
+    struct Pending {
+        nlohmann::json id;
+        bool has_id;
+    };
+    /** The batch's reply is complete. */
+    void Finish();
+
+    std::optional<Pending> waiting_;
     nlohmann::json message_;
     size_t next_ = 0;
     std::string batch_;

@@ -24,20 +24,22 @@ struct CardIo::Shared {
     bool done = false;
     std::exception_ptr error;
     size_t steps = 0;
-    /* The loop stopped waiting: the thread says when it is done through back_fd. */
-    bool abandoned = false;
+    /* No one waits on to_loop: the thread says when it is done through back_fd. */
+    bool notify = false;
     bool quit = false;
     Event::UniqueFd back_fd;
 };
 
 CardIo::CardIo(Event::EventLoop& loop, std::string name, std::chrono::milliseconds bound,
-               Event::Callback<void()> lost, Event::Callback<void()> back)
+               Event::Callback<void()> pause, Event::Callback<void()> resume)
     : shared_(std::make_shared<Shared>()),
       name_(std::move(name)),
       bound_(bound),
-      lost_(std::move(lost)),
-      back_(std::move(back)),
-      back_watch_(loop, [this](uint32_t) noexcept { OnBack(); }) {
+      pause_(std::move(pause)),
+      resume_(std::move(resume)),
+      back_watch_(loop, [this](uint32_t) noexcept { OnBack(); }),
+      bound_timer_(loop, [this]() noexcept { OnBound(); }),
+      deliver_(loop, [this]() noexcept { Deliver(); }) {
     shared_->back_fd.Reset(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
     if (!shared_->back_fd.IsValid() || !back_watch_.Open(shared_->back_fd.Get(), EPOLLIN))
         throw std::system_error(errno, std::system_category(), "eventfd(card I/O)");
@@ -45,17 +47,25 @@ CardIo::CardIo(Event::EventLoop& loop, std::string name, std::chrono::millisecon
 }
 
 CardIo::~CardIo() {
-    bool finished = !unresponsive_ && !IsOpening();
+    bool finished = holder_ == Holder::None || holder_ == Holder::Submitted;
     {
         std::unique_lock lock(shared_->mutex);
         shared_->quit = true;
-        /* An open in progress normally ends within the bound (an unplug while the card
-         * opens, a shutdown): wait for it, so that no thread outlives us needlessly. */
-        if (!finished && !unresponsive_)
+        /* A job or an open in progress normally ends within the bound (an unplug while
+         * the card opens or is written, a shutdown): wait for it, so that no thread
+         * outlives us needlessly. */
+        if (holder_ != Holder::None && holder_ != Holder::Abandoned)
             finished = shared_->to_loop.wait_for(lock, bound_, [this] { return shared_->done; });
     }
     shared_->to_thread.notify_one();
     back_watch_.Cancel();
+    bound_timer_.Cancel();
+    deliver_.Cancel();
+    /* Whoever waits for a submitted job hears of it; the card is no longer ours. */
+    const auto closed = std::make_exception_ptr(Closed(name_ + " went away"));
+    for (auto& outcome : outcomes_) outcome.first(closed);
+    if (running_done_) running_done_(closed);
+    for (auto& queued : queue_) queued.done(closed);
     /* A thread stuck in the device cannot be waited for: it ends, and frees the card,
      * when the device answers or goes away. */
     if (finished)
@@ -99,20 +109,20 @@ void CardIo::Work(std::shared_ptr<Shared> shared) noexcept {
         s.has_job = false;
         s.done = true;
         s.error = error;
-        if (s.abandoned) eventfd_write(s.back_fd.Get(), 1);
+        if (s.notify) eventfd_write(s.back_fd.Get(), 1);
         s.to_loop.notify_one();
     }
 }
 
 void CardIo::Open(Opener open, Opened opened) {
     opened_ = std::move(opened);
+    holder_ = Holder::Open;
     {
         std::lock_guard lock(shared_->mutex);
         shared_->opener = std::move(open);
         shared_->has_job = true;
         shared_->done = false;
-        /* No one waits: the thread reports through back_fd. */
-        shared_->abandoned = true;
+        shared_->notify = true;
     }
     shared_->to_thread.notify_one();
 }
@@ -126,44 +136,144 @@ void CardIo::AwaitOpen(std::chrono::steady_clock::time_point deadline) noexcept 
     OnBack();
 }
 
+void CardIo::Submit(Job job, Done done) {
+    if (unresponsive_)
+        throw Unresponsive(name_ + " is not answering (an earlier operation is still pending)", 0);
+    queue_.push_back({std::move(job), std::move(done)});
+    if (holder_ == Holder::None) {
+        Pause();
+        StartNext();
+    }
+}
+
+void CardIo::StartNext() noexcept {
+    Queued next = std::move(queue_.front());
+    queue_.pop_front();
+    running_done_ = std::move(next.done);
+    holder_ = Holder::Submitted;
+    {
+        std::lock_guard lock(shared_->mutex);
+        shared_->job = std::move(next.job);
+        shared_->has_job = true;
+        shared_->done = false;
+        shared_->error = nullptr;
+        shared_->steps = 0;
+        shared_->notify = true;
+    }
+    seen_steps_ = 0;
+    shared_->to_thread.notify_one();
+    bound_timer_.Schedule(bound_);
+}
+
 void CardIo::Run(Job job) {
     if (unresponsive_)
         throw Unresponsive(name_ + " is not answering (an earlier operation is still pending)", 0);
     Shared& s = *shared_;
     std::unique_lock lock(s.mutex);
+    /* Waits while the card makes progress: a long batch on a slow but live device
+     * completes, one operation that hangs does not hold the loop. */
+    const auto wait = [&] {
+        size_t seen = s.steps;
+        while (!s.done) {
+            if (!s.to_loop.wait_for(lock, bound_, [&] { return s.done || s.steps != seen; }))
+                return false;
+            seen = s.steps;
+        }
+        return true;
+    };
+    if (holder_ == Holder::Submitted) {
+        /* The submitted job the thread has goes first; its outcome is told from the
+         * loop, after whatever called us. */
+        if (!wait()) {
+            const size_t completed = s.steps;
+            lock.unlock();
+            Abandon(completed);
+            throw Unresponsive(
+                name_ + " did not answer within " + std::to_string(bound_.count()) + " ms", 0);
+        }
+        s.done = false;
+        outcomes_.emplace_back(std::exchange(running_done_, {}), std::exchange(s.error, nullptr));
+        deliver_.Schedule();
+        bound_timer_.Cancel();
+        holder_ = Holder::None;
+    }
     s.job = std::move(job);
     s.has_job = true;
     s.done = false;
     s.error = nullptr;
     s.steps = 0;
+    s.notify = false;
     s.to_thread.notify_one();
-    size_t seen = 0;
-    /* Waits while the card makes progress: a long batch on a slow but live device
-     * completes, one operation that hangs does not hold the loop. */
-    while (!s.done) {
-        if (!s.to_loop.wait_for(lock, bound_, [&] { return s.done || s.steps != seen; })) {
-            s.abandoned = true;
-            const size_t completed = s.steps;
-            lock.unlock();
-            unresponsive_ = true;
-            Log::Warning(name_ + ": not answering within " + std::to_string(bound_.count()) +
-                             " ms; its requests fail with device.busy until it does",
-                         {.device = name_});
-            lost_();
-            throw Unresponsive(name_ + " did not answer within " + std::to_string(bound_.count()) +
-                                   " ms; the operation may still complete",
-                               completed);
-        }
-        seen = s.steps;
+    if (!wait()) {
+        const size_t completed = s.steps;
+        lock.unlock();
+        Abandon(completed);
+        throw Unresponsive(name_ + " did not answer within " + std::to_string(bound_.count()) +
+                               " ms; the operation may still complete",
+                           completed);
     }
     s.done = false;
     const std::exception_ptr error = std::exchange(s.error, nullptr);
     lock.unlock();
+    /* The jobs submitted before, still queued, go on. */
+    if (!queue_.empty())
+        StartNext();
+    else
+        Resume();
     if (error) std::rethrow_exception(error);
 }
 
+void CardIo::Abandon(size_t completed) noexcept {
+    {
+        std::lock_guard lock(shared_->mutex);
+        shared_->notify = true;
+    }
+    bound_timer_.Cancel();
+    holder_ = Holder::Abandoned;
+    unresponsive_ = true;
+    Log::Warning(name_ + ": not answering within " + std::to_string(bound_.count()) +
+                     " ms; its requests fail with device.busy until it does",
+                 {.device = name_});
+    Pause();
+    const std::string what = name_ + " did not answer within " + std::to_string(bound_.count()) +
+                             " ms; the operation may still complete";
+    if (running_done_)
+        outcomes_.emplace_back(std::exchange(running_done_, {}),
+                               std::make_exception_ptr(Unresponsive(what, completed)));
+    for (auto& queued : queue_)
+        outcomes_.emplace_back(
+            std::move(queued.done),
+            std::make_exception_ptr(Unresponsive(
+                name_ + " is not answering (an earlier operation is still pending)", 0)));
+    queue_.clear();
+    deliver_.Schedule();
+}
+
+void CardIo::OnBound() noexcept {
+    size_t steps;
+    bool done;
+    {
+        std::lock_guard lock(shared_->mutex);
+        steps = shared_->steps;
+        done = shared_->done;
+    }
+    /* Done: OnBack is on its way. Progress: a long job on a live card. */
+    if (done || steps != seen_steps_) {
+        seen_steps_ = steps;
+        if (!done) bound_timer_.Schedule(bound_);
+        return;
+    }
+    Abandon(steps);
+}
+
 Alsa::Card* CardIo::Get() noexcept {
-    return unresponsive_ ? nullptr : shared_->card.get();
+    return holder_ == Holder::None ? shared_->card.get() : nullptr;
+}
+
+void CardIo::Deliver() noexcept {
+    /* A callback may submit again, or destroy us: take the list first. */
+    auto outcomes = std::exchange(outcomes_, {});
+    for (auto& [done, error] : outcomes) done(error);
 }
 
 void CardIo::OnBack() noexcept {
@@ -172,15 +282,26 @@ void CardIo::OnBack() noexcept {
     std::exception_ptr error;
     {
         std::lock_guard lock(shared_->mutex);
-        if (!shared_->done) return;
+        if (!shared_->done || !shared_->notify) return;
         shared_->done = false;
-        shared_->abandoned = false;
+        shared_->notify = false;
         error = std::exchange(shared_->error, nullptr);
     }
-    if (IsOpening()) {
+    const Holder holder = std::exchange(holder_, Holder::None);
+    if (holder == Holder::Open) {
         /* Moved out first: the callback may destroy us. */
         const Opened opened = std::exchange(opened_, {});
         opened(error);
+        return;
+    }
+    if (holder == Holder::Submitted) {
+        bound_timer_.Cancel();
+        outcomes_.emplace_back(std::exchange(running_done_, {}), error);
+        if (!queue_.empty()) StartNext();
+        /* A callback may destroy us (its card unplugged), or submit again. */
+        const std::weak_ptr<bool> alive = alive_;
+        Deliver();
+        if (!alive.expired() && holder_ == Holder::None) Resume();
         return;
     }
     unresponsive_ = false;
@@ -195,5 +316,13 @@ void CardIo::OnBack() noexcept {
         }
     }
     Log::Notice(name_ + ": answering again; " + outcome, {.device = name_});
-    back_();
+    Resume();
+}
+
+void CardIo::Pause() noexcept {
+    if (!std::exchange(paused_, true)) pause_();
+}
+
+void CardIo::Resume() noexcept {
+    if (std::exchange(paused_, false)) resume_();
 }

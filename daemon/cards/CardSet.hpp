@@ -57,6 +57,12 @@ class CardSet {
 
     /** A card is being opened (on its I/O thread). */
     bool IsOpening() const noexcept { return !opening_.empty(); }
+    /** A submitted write of some card is not done yet (tests drive the loop until not). */
+    bool IsWriting() const noexcept {
+        for (const auto& [id, card] : cards_)
+            if (card->Io().IsBusy()) return true;
+        return false;
+    }
 
   private:
     /** Starts opening @p identity's card; OnOpened() follows. */

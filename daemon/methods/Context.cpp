@@ -46,6 +46,10 @@ RpcError Context::Offline(const std::string& id) {
 
 RpcError Context::Unplugged(const std::string& id, Json applied) const {
     cards.Close(id, "unplugged");
+    return Gone(id, std::move(applied));
+}
+
+RpcError Context::Gone(const std::string& id, Json applied) {
     Json data = {{"device", id}};
     if (!applied.is_null()) data["applied"] = std::move(applied);
     return RpcError(ErrorCode::DeviceOffline, "device '" + id + "' was unplugged", std::move(data));

@@ -49,6 +49,9 @@ struct Context {
     /** A write found the device gone (ENODEV): its card is closed, and the error is
      *  device.offline with data.device and, when not null, data.applied. */
     Ipc::RpcError Unplugged(const std::string& id, nlohmann::json applied) const;
+    /** Unplugged()'s error alone, for a card already closing (CardIo::Closed): safe
+     *  while the daemon itself is being destroyed. */
+    static Ipc::RpcError Gone(const std::string& id, nlohmann::json applied);
     /** The card did not answer in time (@p what, CardIo::Unresponsive's): device.busy
      *  with data.reason "unresponsive" and, when not null, data.applied. */
     static Ipc::RpcError Unanswered(const std::string& id, const std::string& what,

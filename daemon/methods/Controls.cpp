@@ -10,6 +10,7 @@
 #include <memory>
 #include <variant>
 
+#include "daemon/ClientSession.hpp"
 #include "daemon/JsonCodec.hpp"
 #include "daemon/Log.hpp"
 #include "daemon/Notifier.hpp"
@@ -137,37 +138,117 @@ RpcError FromAlsa(const Alsa::Error& e, const Alsa::ControlInfo& info, Json appl
     return RpcError(ErrorCode::AlsaError, std::string("ALSA: ") + e.what(), data);
 }
 
-/** Reads what the cache cannot know. A card that is not answering is not waited for:
- *  the cache's values are shown (a volatile one as last read). */
-void Refresh(Context& context, const Core::Device& device, const Alsa::Control& control) {
-    const unsigned numid = control.info.id.numid;
-    const bool is_volatile = control.info.access.is_volatile;
-    const bool locked = control.info.access.locked;
-    if (!is_volatile && !locked) return;
+/** The controls @p numids as the cache has them now, in that order (those still there). */
+Json Listing(Context& context, const std::string& device_id, const std::vector<unsigned>& numids) {
+    const Core::Device* device = context.cache.FindDevice(device_id);
+    if (!device || !device->online) throw context.Unplugged(device_id, nullptr);
+    Json list = Json::array();
+    for (const unsigned numid : numids)
+        if (const auto* c = device->Find(numid))
+            list.push_back(context.notifier.FullControl(*device, *c));
+    return {{"device", device_id}, {"seq", context.cache.GetSeq()}, {"controls", std::move(list)}};
+}
+
+/** Answers with Listing(), after reading what the cache cannot know on the card's own
+ *  thread: volatile values (the Level Meter sends no events) and locks (the kernel
+ *  does not say when one goes, as its holder closes the file: a control cached as
+ *  locked is looked at again before it is shown). The loop does not wait; a card that
+ *  is not answering is not asked: the cache's values are shown. */
+Json ListAfterRefresh(Context& context, ClientSession& session, const Core::Device& device,
+                      std::vector<unsigned> numids) {
+    struct Read {
+        unsigned numid;
+        bool value;
+        bool info;
+        std::optional<Alsa::Value> new_value;
+        std::optional<Alsa::ControlInfo> new_info;
+    };
+    auto reads = std::make_shared<std::vector<Read>>();
+    for (const unsigned numid : numids)
+        if (const auto* c = device.Find(numid);
+            c && (c->info.access.is_volatile || c->info.access.locked))
+            reads->push_back({numid, c->info.access.is_volatile, c->info.access.locked, {}, {}});
+    const std::string device_id = device.identity.id;
     CardIo& io = context.OnlineCard(device).Io();
-    if (io.IsUnresponsive()) return;
-    try {
-        /* Volatile controls (the Level Meter) send no events: read them on demand. */
-        if (is_volatile)
-            context.cache.RefreshVolatile(
-                device.identity.id, numid,
-                io.Call([numid](Alsa::Card& card) { return card.Read(numid); }));
-        /* Nor does the kernel tell when a lock goes (its holder closed the file): a
-         * control cached as locked is looked at again before it is shown. A read-only
-         * one would otherwise stay "locked" for good, as no value event follows. */
-        if (locked)
-            context.cache.ApplyInfo(
-                device.identity.id,
-                io.Call([numid](Alsa::Card& card) { return card.ReadInfo(numid); }), control.value);
-    } catch (const Alsa::Error& e) {
-        throw FromAlsa(e, control.info, nullptr);
-    } catch (const CardIo::Unresponsive&) {
-    }
+    if (reads->empty() || io.IsUnresponsive()) return Listing(context, device_id, numids);
+
+    const auto answer = session.AnswerLater();
+    const auto job = [reads](Alsa::Card& card, const std::function<void()>& step) {
+        for (auto& r : *reads) {
+            if (r.value) r.new_value = card.Read(r.numid);
+            if (r.info) r.new_info = card.ReadInfo(r.numid);
+            step();
+        }
+    };
+    const auto done = [&context, reads, answer, device_id,
+                       numids = std::move(numids)](std::exception_ptr error) noexcept {
+        try {
+            if (error) std::rethrow_exception(error);
+            for (const auto& r : *reads) {
+                const Core::Device* now = context.cache.FindDevice(device_id);
+                const Alsa::Control* c = now ? now->Find(r.numid) : nullptr;
+                if (!c) continue;
+                if (r.new_value) context.cache.RefreshVolatile(device_id, r.numid, *r.new_value);
+                if (r.new_info) context.cache.ApplyInfo(device_id, *r.new_info, c->value);
+            }
+            answer->Resolve(Listing(context, device_id, numids));
+        } catch (const CardIo::Unresponsive&) {
+            /* Not waited for: what the cache knows. */
+            try {
+                answer->Resolve(Listing(context, device_id, numids));
+            } catch (const Ipc::RpcError& e) {
+                answer->Reject(e);
+            } catch (const std::exception&) {
+                answer->Reject(Ipc::RpcError(Ipc::ErrorCode::Internal));
+            }
+        } catch (const CardIo::Closed&) {
+            answer->Reject(Context::Gone(device_id, nullptr));
+        } catch (const Ipc::RpcError& e) {
+            answer->Reject(e);
+        } catch (const Alsa::Error& e) {
+            /* The first control whose read failed (the job stops there). */
+            const Core::Device* now = context.cache.FindDevice(device_id);
+            const Alsa::Control* failed = nullptr;
+            for (const auto& r : *reads)
+                if ((r.value && !r.new_value) || (r.info && !r.new_info)) {
+                    failed = now ? now->Find(r.numid) : nullptr;
+                    break;
+                }
+            if (failed)
+                answer->Reject(FromAlsa(e, failed->info, nullptr));
+            else
+                answer->Reject(
+                    Ipc::RpcError(Ipc::ErrorCode::AlsaError, std::string("ALSA: ") + e.what()));
+        } catch (const std::exception& e) {
+            Log::Error(device_id + ": reading controls: " + e.what(), {.device = device_id});
+            answer->Reject(Ipc::RpcError(Ipc::ErrorCode::Internal));
+        }
+    };
+    /* Throws Unresponsive only when the card is, checked above. */
+    io.Submit(job, done);
+    return {};
+}
+
+/** A change asked for, as its answer needs it once the write is done. */
+struct Asked {
+    unsigned numid;
+    Alsa::ControlInfo info;
+    Json ref;
+};
+
+/** controls.set's result: the controls asked for, as the cache has them now. */
+Json SetResult(Context& context, const std::string& device_id, const std::vector<Asked>& asked) {
+    const Core::Device* now = context.cache.FindDevice(device_id);
+    Json list = Json::array();
+    for (const auto& a : asked)
+        if (const auto* c = now ? now->Find(a.numid) : nullptr)
+            list.push_back(context.notifier.FullControl(*now, *c));
+    return {{"device", device_id}, {"seq", context.cache.GetSeq()}, {"controls", std::move(list)}};
 }
 
 }  // namespace
 
-Json ControlsList(Context& context, ClientSession&, const Json& params) {
+Json ControlsList(Context& context, ClientSession& session, const Json& params) {
     if (params.contains("match") && !params["match"].is_string())
         throw Ipc::ParamsInvalid("match", "match must be a string (a shell glob)");
     std::optional<Alsa::Iface> iface;
@@ -182,36 +263,26 @@ Json ControlsList(Context& context, ClientSession&, const Json& params) {
     }
     const Core::Device& device = context.ResolveDevice(params);
     const std::string match = params.value("match", "");
-    Json list = Json::array();
+    std::vector<unsigned> numids;
     for (const auto& [numid, c] : device.controls) {
         if (iface && c.info.id.iface != *iface) continue;
         if (!match.empty() && !Core::GlobMatch(match, c.info.id.name)) continue;
-        Refresh(context, device, c);
-        list.push_back(context.notifier.FullControl(device, c));
+        numids.push_back(numid);
     }
-    return {{"device", device.identity.id},
-            {"seq", context.cache.GetSeq()},
-            {"controls", std::move(list)}};
+    return ListAfterRefresh(context, session, device, std::move(numids));
 }
 
-Json ControlsGet(Context& context, ClientSession&, const Json& params) {
+Json ControlsGet(Context& context, ClientSession& session, const Json& params) {
     if (!params.contains("controls") || !params["controls"].is_array())
         throw Ipc::ParamsInvalid("controls", "controls must be an array of control references");
     const Core::Device& device = context.ResolveDevice(params);
-    std::vector<const Alsa::Control*> found;
+    std::vector<unsigned> numids;
     for (const auto& ref : params["controls"])
-        found.push_back(&ResolveControl(device, ref, "controls"));
-    Json list = Json::array();
-    for (const auto* c : found) {
-        Refresh(context, device, *c);
-        list.push_back(context.notifier.FullControl(device, *c));
-    }
-    return {{"device", device.identity.id},
-            {"seq", context.cache.GetSeq()},
-            {"controls", std::move(list)}};
+        numids.push_back(ResolveControl(device, ref, "controls").info.id.numid);
+    return ListAfterRefresh(context, session, device, std::move(numids));
 }
 
-Json ControlsSet(Context& context, ClientSession&, const Json& params) {
+Json ControlsSet(Context& context, ClientSession& session, const Json& params) {
     if (!params.contains("changes") || !params["changes"].is_array() || params["changes"].empty())
         throw Ipc::ParamsInvalid("changes", "changes must be a non-empty array of changes");
     if (params.contains("dry_run") && !params["dry_run"].is_boolean())
@@ -286,8 +357,9 @@ Json ControlsSet(Context& context, ClientSession&, const Json& params) {
                 {"controls", std::move(list)}};
     }
 
-    /* The writes and their read-backs run as one job on the card's I/O thread; it
-     * owns what it uses, as it may outlive this call on a card that stops answering. */
+    /* The writes and their read-backs run as one job on the card's I/O thread, and the
+     * loop goes on meanwhile: the answer is given when the job is done. The job owns
+     * what it uses, as it may outlive this call and even the card. */
     struct Outcome {
         std::vector<std::pair<unsigned, Alsa::Value>> writes;
         std::atomic<size_t> written = 0;
@@ -306,61 +378,89 @@ Json ControlsSet(Context& context, ClientSession&, const Json& params) {
             throw FromStorage(e);
         }
     }
-    const auto applied_refs = [&plan, daemon_count](size_t count) {
-        count += daemon_count;
-        Json applied = Json::array();
-        for (size_t i = 0; i < count && i < plan.size(); ++i) applied.push_back(plan[i].ref);
-        return applied;
+    /* What the answer needs, by value: the controls may be gone when it is given. */
+    std::vector<Asked> asked_list;
+    for (const auto& p : plan)
+        asked_list.push_back({p.control->info.id.numid, p.control->info, p.ref});
+    if (outcome->writes.empty()) return SetResult(context, device_id, asked_list);
+
+    OpenCard& card = context.OnlineCard(device);
+    const auto answer = session.AnswerLater();
+    const auto job = [outcome](Alsa::Card& target, const std::function<void()>& step) {
+        for (const auto& [numid, value] : outcome->writes) {
+            target.Write(numid, value);
+            ++outcome->written;
+            step();
+        }
+        /* Read back: the driver may quantise. */
+        for (const auto& [numid, value] : outcome->writes) {
+            try {
+                outcome->read_back.emplace_back(target.Read(numid));
+            } catch (const Alsa::Error& e) {
+                outcome->read_back.emplace_back(std::string(e.what()));
+            }
+            step();
+        }
     };
-    if (!outcome->writes.empty()) {
+    const auto done = [&context, outcome, answer, device_id, daemon_count,
+                       asked_list = std::move(asked_list)](std::exception_ptr error) noexcept {
+        const auto applied_refs = [&](size_t count) {
+            count += daemon_count;
+            Json applied = Json::array();
+            for (size_t i = 0; i < count && i < asked_list.size(); ++i)
+                applied.push_back(asked_list[i].ref);
+            return applied;
+        };
         try {
-            context.OnlineCard(device).Io().Run(
-                [outcome](Alsa::Card& card, const std::function<void()>& step) {
-                    for (const auto& [numid, value] : outcome->writes) {
-                        card.Write(numid, value);
-                        ++outcome->written;
-                        step();
-                    }
-                    /* Read back: the driver may quantise. */
-                    for (const auto& [numid, value] : outcome->writes) {
-                        try {
-                            outcome->read_back.emplace_back(card.Read(numid));
-                        } catch (const Alsa::Error& e) {
-                            outcome->read_back.emplace_back(std::string(e.what()));
-                        }
-                        step();
-                    }
-                });
+            if (error) std::rethrow_exception(error);
+            /* This updates the cache once; the kernel's echo of our own write then
+             * finds the same value and is suppressed. */
+            if (!context.cache.FindDevice(device_id))
+                throw context.Unplugged(device_id, applied_refs(outcome->written));
+            for (size_t i = 0; i < outcome->writes.size(); ++i) {
+                const unsigned numid = outcome->writes[i].first;
+                if (const auto* value = std::get_if<Alsa::Value>(&outcome->read_back[i])) {
+                    context.cache.ApplyValue(device_id, numid, *value);
+                    continue;
+                }
+                const auto* c = context.cache.FindDevice(device_id)->Find(numid);
+                Log::Warning(device_id + ": read back of numid " + std::to_string(numid) + ": " +
+                                 std::get<std::string>(outcome->read_back[i]),
+                             {.device = device_id,
+                              .control = c ? std::string_view(c->info.id.name) : std::string_view(),
+                              .client_pid = 0});
+            }
+            answer->Resolve(SetResult(context, device_id, asked_list));
+        } catch (const Ipc::RpcError& e) {
+            answer->Reject(e);
         } catch (const CardIo::Unresponsive& e) {
-            throw Context::Unanswered(device_id, e.what(), applied_refs(outcome->written));
+            answer->Reject(
+                Context::Unanswered(device_id, e.what(), applied_refs(outcome->written)));
+        } catch (const CardIo::Closed&) {
+            answer->Reject(Context::Gone(device_id, applied_refs(outcome->written)));
         } catch (const Alsa::Error& e) {
             const size_t failed = outcome->written;
             const Json applied = applied_refs(failed);
-            if (e.GetErrno() == ENODEV) throw context.Unplugged(device_id, applied);
-            throw FromAlsa(e, plan[std::min(daemon_count + failed, plan.size() - 1)].control->info,
-                           applied);
+            if (e.GetErrno() == ENODEV) {
+                answer->Reject(context.Unplugged(device_id, applied));
+                return;
+            }
+            answer->Reject(
+                FromAlsa(e, asked_list[std::min(daemon_count + failed, asked_list.size() - 1)].info,
+                         applied));
+        } catch (const std::exception& e) {
+            Log::Error(device_id + ": controls.set: " + e.what(), {.device = device_id});
+            answer->Reject(Ipc::RpcError(Ipc::ErrorCode::Internal));
         }
+    };
+    try {
+        card.Io().Submit(job, done);
+    } catch (const CardIo::Unresponsive& e) {
+        Json applied = Json::array();
+        for (size_t i = 0; i < daemon_count; ++i) applied.push_back(plan[i].ref);
+        throw Context::Unanswered(device_id, e.what(), std::move(applied));
     }
-    /* This updates the cache once; the kernel's echo of our own write then finds the
-     * same value and is suppressed. */
-    for (size_t i = 0; i < outcome->writes.size(); ++i) {
-        const unsigned numid = outcome->writes[i].first;
-        if (const auto* value = std::get_if<Alsa::Value>(&outcome->read_back[i])) {
-            context.cache.ApplyValue(device_id, numid, *value);
-            continue;
-        }
-        const auto* c = context.cache.FindDevice(device_id)->Find(numid);
-        Log::Warning(device_id + ": read back of numid " + std::to_string(numid) + ": " +
-                         std::get<std::string>(outcome->read_back[i]),
-                     {.device = device_id,
-                      .control = c ? std::string_view(c->info.id.name) : std::string_view(),
-                      .client_pid = 0});
-    }
-    const Core::Device* now = context.cache.FindDevice(device_id);
-    for (const auto& p : plan)
-        if (const auto* c = now->Find(p.control->info.id.numid))
-            list.push_back(context.notifier.FullControl(*now, *c));
-    return {{"device", device_id}, {"seq", context.cache.GetSeq()}, {"controls", std::move(list)}};
+    return {};
 }
 
 }  // namespace Methods

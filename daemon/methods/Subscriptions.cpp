@@ -92,31 +92,61 @@ Json MetersSubscribe(Context& context, ClientSession& session, const Json& param
                        {{"control", "Level Meter"}});
     context.CheckSubscriptionLimit(session);
 
-    const uint64_t id = session.NewSubscriptionId();
-    Json result = {{"subscription", id}};
-    /* FCP devices name their meter channels in a TLV; scarlett2 ones do not. */
-    try {
-        const unsigned numid = meter->info.id.numid;
-        auto labels = Alsa::ParseChannelLabels(context.OnlineCard(device).Io().Call(
-            [numid](Alsa::Card& card) { return card.ReadTlv(numid); }));
-        if (!labels.empty()) {
-            result["labels"] = std::move(labels);
-            result["labels_from"] = "tlv";
+    /* FCP devices name their meter channels in a TLV, read on the card's own thread
+     * (the loop does not wait); scarlett2 ones do not: their order is the driver's, by
+     * port. The labels are optional: a card not answering gets its meters without. */
+    const std::string device_id = device.identity.id;
+    const unsigned numid = meter->info.id.numid;
+    const unsigned count = meter->info.count;
+    const auto grant = [&context, &session, device_id, count,
+                        rate](const std::optional<std::vector<unsigned>>& tlv) {
+        const uint64_t id = session.NewSubscriptionId();
+        Json result = {{"subscription", id}};
+        if (tlv) {
+            auto labels = Alsa::ParseChannelLabels(*tlv);
+            if (!labels.empty()) {
+                result["labels"] = std::move(labels);
+                result["labels_from"] = "tlv";
+            }
         }
-    } catch (const Alsa::Error&) {
-    } catch (const CardIo::Unresponsive&) {
-        /* The labels are optional; the meters follow when the card answers again. */
-    }
-    /* scarlett2 meters have no label TLV: their order is the driver's, by port. */
-    if (!result.contains("labels")) {
-        auto labels = Core::MeterLabels(device.controls, meter->info.count);
-        if (!labels.empty()) {
-            result["labels"] = std::move(labels);
-            result["labels_from"] = "routing";
+        const Core::Device* now = context.cache.FindDevice(device_id);
+        if (!result.contains("labels") && now) {
+            auto labels = Core::MeterLabels(now->controls, count);
+            if (!labels.empty()) {
+                result["labels"] = std::move(labels);
+                result["labels_from"] = "routing";
+            }
         }
-    }
-    context.meters.Add(session, id, device.identity.id, rate);
-    return result;
+        context.meters.Add(session, id, device_id, rate);
+        return result;
+    };
+    CardIo& io = context.OnlineCard(device).Io();
+    if (io.IsUnresponsive()) return grant(std::nullopt);
+    const auto answer = session.AnswerLater();
+    auto tlv = std::make_shared<std::optional<std::vector<unsigned>>>();
+    /* Throws Unresponsive only when the card is, checked above. */
+    io.Submit([tlv, numid](Alsa::Card& card,
+                           const std::function<void()>&) { *tlv = card.ReadTlv(numid); },
+              [answer, tlv, grant, device_id](std::exception_ptr error) noexcept {
+                  try {
+                      if (error) std::rethrow_exception(error);
+                  } catch (const CardIo::Closed&) {
+                      answer->Reject(Context::Gone(device_id, nullptr));
+                      return;
+                  } catch (...) {
+                      /* No labels from the card: Alsa::Error, Unresponsive. */
+                  }
+                  /* The session is the connection's: gone with it. */
+                  if (!answer->IsWanted()) return;
+                  try {
+                      answer->Resolve(grant(*tlv));
+                  } catch (const Ipc::RpcError& e) {
+                      answer->Reject(e);
+                  } catch (const std::exception&) {
+                      answer->Reject(Ipc::RpcError(Ipc::ErrorCode::Internal));
+                  }
+              });
+    return {};
 }
 
 }  // namespace Methods

@@ -220,12 +220,14 @@ class Harness {
         return fd;
     }
 
-    /** Runs the loop until neither client has received anything for a few rounds. */
+    /** Runs the loop until neither client has received anything for a few rounds and
+     *  no card is still writing (on its own thread) what was asked. */
     void Pump() {
         int quiet = 0;
         for (int round = 0; round < 100000 && quiet < 3; ++round) {
-            instance_->GetLoop().RunOnce(0);
-            quiet = control_.Drain() + events_.Drain() > 0 ? 0 : quiet + 1;
+            const bool writing = instance_->IsWriting();
+            instance_->GetLoop().RunOnce(writing ? 1 : 0);
+            quiet = control_.Drain() + events_.Drain() > 0 || writing ? 0 : quiet + 1;
         }
     }
 

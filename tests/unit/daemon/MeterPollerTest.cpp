@@ -41,6 +41,8 @@ TEST_CASE("MeterPoller reads the Level Meter only while someone subscribes, at t
     parts.meters->Add(session_b, 2, ID, 50);
     CHECK(parts.meters->Count(session_a) == 1);
     parts.RunFor(500);
+    /* Until no reading is on the card's thread: each one done has been sent. */
+    parts.Pump();
     /* 50 Hz for 0.5 s: at most 25 reads (fewer on a busy machine), each serving both
      * subscribers. */
     const size_t reads = device.Reads(7);

@@ -75,8 +75,11 @@ struct Parts final : CardSet::Listener, Ipc::Handler {
         const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(2);
         do {
             for (int i = 0; i < 20; ++i) loop.RunOnce(0);
-            while (cards->IsOpening() && std::chrono::steady_clock::now() < end) loop.RunOnce(10);
-        } while (cards->IsOpening() && std::chrono::steady_clock::now() < end);
+            while ((cards->IsOpening() || cards->IsWriting()) &&
+                   std::chrono::steady_clock::now() < end)
+                loop.RunOnce(10);
+        } while ((cards->IsOpening() || cards->IsWriting()) &&
+                 std::chrono::steady_clock::now() < end);
         for (int i = 0; i < 20; ++i) loop.RunOnce(0);
     }
     /** Runs the loop for about @p ms milliseconds. */

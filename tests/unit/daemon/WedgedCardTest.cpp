@@ -117,6 +117,94 @@ TEST_CASE("A device that stops answering holds neither the other devices nor the
     wedged->Wedge(false);
 }
 
+TEST_CASE("A write waiting for a slow device holds no one else, and its client's order") {
+    auto slow = TestData::SmallDevice();
+    auto live = TestData::SmallDevice();
+    /* A bound far beyond the test: the device is slow, not wedged for good. */
+    Daemon d({{WEDGED, slow}, {LIVE, live}}, {},
+             [](Options& options) { options.io_bound = std::chrono::seconds(60); });
+    auto writer = d.Connect();
+    auto other = d.Connect();
+    auto watcher = d.Connect();
+    REQUIRE(watcher.Call("subscribe", {{"snapshot", false}}).contains("result"));
+
+    const json before = other.Call(
+        "controls.get", {{"device", WEDGED}, {"controls", {1}}})["result"]["controls"][0]["value"];
+    slow->Wedge(true);
+    /* A write, and behind it on the same connection a read of what it writes. */
+    writer.SendRaw(R"({"jsonrpc":"2.0","id":1,"method":"controls.set","params":{"device":")" +
+                   WEDGED +
+                   R"(","changes":[{"control":1,"value":42}]}})"
+                   "\n"
+                   R"({"jsonrpc":"2.0","id":2,"method":"controls.get","params":{"device":")" +
+                   WEDGED +
+                   R"(","controls":[1]}})"
+                   "\n");
+    /* Meanwhile every other client is served, the other device written... */
+    CHECK(other.Call("daemon.info").contains("result"));
+    auto on_live = Set(other, LIVE, 1, 99);
+    INFO(on_live.dump());
+    REQUIRE(on_live.contains("result"));
+    CHECK(live->Get(1).numbers == std::vector<int64_t>{99});
+    CHECK(other.Call("controls.get",
+                     {{"device", WEDGED}, {"controls", {1}}})["result"]["controls"][0]["value"] ==
+          before);
+    /* ...and the writer is not answered yet, neither its write nor what follows it. */
+    CHECK_FALSE(writer.ReadLine(100));
+
+    slow->Wedge(false);
+    const auto first = writer.ReadLine(5000);
+    REQUIRE(first);
+    const json set = json::parse(*first);
+    INFO(set.dump());
+    CHECK(set["id"] == 1);
+    CHECK(set["result"]["controls"][0]["value"] == json::array({42}));
+    const auto second = writer.ReadLine(5000);
+    REQUIRE(second);
+    const json get = json::parse(*second);
+    CHECK(get["id"] == 2);
+    CHECK(get["result"]["controls"][0]["value"] == json::array({42}));
+    CHECK(slow->Get(1).numbers == std::vector<int64_t>{42});
+    /* Announced once, to the one subscriber. */
+    bool announced = false;
+    while (auto note = watcher.NextNotification(500))
+        if ((*note)["method"] == "controls.changed" && (*note)["params"]["device"] == WEDGED) {
+            CHECK_FALSE(announced);
+            CHECK((*note)["params"]["controls"][0]["value"] == json::array({42}));
+            announced = true;
+        }
+    CHECK(announced);
+}
+
+TEST_CASE("A client that leaves while its write waits: the write still lands, the rest runs") {
+    auto slow = TestData::SmallDevice();
+    Daemon d({{WEDGED, slow}}, {},
+             [](Options& options) { options.io_bound = std::chrono::seconds(60); });
+    auto other = d.Connect();
+    {
+        auto writer = d.Connect();
+        slow->Wedge(true);
+        writer.SendRaw(
+            R"({"jsonrpc":"2.0","id":1,"method":"controls.set","params":{"changes":[{"control":1,"value":7}]}})"
+            "\n"
+            R"({"jsonrpc":"2.0","method":"controls.set","params":{"changes":[{"control":2,"value":true}]}})"
+            "\n");
+        CHECK(other.Call("daemon.info").contains("result"));
+    }
+    /* The daemon saw the hangup while the write waited; nothing spins meanwhile. */
+    CHECK(other.Call("daemon.info").contains("result"));
+    slow->Wedge(false);
+    json clients;
+    for (int i = 0; i < 200; ++i) {
+        clients = other.Call("daemon.info")["result"]["clients"];
+        if (slow->Get(2).numbers == std::vector<int64_t>{1} && clients == 1) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    CHECK(slow->Get(1).numbers == std::vector<int64_t>{7});
+    CHECK(slow->Get(2).numbers == std::vector<int64_t>{1});
+    CHECK(clients == 1);
+}
+
 TEST_CASE("Meters of a stuck device pause and resume; its subscription is still granted") {
     auto controls = TestData::SmallControlSet();
     controls.push_back(TestData::LevelMeter(7, 2));
