@@ -27,8 +27,7 @@ Connection::Connection(Server& server, uint64_t id, SocketKind kind, Event::Uniq
       fd_(std::move(fd)),
       watch_(server.GetLoop(), [this](uint32_t events) noexcept { OnSocketReady(events); }),
       stall_timer_(server.GetLoop(), [this]() noexcept { OnStallTimer(); }),
-      flush_(server.GetLoop(), [this]() noexcept { Flush(); }),
-      continue_(server.GetLoop(), [this]() noexcept { Continue(); }) {}
+      flush_(server.GetLoop(), [this]() noexcept { Flush(); }) {}
 
 Connection::~Connection() {
     DropAnswer();
@@ -120,7 +119,7 @@ void Connection::Close() noexcept {
     watch_.Cancel();
     stall_timer_.Cancel();
     flush_.Cancel();
-    continue_.Cancel();
+    server_.CancelTurn(*this);
     running_.reset();
     DropAnswer();
     CountBatchOutput(0);

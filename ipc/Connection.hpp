@@ -110,7 +110,7 @@ class Connection {
                     std::chrono::steady_clock::time_point deadline) noexcept;
     /** Sets the running batch's share of the server's output budget. */
     void CountBatchOutput(size_t bytes) noexcept;
-    /** The next turn (continue_): the running batch, then the lines after it. */
+    /** The next turn (Server::OnTurns): the running batch, then the lines after it. */
     void Continue() noexcept;
     /** The peer is gone: what was left for later turns runs now, unsliced (nothing is
      *  encoded for a peer that is gone, so it costs little; acting requests still act). */
@@ -152,9 +152,9 @@ class Connection {
     Event::FdWatch watch_;
     Event::Timer stall_timer_;
     Event::Deferred flush_;
-    /* Fairness: a client whose lines or batch take longer than a TURN goes on in the
-     * next loop round, after everyone else who is ready. */
-    Event::Timer continue_;
+    /* Fairness: a client whose lines or batch take longer than a TURN goes on in a
+     * later loop round (Server::WantTurn), after everyone else who is ready. */
+    bool in_turns_ = false;
     /** A batch in progress (it holds one of the server's batch slots), or a line
      *  whose request waits for its answer. */
     std::unique_ptr<MessageRun> running_;

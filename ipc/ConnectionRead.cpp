@@ -57,7 +57,7 @@ void Connection::ReadInput() noexcept {
 void Connection::ProcessInput() noexcept {
     if (running_) return;
     yielded_ = false;
-    continue_.Cancel();
+    server_.CancelTurn(*this);
     const size_t max_line = server_.GetLimits().max_line;
     const auto deadline = std::chrono::steady_clock::now() + TURN;
     while (!closed_ && !closing_ && !IsInputPaused()) {
@@ -88,7 +88,7 @@ void Connection::ProcessInput() noexcept {
         if (!peer_gone_ && input_offset_ < input_.size() &&
             std::chrono::steady_clock::now() >= deadline) {
             yielded_ = true;
-            continue_.Schedule(std::chrono::nanoseconds(0));
+            server_.WantTurn(*this);
             break;
         }
     }
@@ -145,7 +145,7 @@ void Connection::OnAnswer(const nlohmann::json* result, const RpcError* error) n
         return;
     }
     /* Never inside whoever answered: the rest runs in a turn of its own. */
-    continue_.Schedule(std::chrono::nanoseconds(0));
+    server_.WantTurn(*this);
 }
 
 void Connection::ProcessLine(std::string_view line,
@@ -196,8 +196,7 @@ void Connection::RunMessage(std::unique_ptr<MessageRun> run,
         if (!done) {
             running_ = std::move(run);
             /* A waiting request goes on when its answer comes (OnAnswer). */
-            if (!running_->IsWaiting() && !server_.IsOverBudget())
-                continue_.Schedule(std::chrono::nanoseconds(0));
+            if (!running_->IsWaiting() && !server_.IsOverBudget()) server_.WantTurn(*this);
             return;
         }
         if (std::exchange(holds_slot_, false)) server_.ReleaseBatchSlot();
@@ -235,7 +234,7 @@ void Connection::Continue() noexcept {
 }
 
 void Connection::FinishTurnsNow() noexcept {
-    continue_.Cancel();
+    server_.CancelTurn(*this);
     yielded_ = false;
     if (running_) RunMessage(std::move(running_), std::chrono::steady_clock::time_point::max());
     if (closed_) return;

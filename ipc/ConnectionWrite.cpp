@@ -106,8 +106,8 @@ void Connection::Resume() noexcept {
     /* Requests held back by the output cap come first, then the daemon may encode the
      * notifications it coalesced meanwhile. Work left for a later turn waits for it. */
     if (kind_ == SocketKind::Control) {
-        if (running_ && !continue_.IsPending())
-            continue_.Schedule(std::chrono::nanoseconds(0));
+        if (running_ && !in_turns_)
+            server_.WantTurn(*this);
         else if (!HasTurnsLeft())
             ProcessInput();
     }

@@ -46,6 +46,7 @@ Server::Server(Event::EventLoop& loop, Handler& handler, Limits limits)
       reap_(loop, [this]() noexcept { Reap(); }),
       accept_retry_(loop, [this]() noexcept { ResumeAccepting(); }),
       resume_(loop, [this]() noexcept { ResumeAll(); }),
+      turns_timer_(loop, [this]() noexcept { OnTurns(); }),
       trim_(loop, []() noexcept { malloc_trim(0); }),
       directories_(loop,
                    [this](const Event::InotifyEvent& event) noexcept { OnDirectoryEvent(event); }),
@@ -301,6 +302,34 @@ bool Server::TakeBatchSlot() noexcept {
 
 void Server::ReleaseBatchSlot() noexcept {
     --batch_slots_used_;
+}
+
+void Server::WantTurn(Connection& connection) noexcept {
+    if (connection.in_turns_) return;
+    connection.in_turns_ = true;
+    turns_.push_back(&connection);
+    if (!turns_timer_.IsPending()) turns_timer_.Schedule(std::chrono::nanoseconds(0));
+}
+
+void Server::CancelTurn(Connection& connection) noexcept {
+    if (!connection.in_turns_) return;
+    connection.in_turns_ = false;
+    std::erase(turns_, &connection);
+}
+
+void Server::OnTurns() noexcept {
+    const auto deadline = std::chrono::steady_clock::now() + Connection::TURN;
+    /* Only the connections waiting now: one that asks again goes after them, in the
+     * next round. */
+    for (size_t n = turns_.size(); n > 0 && !turns_.empty(); --n) {
+        Connection* connection = turns_.front();
+        turns_.pop_front();
+        connection->in_turns_ = false;
+        connection->Continue();
+        if (std::chrono::steady_clock::now() >= deadline) break;
+    }
+    /* Scheduled now, it is due in the next round, after the fds ready by then. */
+    if (!turns_.empty()) turns_timer_.Schedule(std::chrono::nanoseconds(0));
 }
 
 void Server::OnConnectionClosed() noexcept {

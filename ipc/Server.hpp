@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -138,6 +139,14 @@ class Server {
      *  @return whether one was free (then ReleaseBatchSlot() gives it back). */
     bool TakeBatchSlot() noexcept;
     void ReleaseBatchSlot() noexcept;
+    /** Work left for later (a batch in turns, lines left, an answer come): @p connection
+     *  goes on in a later loop round, in order of asking. Idempotent. */
+    void WantTurn(Connection& connection) noexcept;
+    void CancelTurn(Connection& connection) noexcept;
+    /** Runs the waiting connections' turns for about one TURN, then lets the loop
+     *  poll again: whoever became ready meanwhile (a probe, a quick request) is served
+     *  before the next turn, not after all of them. */
+    void OnTurns() noexcept;
     /** Back under the budget: every connection held by it may go on. */
     void ResumeAll() noexcept;
     void Reap() noexcept;
@@ -162,6 +171,9 @@ class Server {
      * max_output each: this many at once bounds that memory. */
     static constexpr size_t BATCH_SLOTS = 4;
     size_t batch_slots_used_ = 0;
+    /* Connections waiting for a turn, oldest first; OnTurns runs from turns_timer_. */
+    std::deque<Connection*> turns_;
+    Event::Timer turns_timer_;
     static constexpr size_t TRIM_AFTER_LEAVING = 8;
     size_t peak_clients_ = 0;
     static constexpr size_t TRIM_AFTER_PEAK = 2 * 1024 * 1024;

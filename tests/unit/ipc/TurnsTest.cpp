@@ -164,3 +164,36 @@ TEST_CASE("A client gone in the middle of its turns: the rest runs, nothing is s
                             "\n")
               .size() == 1);
 }
+
+TEST_CASE("A quick request waits for about one turn, however many clients are in turns") {
+    Harness h;
+    MakeSlow(h);
+    std::string lines;
+    for (int id = 1; id <= 100; ++id)
+        lines += R"({"jsonrpc":"2.0","method":"slow","id":)" + std::to_string(id) + "}\n";
+    std::vector<Client> busy;
+    for (int i = 0; i < 8; ++i) {
+        busy.push_back(h.Connect());
+        busy.back().Write(lines);
+    }
+    /* Each has run a first turn and waits for the next. */
+    h.Pump(1);
+    Client quick = h.Connect();
+    quick.Write(R"({"jsonrpc":"2.0","method":"echo","id":1})"
+                "\n");
+    /* The round that reads it sends its answer after at most one TURN (1 ms) of the
+     * others' work, here about 5 slow calls and the one running over; not after a turn
+     * of each of the 8 (at least 8 calls). */
+    const size_t before = h.handler.calls.size();
+    std::vector<json> replies;
+    for (int round = 0; round < 10 && replies.empty(); ++round) {
+        h.loop.RunOnce(0);
+        replies = quick.TakeMessages();
+    }
+    REQUIRE(replies.size() == 1);
+    const auto& calls = h.handler.calls;
+    const size_t echo = First(calls, "echo");
+    REQUIRE(echo < calls.size());
+    CHECK(echo >= before);
+    CHECK(calls.size() - echo - 1 <= 6);
+}
