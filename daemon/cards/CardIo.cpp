@@ -3,6 +3,7 @@
 
 #include <sys/eventfd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <mutex>
@@ -10,6 +11,14 @@
 
 #include "daemon/Log.hpp"
 #include "event/UniqueFd.hpp"
+
+namespace {
+std::atomic<int> threads{0};
+}  // namespace
+
+int CardIo::CountThreads() noexcept {
+    return threads.load();
+}
 
 /* What the loop and the I/O thread share; the thread holds a reference of its own, so
  * that a job left running outlives the CardIo (and its card with it). */
@@ -43,7 +52,17 @@ CardIo::CardIo(Event::EventLoop& loop, std::string name, std::chrono::millisecon
     shared_->back_fd.Reset(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
     if (!shared_->back_fd.IsValid() || !back_watch_.Open(shared_->back_fd.Get(), EPOLLIN))
         throw std::system_error(errno, std::system_category(), "eventfd(card I/O)");
-    thread_ = std::thread(Work, shared_);
+    ++threads;
+    try {
+        /* Counted down once Work() has let go of the card and everything it shared. */
+        thread_ = std::thread([shared = shared_]() mutable noexcept {
+            Work(std::move(shared));
+            --threads;
+        });
+    } catch (...) {
+        --threads;
+        throw;
+    }
 }
 
 CardIo::~CardIo() {

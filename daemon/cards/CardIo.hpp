@@ -105,6 +105,9 @@ class CardIo {
      *  has it (a submitted job, unresponsive) or it is not open. */
     Alsa::Card* Get() noexcept;
     bool IsUnresponsive() const noexcept { return unresponsive_; }
+    /** I/O threads still running, those left to finish on their own included (a
+     *  harness waits for them before it checks for leaks). */
+    static int CountThreads() noexcept;
     /** A submitted job is queued, running, or not yet told. */
     bool IsBusy() const noexcept {
         return holder_ == Holder::Submitted || !queue_.empty() || !outcomes_.empty();

@@ -54,6 +54,8 @@ class CardSet {
     /** Closes @p id's card (safe from its own callback) and marks the device offline. */
     void Close(const std::string& id, const char* reason) noexcept;
     size_t GetOnlineCount() const noexcept { return cards_.size(); }
+    /** Cards online or opening: each has an I/O thread. */
+    size_t GetCardCount() const noexcept { return cards_.size() + opening_.size(); }
 
     /** A card is being opened (on its I/O thread). */
     bool IsOpening() const noexcept { return !opening_.empty(); }

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -38,6 +39,7 @@
 
 #include "daemon/Instance.hpp"
 #include "daemon/Log.hpp"
+#include "daemon/cards/CardIo.hpp"
 #include "ipc/Log.hpp"
 #include "tests/support/TestData.hpp"
 
@@ -330,6 +332,16 @@ class Harness {
         toggled_.clear();
         for (const auto& c : initial_) device_->ExternalSet(c.info.id.numid, c.value);
         Pump();
+        /* A card closed while it still opened or wrote (an unplug under load) leaves its
+         * thread to finish on its own; it frees the card when it does. Wait for that
+         * before the input ends, or the leak check sees the card half-way. */
+        const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (CardIo::CountThreads() > static_cast<int>(instance_->GetCardCount()) &&
+               std::chrono::steady_clock::now() < give_up) {
+            instance_->GetLoop().RunOnce(1);
+        }
+        if (CardIo::CountThreads() > static_cast<int>(instance_->GetCardCount()))
+            Fail("a card's I/O thread did not end", std::to_string(CardIo::CountThreads()));
 
         /* Every connection of this input is gone: the count is back to just the probe. */
         Peer probe;

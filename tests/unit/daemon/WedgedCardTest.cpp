@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "Harness.hpp"
+#include "daemon/cards/CardIo.hpp"
 
 using nlohmann::json;
 using TestData::Daemon;
@@ -255,4 +256,23 @@ TEST_CASE("A card still opening when the daemon stops is waited for, within the 
     CHECK(device->Opening() == 0);
     CHECK(device->OpenCards() == 0);
     release.join();
+}
+
+TEST_CASE("A card's thread left stuck when the daemon stops ends once the device answers") {
+    auto wedged = TestData::SmallDevice();
+    {
+        Daemon d({{WEDGED, wedged}}, {},
+                 [](Options& options) { options.io_bound = std::chrono::milliseconds(50); });
+        auto c = d.Connect();
+        wedged->Wedge(true);
+        REQUIRE(Set(c, WEDGED, 2, true).contains("error"));
+    }
+    /* The daemon is gone; its card's thread still waits in the device. */
+    CHECK(CardIo::CountThreads() > 0);
+    wedged->Wedge(false);
+    for (int i = 0; i < 500 && CardIo::CountThreads() > 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    CHECK(CardIo::CountThreads() == 0);
+    /* The write it was doing landed. */
+    CHECK(wedged->Get(2).numbers == std::vector<int64_t>{1});
 }
