@@ -156,7 +156,10 @@ std::vector<MethodSpec> Build() {
          {device,
           {"rate_hz", false, {{"type", "integer"}, {"minimum", 1}, {"maximum", 60}}, "default 20"}},
          {{"type", "object"},
-          {"properties", {{"subscription", Type("integer")}, {"labels", Array(Type("string"))}}}},
+          {"properties",
+           {{"subscription", Type("integer")},
+            {"labels", Array(Type("string"))},
+            {"labels_from", Json::object({{"enum", Json::array({"tlv", "routing"})}})}}}},
          {"device.not_found", "device.offline", "control.not_found", "limit.exceeded"}},
     };
 }

@@ -259,6 +259,14 @@ TEST_CASE("a Level Meter without a label TLV gets its ports' names, in the drive
             CHECK(r["labels"] ==
                   json{"Analogue Out 1", "Analogue Out 2", "Mixer In 1", "Mixer In 2", "PCM In 1"});
             CHECK(r["labels_from"] == "routing");
+            /* rpc.discover describes every member of the result. */
+            const json doc = Result(c.Call("rpc.discover"));
+            json properties;
+            for (const auto& m : doc["methods"])
+                if (m["name"] == "meters.subscribe")
+                    properties = m["result"]["schema"]["properties"];
+            for (const auto& [key, value] : r.items()) CHECK_MESSAGE(properties.contains(key), key);
+            CHECK(properties["labels_from"]["enum"] == json{"tlv", "routing"});
         } else {
             /* The routing does not account for every channel: no guess. */
             CHECK(!r.contains("labels"));
