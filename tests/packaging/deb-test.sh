@@ -18,8 +18,10 @@ done
 
 rm -rf "$out"
 start=$(date +%s)
-# One job per core (CI has two); dpkg-buildflags' -O2, as every Debian package.
-DEB_BUILD_OPTIONS="parallel=$(nproc)" "$src/packaging/build-deb.sh" "$out" HEAD
+# One job per core (CI has two); dpkg-buildflags' -O2, as every Debian package, with
+# minimal debug information (-g1 after its -g): what is tested is the packaging, and
+# full -g is 40% of the compile time.
+DEB_CXXFLAGS_APPEND=-g1 DEB_BUILD_OPTIONS="parallel=$(nproc)" "$src/packaging/build-deb.sh" "$out" HEAD
 echo "package_deb: built in $(($(date +%s) - start)) s"
 version=$(dpkg-parsechangelog -l "$src/packaging/debian/changelog" -S Version)
 deb="$out/scarlettd_${version}_$(dpkg --print-architecture).deb"
