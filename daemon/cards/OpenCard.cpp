@@ -69,7 +69,10 @@ void OpenCard::OnBack() noexcept {
                    {.device = identity_.id});
         StopWatching();
         gone_();
+        return;
     }
+    /* Checks that pausing cancelled (StopWatching) are still owed. */
+    if (Alsa::Card* card = io_->Get(); card && card->HasChecks()) checks_.Schedule();
 }
 
 void OpenCard::OnReady(size_t index, uint32_t events) noexcept {

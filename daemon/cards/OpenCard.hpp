@@ -49,7 +49,8 @@ class OpenCard final : public Alsa::CardListener {
   private:
     /** Registers the card's fds. @return false with errno set. */
     [[nodiscard]] bool Watch() noexcept;
-    /** The I/O thread has the card again after it was unresponsive. */
+    /** The card is the loop's again (a submitted job done, or it answers again after
+     *  it did not). */
     void OnBack() noexcept;
     void OnReady(size_t index, uint32_t events) noexcept;
     void RunChecks() noexcept;
