@@ -231,9 +231,13 @@ Daemon::Daemon(const DaemonOptions& options) {
                 "--regid=" + std::to_string(user.gid),
                 groups.empty() ? std::string("--clear-groups") : "--groups=" + groups, "--"};
     }
-    for (const auto& arg : {BinaryPath("daemon/scarlettd"), std::string("--card"),
-                            std::string("hw:0"), std::string("--socket-dir"), dir_.Path()})
-        argv.push_back(arg);
+    argv.push_back(BinaryPath("daemon/scarlettd"));
+    if (!options.discover) {
+        argv.push_back("--card");
+        argv.push_back("hw:0");
+    }
+    argv.push_back("--socket-dir");
+    argv.push_back(dir_.Path());
     argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
     auto start = std::chrono::steady_clock::now();
     pid_ = Spawn(argv, log_path_);

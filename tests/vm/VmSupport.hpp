@@ -91,9 +91,12 @@ struct DaemonOptions {
     /** Runs the daemon as this user (setpriv execs it: same pid); root if empty. */
     std::optional<User> user;
     std::vector<std::string> extra_args;
+    /** No --card: the daemon finds Focusrite cards itself (USB vendor 0x1235). */
+    bool discover = false;
 };
 
-/** scarlettd --card hw:0 --socket-dir <tmp>, stopped by the destructor. */
+/** scarlettd --card hw:0 --socket-dir <tmp> (no --card with options.discover),
+ *  stopped by the destructor. */
 class Daemon {
   public:
     explicit Daemon(const DaemonOptions& options = {});
