@@ -73,14 +73,6 @@ void Connection::OnSocketReady(uint32_t events) noexcept {
         peer_gone_ = true;
         if (HasTurnsLeft()) FinishTurnsNow();
         if (closed_) return;
-        /* A request waits for its answer: what it does still happens, and the requests
-         * read after it still run (Continue), but the hangup, reported for as long as
-         * the fd is watched, must not spin the loop meanwhile. */
-        if (IsWaiting()) {
-            watch_.Cancel();
-            stall_timer_.Cancel();
-            return;
-        }
     }
     if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) && IsReading()) {
         /* Read before acting on HUP: a client may send notifications and close at
@@ -89,6 +81,15 @@ void Connection::OnSocketReady(uint32_t events) noexcept {
         if (closed_) return;
         if (kind_ == SocketKind::Control) ProcessInput();
         if (closed_) return;
+    }
+    /* A request waits for its answer (one read before, or with the hangup): what it
+     * does still happens, and the requests read after it still run (Continue), but
+     * the hangup, reported for as long as the fd is watched, must not spin the loop
+     * meanwhile. */
+    if ((events & (EPOLLHUP | EPOLLERR)) && IsWaiting()) {
+        watch_.Cancel();
+        stall_timer_.Cancel();
+        return;
     }
     if (events & EPOLLERR) {
         Close();

@@ -130,6 +130,26 @@ TEST_CASE("A client that leaves while a request waits: the rest of what it asked
     CHECK(h.handler.disconnected.size() == 1);
 }
 
+TEST_CASE("Requests read together with the hangup: the one that waits, and those after it, run") {
+    Harness h;
+    Later later(h);
+    {
+        Client a = h.Connect();
+        a.Write(R"({"jsonrpc":"2.0","method":"later","id":1})"
+                "\n"
+                R"({"jsonrpc":"2.0","method":"act","params":{"n":"after"}})"
+                "\n");
+    }
+    /* The first read brings the requests and the hangup at once. */
+    h.Pump();
+    REQUIRE(later.pending.size() == 1);
+    CHECK(h.handler.disconnected.empty());
+    later.pending[0]->Resolve(nullptr);
+    h.Pump();
+    CHECK(later.acted == std::vector<std::string>{"after"});
+    CHECK(h.handler.disconnected.size() == 1);
+}
+
 TEST_CASE("An answer for a connection already closed is dropped") {
     Harness h;
     Later later(h);
