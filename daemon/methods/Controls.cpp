@@ -183,24 +183,20 @@ Json ListAfterRefresh(Context& context, ClientSession& session, const Core::Devi
     const auto done = [&context, reads, answer, device_id,
                        numids = std::move(numids)](std::exception_ptr error) noexcept {
         try {
-            if (error) std::rethrow_exception(error);
-            for (const auto& r : *reads) {
-                const Core::Device* now = context.cache.FindDevice(device_id);
-                const Alsa::Control* c = now ? now->Find(r.numid) : nullptr;
-                if (!c) continue;
-                if (r.new_value) context.cache.RefreshVolatile(device_id, r.numid, *r.new_value);
-                if (r.new_info) context.cache.ApplyInfo(device_id, *r.new_info, c->value);
+            try {
+                if (error) std::rethrow_exception(error);
+                for (const auto& r : *reads) {
+                    const Core::Device* now = context.cache.FindDevice(device_id);
+                    const Alsa::Control* c = now ? now->Find(r.numid) : nullptr;
+                    if (!c) continue;
+                    if (r.new_value)
+                        context.cache.RefreshVolatile(device_id, r.numid, *r.new_value);
+                    if (r.new_info) context.cache.ApplyInfo(device_id, *r.new_info, c->value);
+                }
+            } catch (const CardIo::Unresponsive&) {
+                /* Not waited for: what the cache knows. */
             }
             answer->Resolve(Listing(context, device_id, numids));
-        } catch (const CardIo::Unresponsive&) {
-            /* Not waited for: what the cache knows. */
-            try {
-                answer->Resolve(Listing(context, device_id, numids));
-            } catch (const Ipc::RpcError& e) {
-                answer->Reject(e);
-            } catch (const std::exception&) {
-                answer->Reject(Ipc::RpcError(Ipc::ErrorCode::Internal));
-            }
         } catch (const CardIo::Closed&) {
             answer->Reject(Context::Gone(device_id, nullptr));
         } catch (const Ipc::RpcError& e) {
@@ -231,19 +227,15 @@ Json ListAfterRefresh(Context& context, ClientSession& session, const Core::Devi
 
 /** A change asked for, as its answer needs it once the write is done. */
 struct Asked {
-    unsigned numid;
     Alsa::ControlInfo info;
     Json ref;
 };
 
-/** controls.set's result: the controls asked for, as the cache has them now. */
-Json SetResult(Context& context, const std::string& device_id, const std::vector<Asked>& asked) {
-    const Core::Device* now = context.cache.FindDevice(device_id);
-    Json list = Json::array();
-    for (const auto& a : asked)
-        if (const auto* c = now ? now->Find(a.numid) : nullptr)
-            list.push_back(context.notifier.FullControl(*now, *c));
-    return {{"device", device_id}, {"seq", context.cache.GetSeq()}, {"controls", std::move(list)}};
+/** data.applied: the references of the first @p count changes. */
+Json AppliedRefs(const std::vector<Asked>& asked, size_t count) {
+    Json applied = Json::array();
+    for (size_t i = 0; i < count && i < asked.size(); ++i) applied.push_back(asked[i].ref);
+    return applied;
 }
 
 }  // namespace
@@ -380,9 +372,12 @@ Json ControlsSet(Context& context, ClientSession& session, const Json& params) {
     }
     /* What the answer needs, by value: the controls may be gone when it is given. */
     std::vector<Asked> asked_list;
-    for (const auto& p : plan)
-        asked_list.push_back({p.control->info.id.numid, p.control->info, p.ref});
-    if (outcome->writes.empty()) return SetResult(context, device_id, asked_list);
+    std::vector<unsigned> numids;
+    for (const auto& p : plan) {
+        asked_list.push_back({p.control->info, p.ref});
+        numids.push_back(p.control->info.id.numid);
+    }
+    if (outcome->writes.empty()) return Listing(context, device_id, numids);
 
     OpenCard& card = context.OnlineCard(device);
     const auto answer = session.AnswerLater();
@@ -402,14 +397,10 @@ Json ControlsSet(Context& context, ClientSession& session, const Json& params) {
             step();
         }
     };
-    const auto done = [&context, outcome, answer, device_id, daemon_count,
-                       asked_list = std::move(asked_list)](std::exception_ptr error) noexcept {
-        const auto applied_refs = [&](size_t count) {
-            count += daemon_count;
-            Json applied = Json::array();
-            for (size_t i = 0; i < count && i < asked_list.size(); ++i)
-                applied.push_back(asked_list[i].ref);
-            return applied;
+    const auto done = [&context, outcome, answer, device_id, daemon_count, asked_list,
+                       numids = std::move(numids)](std::exception_ptr error) noexcept {
+        const auto applied_refs = [&](size_t written) {
+            return AppliedRefs(asked_list, daemon_count + written);
         };
         try {
             if (error) std::rethrow_exception(error);
@@ -430,7 +421,7 @@ Json ControlsSet(Context& context, ClientSession& session, const Json& params) {
                               .control = c ? std::string_view(c->info.id.name) : std::string_view(),
                               .client_pid = 0});
             }
-            answer->Resolve(SetResult(context, device_id, asked_list));
+            answer->Resolve(Listing(context, device_id, numids));
         } catch (const Ipc::RpcError& e) {
             answer->Reject(e);
         } catch (const CardIo::Unresponsive& e) {
@@ -456,9 +447,7 @@ Json ControlsSet(Context& context, ClientSession& session, const Json& params) {
     try {
         card.Io().Submit(job, done);
     } catch (const CardIo::Unresponsive& e) {
-        Json applied = Json::array();
-        for (size_t i = 0; i < daemon_count; ++i) applied.push_back(plan[i].ref);
-        throw Context::Unanswered(device_id, e.what(), std::move(applied));
+        throw Context::Unanswered(device_id, e.what(), AppliedRefs(asked_list, daemon_count));
     }
     return {};
 }
