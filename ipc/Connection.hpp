@@ -108,6 +108,8 @@ class Connection {
      *  the next turn. */
     void RunMessage(std::unique_ptr<MessageRun> run,
                     std::chrono::steady_clock::time_point deadline) noexcept;
+    /** @p run is done: its slot and budget share go back, its reply is sent. */
+    void Reply(MessageRun& run);
     /** Sets the running batch's share of the server's output budget. */
     void CountBatchOutput(size_t bytes) noexcept;
     /** The next turn (Server::OnTurns): the running batch, then the lines after it. */

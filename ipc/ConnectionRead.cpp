@@ -135,10 +135,8 @@ void Connection::OnAnswer(const nlohmann::json* result, const RpcError* error) n
         /* The reply goes out before the notifications its request caused (they are
          * encoded when the loop flushes). */
         if (running_->IsDone()) {
-            if (std::exchange(holds_slot_, false)) server_.ReleaseBatchSlot();
-            CountBatchOutput(0);
             const auto run = std::move(running_);
-            if (auto reply = run->TakeReply()) SendLine(std::move(*reply));
+            Reply(*run);
         }
     } catch (const std::exception& e) {
         CloseWithLog(LogLevel::Error, std::string("failed to answer a request: ") + e.what());
@@ -199,11 +197,16 @@ void Connection::RunMessage(std::unique_ptr<MessageRun> run,
             if (!running_->IsWaiting() && !server_.IsOverBudget()) server_.WantTurn(*this);
             return;
         }
-        if (std::exchange(holds_slot_, false)) server_.ReleaseBatchSlot();
-        if (auto reply = run->TakeReply()) SendLine(std::move(*reply));
+        Reply(*run);
     } catch (const std::exception& e) {
         CloseWithLog(LogLevel::Error, std::string("failed to process a request: ") + e.what());
     }
+}
+
+void Connection::Reply(MessageRun& run) {
+    if (std::exchange(holds_slot_, false)) server_.ReleaseBatchSlot();
+    CountBatchOutput(0);
+    if (auto reply = run.TakeReply()) SendLine(std::move(*reply));
 }
 
 void Connection::CountBatchOutput(size_t bytes) noexcept {

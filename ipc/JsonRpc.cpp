@@ -52,9 +52,9 @@ void Validate(const json& request) {
 }
 
 /** One request of a line or a batch; std::nullopt for a notification, and for a
- *  request answered later (@p later is then set: its id, whether it has one). */
+ *  request answered later (@p later is then set). */
 std::optional<std::string> ProcessRequest(const json& request, const CallFunction& call,
-                                          std::optional<std::pair<json, bool>>& later) {
+                                          std::optional<MessageRun::Pending>& later) {
     if (!request.is_object())
         return EncodeErrorResponse(
             nullptr, RpcError(ErrorCode::InvalidRequest, "A request must be a JSON object"));
@@ -89,7 +89,7 @@ std::optional<std::string> ProcessRequest(const json& request, const CallFunctio
         if (!has_id) return std::nullopt;
         return EncodeResponse(id, result);
     } catch (const AnswerLater&) {
-        later.emplace(id, has_id);
+        later = MessageRun::Pending{id, has_id};
         return std::nullopt;
     } catch (const RpcError& e) {
         if (!has_id) return std::nullopt;
@@ -153,15 +153,9 @@ MessageRun::MessageRun(std::string_view line, size_t max_reply) : max_reply_(max
 bool MessageRun::Run(const CallFunction& call, const std::function<bool()>& yield) {
     if (done_) return true;
     if (waiting_) return false;
-    std::optional<std::pair<json, bool>> later;
-    const auto wait = [&] {
-        if (!later) return false;
-        waiting_ = Pending{std::move(later->first), later->second};
-        return true;
-    };
     if (!message_.is_array()) {
-        reply_ = ProcessRequest(message_, call, later);
-        if (wait()) return false;
+        reply_ = ProcessRequest(message_, call, waiting_);
+        if (waiting_) return false;
         message_ = nullptr;
         done_ = true;
         return true;
@@ -180,11 +174,11 @@ bool MessageRun::Run(const CallFunction& call, const std::function<bool()>& yiel
                 usable_id ? id : json(),
                 RpcError(ErrorCode::LimitExceeded, "The batch's reply reached the output limit",
                          {{"limit", max_reply_}, {"resource", "output"}}));
-        } else if (const auto reply = ProcessRequest(request, call, later)) {
+        } else if (const auto reply = ProcessRequest(request, call, waiting_)) {
             batch_ += batch_.empty() ? '[' : ',';
             batch_ += *reply;
         }
-        if (wait()) return false;
+        if (waiting_) return false;
         if (next_ < message_.size() && yield && yield()) return false;
     }
     Finish();

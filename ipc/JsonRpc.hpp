@@ -66,13 +66,14 @@ class MessageRun {
     /** Bytes of the batch's reply built so far. */
     size_t GetReplySize() const noexcept { return batch_.size(); }
 
-  private:
     /** The request answered later: its id, if it has one (a notification's answer is
      *  not sent, but the requests after it still wait for it). */
     struct Pending {
         nlohmann::json id;
         bool has_id;
     };
+
+  private:
     /** The batch's reply is complete. */
     void Finish();
 
