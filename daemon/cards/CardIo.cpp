@@ -156,8 +156,7 @@ void CardIo::AwaitOpen(std::chrono::steady_clock::time_point deadline) noexcept 
 }
 
 void CardIo::Submit(Job job, Done done) {
-    if (unresponsive_)
-        throw Unresponsive(name_ + " is not answering (an earlier operation is still pending)", 0);
+    if (unresponsive_) throw StillPending();
     queue_.push_back({std::move(job), std::move(done)});
     if (holder_ == Holder::None) {
         Pause();
@@ -185,8 +184,7 @@ void CardIo::StartNext() noexcept {
 }
 
 void CardIo::Run(Job job) {
-    if (unresponsive_)
-        throw Unresponsive(name_ + " is not answering (an earlier operation is still pending)", 0);
+    if (unresponsive_) throw StillPending();
     Shared& s = *shared_;
     std::unique_lock lock(s.mutex);
     /* Waits while the card makes progress: a long batch on a slow but live device
@@ -227,9 +225,7 @@ void CardIo::Run(Job job) {
         const size_t completed = s.steps;
         lock.unlock();
         Abandon(completed);
-        throw Unresponsive(name_ + " did not answer within " + std::to_string(bound_.count()) +
-                               " ms; the operation may still complete",
-                           completed);
+        throw TimedOut(completed);
     }
     s.done = false;
     const std::exception_ptr error = std::exchange(s.error, nullptr);
@@ -254,16 +250,11 @@ void CardIo::Abandon(size_t completed) noexcept {
                      " ms; its requests fail with device.busy until it does",
                  {.device = name_});
     Pause();
-    const std::string what = name_ + " did not answer within " + std::to_string(bound_.count()) +
-                             " ms; the operation may still complete";
     if (running_done_)
         outcomes_.emplace_back(std::exchange(running_done_, {}),
-                               std::make_exception_ptr(Unresponsive(what, completed)));
+                               std::make_exception_ptr(TimedOut(completed)));
     for (auto& queued : queue_)
-        outcomes_.emplace_back(
-            std::move(queued.done),
-            std::make_exception_ptr(Unresponsive(
-                name_ + " is not answering (an earlier operation is still pending)", 0)));
+        outcomes_.emplace_back(std::move(queued.done), std::make_exception_ptr(StillPending()));
     queue_.clear();
     deliver_.Schedule();
 }
@@ -336,6 +327,16 @@ void CardIo::OnBack() noexcept {
     }
     Log::Notice(name_ + ": answering again; " + outcome, {.device = name_});
     Resume();
+}
+
+CardIo::Unresponsive CardIo::StillPending() const {
+    return Unresponsive(name_ + " is not answering (an earlier operation is still pending)", 0);
+}
+
+CardIo::Unresponsive CardIo::TimedOut(size_t completed) const {
+    return Unresponsive(name_ + " did not answer within " + std::to_string(bound_.count()) +
+                            " ms; the operation may still complete",
+                        completed);
 }
 
 void CardIo::Pause() noexcept {

@@ -133,6 +133,9 @@ class CardIo {
     void Abandon(size_t completed) noexcept;
     /** Outcomes gathered while Run() waited, told from the loop afterwards. */
     void Deliver() noexcept;
+    /** What a job is told while an earlier one is left running / when its own is. */
+    Unresponsive StillPending() const;
+    Unresponsive TimedOut(size_t completed) const;
     /** The owner's pause and resume, once each way. */
     void Pause() noexcept;
     void Resume() noexcept;
