@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tests/usbip/Scarlett2.hpp"
 
+#include "tests/usbip/Bytes.hpp"
+
 namespace UsbIp {
 
 namespace {
@@ -16,15 +18,6 @@ constexpr size_t STEP_0_SIZE = 24;
 /* INIT_2's reply: read, not looked at by the 6.1 driver. */
 constexpr size_t INIT_2_SIZE = 84;
 
-uint32_t Le32(const std::vector<uint8_t>& b, size_t at) {
-    return uint32_t{b[at]} | uint32_t{b[at + 1]} << 8 | uint32_t{b[at + 2]} << 16 |
-           uint32_t{b[at + 3]} << 24;
-}
-
-void AddLe(std::vector<uint8_t>& out, uint32_t v, size_t bytes) {
-    for (size_t i = 0; i < bytes; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
-}
-
 }  // namespace
 
 std::optional<ControlReply> Scarlett2Device::Control(const Setup& setup,
@@ -35,18 +28,18 @@ std::optional<ControlReply> Scarlett2Device::Control(const Setup& setup,
                             std::vector<uint8_t>(std::min<size_t>(setup.length, STEP_0_SIZE))};
     if (setup.request_type == CLASS_INTERFACE_OUT && setup.request == REQUEST_COMMAND) {
         if (out.size() < HEADER) return ControlReply::Stall();
-        Command command{Le32(out, 0), static_cast<uint16_t>(out[6] | out[7] << 8),
+        Command command{ReadLe32(out, 0), static_cast<uint16_t>(out[6] | out[7] << 8),
                         std::vector<uint8_t>(out.begin() + HEADER, out.end())};
         const size_t size = static_cast<size_t>(out[4] | out[5] << 8);
         if (size != command.payload.size()) return ControlReply::Stall();
         const auto payload = Execute(command);
         std::vector<uint8_t> response;
-        AddLe(response, command.cmd, 4);
-        AddLe(response, payload ? static_cast<uint32_t>(payload->size()) : 0, 2);
+        AppendLe(response, command.cmd, 4);
+        AppendLe(response, payload ? static_cast<uint32_t>(payload->size()) : 0, 2);
         /* The driver accepts its own sequence number back (INIT_1 and INIT_2 send 1). */
-        AddLe(response, command.seq, 2);
-        AddLe(response, payload ? 0 : 1, 4);
-        AddLe(response, 0, 4);
+        AppendLe(response, command.seq, 2);
+        AppendLe(response, payload ? 0 : 1, 4);
+        AppendLe(response, 0, 4);
         if (payload) response.insert(response.end(), payload->begin(), payload->end());
         response_ = std::move(response);
         log_.push_back(std::move(command));
@@ -71,12 +64,12 @@ std::optional<std::vector<uint8_t>> Scarlett2Device::Execute(const Command& comm
             return std::vector<uint8_t>(INIT_2_SIZE);
         case Scarlett2Cmd::GET_SYNC: {
             std::vector<uint8_t> r;
-            AddLe(r, locked_ ? 1 : 0, 4);
+            AppendLe(r, locked_ ? 1 : 0, 4);
             return r;
         }
         case Scarlett2Cmd::GET_DATA: {
             if (p.size() != 8) return std::nullopt;
-            const size_t offset = Le32(p, 0), size = Le32(p, 4);
+            const size_t offset = ReadLe32(p, 0), size = ReadLe32(p, 4);
             if (offset + size > config_.size() || size > 1024) return std::nullopt;
             return std::vector<uint8_t>(
                 config_.begin() + static_cast<std::ptrdiff_t>(offset),
@@ -85,7 +78,7 @@ std::optional<std::vector<uint8_t>> Scarlett2Device::Execute(const Command& comm
         case Scarlett2Cmd::SET_DATA: {
             /* le32 offset, le32 byte count, then the value's bytes, little-endian. */
             if (p.size() < 8) return std::nullopt;
-            const size_t offset = Le32(p, 0), bytes = Le32(p, 4);
+            const size_t offset = ReadLe32(p, 0), bytes = ReadLe32(p, 4);
             if (bytes == 0 || bytes > 4 || p.size() != 8 + bytes || offset + bytes > config_.size())
                 return std::nullopt;
             for (size_t i = 0; i < bytes; ++i) config_[offset + i] = p[8 + i];

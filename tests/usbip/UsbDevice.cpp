@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "tests/usbip/Bytes.hpp"
+
 namespace UsbIp {
 
 namespace {
@@ -25,15 +27,10 @@ constexpr uint8_t SET_CONFIGURATION = 9;
 constexpr uint8_t GET_INTERFACE = 10;
 constexpr uint8_t SET_INTERFACE = 11;
 
-void Add16(std::vector<uint8_t>& out, uint16_t v) {
-    out.push_back(static_cast<uint8_t>(v));
-    out.push_back(static_cast<uint8_t>(v >> 8));
-}
-
 /** A string descriptor: UTF-16LE of @p text (ASCII here, as every string we use). */
 std::vector<uint8_t> StringDescriptor(const std::string& text) {
     std::vector<uint8_t> out = {static_cast<uint8_t>(2 + 2 * text.size()), STRING};
-    for (const char c : text) Add16(out, static_cast<uint8_t>(c));
+    for (const char c : text) AppendLe(out, static_cast<uint8_t>(c), 2);
     return out;
 }
 
@@ -55,9 +52,9 @@ Descriptors FocusriteDescriptors(uint16_t product_id, uint16_t bcd_device,
     /* Miscellaneous class, common class, interface association: the device is made
      * of functions described by IADs. */
     d.device = {18, DEVICE, 0x00, 0x02, 0xEF, 0x02, 0x01, 64};
-    Add16(d.device, 0x1235);
-    Add16(d.device, product_id);
-    Add16(d.device, bcd_device);
+    AppendLe(d.device, 0x1235, 2);
+    AppendLe(d.device, product_id, 2);
+    AppendLe(d.device, bcd_device, 2);
     d.device.insert(d.device.end(), {1, 3, 2, 1});  // manufacturer, product, serial; 1 config
 
     std::vector<uint8_t> body;
@@ -66,16 +63,16 @@ Descriptors FocusriteDescriptors(uint16_t product_id, uint16_t bcd_device,
     body.insert(body.end(), {9, INTERFACE, 0, 0, 0, 0x01, 0x01, 0x20, 0});
     /* UAC2 class-specific AC header: ADC 2.00, category "pro audio" (8), no units. */
     body.insert(body.end(), {9, CS_INTERFACE, 0x01, 0x00, 0x02, 0x08});
-    Add16(body, 9);
+    AppendLe(body, 9, 2);
     body.push_back(0);
     /* The vendor interface the mixer driver talks to, its interrupt endpoint first. */
     body.insert(body.end(), {9, INTERFACE, 1, 0, 1, 0xFF, 0x01, 0x10, 4});
     body.insert(body.end(), {7, ENDPOINT, 0x83, 0x03});
-    Add16(body, 64);
+    AppendLe(body, 64, 2);
     body.push_back(8);
 
     d.configuration = {9, CONFIGURATION};
-    Add16(d.configuration, static_cast<uint16_t>(9 + body.size()));
+    AppendLe(d.configuration, static_cast<uint16_t>(9 + body.size()), 2);
     /* Two interfaces, value 1, no string, bus-powered, 500 mA. */
     d.configuration.insert(d.configuration.end(), {2, 1, 0, 0x80, 250});
     d.configuration.insert(d.configuration.end(), body.begin(), body.end());
