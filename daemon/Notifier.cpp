@@ -169,11 +169,15 @@ void Notifier::Encode(ClientSession& session, Core::Subscription& sub) {
             send("controls.removed", {{"controls", controls}, {"device", id_json}});
         }
         if (!pending.added.empty()) {
-            Json list = Json::array();
-            for (unsigned numid : pending.added)
-                if (const auto* c = device->Find(numid)) list.push_back(FullControl(*device, *c));
-            const std::string controls = Ipc::Encode(list);
-            if (!list.empty())
+            std::string controls = "[";
+            for (unsigned numid : pending.added) {
+                if (const auto* c = device->Find(numid)) {
+                    if (controls.size() > 1) controls += ',';
+                    AppendFullControl(controls, *device, *c);
+                }
+            }
+            controls += ']';
+            if (controls.size() > 2)
                 send("controls.added", {{"controls", controls}, {"device", id_json}});
         }
         if (!pending.info.empty() || !pending.values.empty()) {
@@ -206,10 +210,14 @@ void Notifier::SendRestored(const Core::Device& device, const std::string& id_js
     send("device.restored", std::move(members));
 }
 
-Json Notifier::FullControl(const Core::Device& device, const Alsa::Control& control) const {
+void Notifier::AppendFullControl(std::string& out, const Core::Device& device,
+                                 const Alsa::Control& control) const {
     /* A volatile control's value changes with no event (StateCache::RefreshVolatile):
      * nothing would tell that a kept encoding is stale. */
-    if (control.info.access.is_volatile) return Codec::ControlToJson(device, control);
+    if (control.info.access.is_volatile) {
+        out += Ipc::Encode(Codec::ControlToJson(device, control));
+        return;
+    }
     auto [it, inserted] = full_.try_emplace({&device, control.info.id.numid});
     if (inserted) {
         try {
@@ -219,19 +227,34 @@ Json Notifier::FullControl(const Core::Device& device, const Alsa::Control& cont
             throw;
         }
     }
-    return Ipc::Encoded(it->second);
+    out += it->second;
 }
 
 Json Notifier::Snapshot(const Core::Subscription& filter) const {
-    Json devices = Json::array();
-    Json controls = Json::object();
+    /* As Ipc::Encode would write {"controls":{id:[...]},"devices":[...]}: members in
+     * key order, and the devices map is ordered by id. */
+    std::string devices = "[";
+    std::string controls = "{";
     for (const auto& [id, device] : cache_.GetDevices()) {
         if (!filter.WantsDevice(id)) continue;
-        devices.push_back(Codec::DeviceToJson(device));
-        Json list = Json::array();
-        for (const auto& [numid, c] : device.controls)
-            if (filter.WantsControl(c.info.id.name)) list.push_back(FullControl(device, c));
-        controls[id] = std::move(list);
+        if (devices.size() > 1) devices += ',';
+        devices += Ipc::Encode(Codec::DeviceToJson(device));
+        if (controls.size() > 1) controls += ',';
+        controls += Ipc::Encode(Json(id));
+        controls += ":[";
+        bool first = true;
+        for (const auto& [numid, c] : device.controls) {
+            if (!filter.WantsControl(c.info.id.name)) continue;
+            if (!first) controls += ',';
+            first = false;
+            AppendFullControl(controls, device, c);
+        }
+        controls += ']';
     }
-    return {{"devices", std::move(devices)}, {"controls", std::move(controls)}};
+    devices += ']';
+    controls += '}';
+    std::string text;
+    text.reserve(controls.size() + devices.size() + 24);
+    ((((text += "{\"controls\":") += controls) += ",\"devices\":") += devices) += '}';
+    return Ipc::Encoded(text);
 }

@@ -40,13 +40,17 @@ class Notifier {
     std::unique_ptr<Core::Subscription> NewSubscription(
         uint64_t id, std::optional<std::set<std::string>> devices, std::vector<std::string> globs,
         unsigned topics) const;
-    /** Every device and control the subscription's filters want, in full form. */
+    /** Every device and control the subscription's filters want, in full form, as one
+     *  Ipc::Encoded() part: written as text from the kept encodings of the controls,
+     *  with no tree and no allocation per control (a subscribe-and-leave crowd made
+     *  snapshots the daemon's main work). */
     nlohmann::json Snapshot(const Core::Subscription& filter) const;
-    /** @p control of @p device in full form (Codec::ControlToJson) as an Ipc::Encoded()
-     *  part: encoded once and kept until the control changes, so that listing and
-     *  snapshots copy text instead of building and dumping a tree per request.
+    /** Appends @p control of @p device in full form (Codec::ControlToJson) to @p out as
+     *  JSON text: encoded once and kept until the control changes, so that listing
+     *  and snapshots copy text instead of building and dumping a tree per request.
      *  Volatile controls are encoded each time. */
-    nlohmann::json FullControl(const Core::Device& device, const Alsa::Control& control) const;
+    void AppendFullControl(std::string& out, const Core::Device& device,
+                           const Alsa::Control& control) const;
 
     /** Sessions whose subscriptions get notifications (by connection id). */
     void Attach(uint64_t id, ClientSession& session);

@@ -23,6 +23,7 @@
 #include "daemon/methods/PresetApply.hpp"
 #include "daemon/state/Storage.hpp"
 #include "ipc/Error.hpp"
+#include "ipc/Json.hpp"
 
 namespace Methods {
 
@@ -142,11 +143,17 @@ RpcError FromAlsa(const Alsa::Error& e, const Alsa::ControlInfo& info, Json appl
 Json Listing(Context& context, const std::string& device_id, const std::vector<unsigned>& numids) {
     const Core::Device* device = context.cache.FindDevice(device_id);
     if (!device || !device->online) throw context.Unplugged(device_id, nullptr);
-    Json list = Json::array();
-    for (const unsigned numid : numids)
-        if (const auto* c = device->Find(numid))
-            list.push_back(context.notifier.FullControl(*device, *c));
-    return {{"device", device_id}, {"seq", context.cache.GetSeq()}, {"controls", std::move(list)}};
+    /* Text from the kept encodings, no tree (see Notifier::Snapshot). */
+    std::string list = "[";
+    for (const unsigned numid : numids) {
+        if (const auto* c = device->Find(numid)) {
+            if (list.size() > 1) list += ',';
+            context.notifier.AppendFullControl(list, *device, *c);
+        }
+    }
+    list += ']';
+    return {
+        {"device", device_id}, {"seq", context.cache.GetSeq()}, {"controls", Ipc::Encoded(list)}};
 }
 
 /** Answers with Listing(), after reading what the cache cannot know on the card's own

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "Parts.hpp"
+#include "daemon/JsonCodec.hpp"
 #include "daemon/methods/Table.hpp"
 #include "ipc/Json.hpp"
 
@@ -168,4 +169,61 @@ TEST_CASE("A volatile control is read afresh for every listing") {
     /* A meter moves without an event. */
     parts.cards_in_memory.devices[0].fake->SetSilently(1, {{100, 200}, {}});
     CHECK(value() == json::array({100, 200}));
+}
+
+TEST_CASE("Notifier: snapshots and listings written as text are what the codec's tree encodes") {
+    /* Every control type, TLVs, enum items and a volatile meter: the 18i20 3rd Gen. */
+    const std::string state =
+        std::string(SCARLETTD_SHARED_DIR) + "/fixtures/alsa-state/scarlett-gen3-18i20.state";
+    Parts parts({TestData::MakeStateDevice(state, "", 0), TestData::MakeSmallDevice("NOTIFY", 1)});
+    parts.cards->Start();
+    parts.Pump();
+    REQUIRE(parts.cache.GetDevices().size() == 2);
+
+    /* What the text must equal, byte for byte: the tree of Codec's parts, encoded. */
+    auto tree = [&](const std::optional<std::string>& only, const std::string& glob) {
+        json devices = json::array();
+        json controls = json::object();
+        for (const auto& [id, device] : parts.cache.GetDevices()) {
+            if (only && id != *only) continue;
+            devices.push_back(Codec::DeviceToJson(device));
+            json list = json::array();
+            for (const auto& [numid, c] : device.controls)
+                if (glob.empty() || c.info.id.name.find(glob) != std::string::npos)
+                    list.push_back(Codec::ControlToJson(device, c));
+            controls[id] = std::move(list);
+        }
+        return json{{"devices", devices}, {"controls", controls}};
+    };
+
+    auto peer = parts.Connect();
+    const std::string gen3 = parts.cache.GetDevices().begin()->first;
+    SUBCASE("every device, every control") {
+        const json result =
+            Methods::Dispatch(*parts.context, *parts.last, "subscribe", json::object());
+        CHECK(Ipc::Encode(result["snapshot"]) == Ipc::Encode(tree(std::nullopt, "")));
+    }
+    SUBCASE("one device, some controls, twice (the second from the kept encodings)") {
+        const json params = {{"devices", {gen3}}, {"controls", {"*Volume*"}}};
+        for (int i = 0; i < 2; ++i) {
+            const json result = Methods::Dispatch(*parts.context, *parts.last, "subscribe", params);
+            CHECK(Ipc::Encode(result["snapshot"]) == Ipc::Encode(tree(gen3, "Volume")));
+        }
+    }
+    SUBCASE("controls.list, the meter read from the device") {
+        const std::string request =
+            R"({"jsonrpc":"2.0","id":7,"method":"controls.list","params":{"device":")" + gen3 +
+            "\"}}\n";
+        REQUIRE(write(peer.fd.Get(), request.data(), request.size()) ==
+                static_cast<ssize_t>(request.size()));
+        std::vector<std::string> lines;
+        for (int i = 0; i < 200 && lines.empty(); ++i) {
+            parts.RunFor(5);
+            lines = peer.TakeLines();
+        }
+        REQUIRE(lines.size() == 1);
+        const json list = tree(gen3, "")["controls"][gen3];
+        const json expected = {{"device", gen3}, {"seq", parts.cache.GetSeq()}, {"controls", list}};
+        CHECK(lines[0] == Ipc::EncodeResponse(7, expected));
+    }
 }

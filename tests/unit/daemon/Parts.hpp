@@ -34,15 +34,21 @@ struct Peer {
     Event::UniqueFd fd;
     std::string buffer;
 
-    /** Complete lines received so far, parsed. */
-    std::vector<nlohmann::json> Take() {
+    /** Complete lines received so far, as they came. */
+    std::vector<std::string> TakeLines() {
         char chunk[65536];
         ssize_t n;
         while ((n = recv(fd.Get(), chunk, sizeof(chunk), MSG_DONTWAIT)) > 0)
             buffer.append(chunk, static_cast<size_t>(n));
-        std::vector<nlohmann::json> out;
+        std::vector<std::string> out;
         for (size_t nl; (nl = buffer.find('\n')) != std::string::npos; buffer.erase(0, nl + 1))
-            out.push_back(nlohmann::json::parse(buffer.substr(0, nl)));
+            out.push_back(buffer.substr(0, nl));
+        return out;
+    }
+    /** Complete lines received so far, parsed. */
+    std::vector<nlohmann::json> Take() {
+        std::vector<nlohmann::json> out;
+        for (const auto& line : TakeLines()) out.push_back(nlohmann::json::parse(line));
         return out;
     }
 };
