@@ -228,18 +228,28 @@ CardIdentity ReadCardIdentity(int card, const std::string& proc_root, const std:
         if (const auto id = ReadFile(card_dir / "id")) identity.card_id = Trim(*id);
     }
 
+    const auto device = FindUsbDevice(sys_root, card);
     if (const auto usbid = ReadFile(card_dir / "usbid")) {
         identity.usb = ParseUsbId(*usbid);
-        if (identity.usb) {
-            if (const auto device = FindUsbDevice(sys_root, card)) {
-                identity.usb->path = device->filename().string();
-                if (const auto serial = ReadFile(*device / "serial"))
-                    identity.usb->serial = Trim(*serial);
-            }
-            if (const auto model = LookupModel(identity.usb->vendor, identity.usb->product)) {
-                identity.model = model->name;
-                identity.family = model->family;
-            }
+    } else if (device) {
+        /* snd_card_register() makes the control node and cardN/id before the card's
+         * other proc files: usbid may not be there yet; sysfs has had the USB device
+         * since before the card. */
+        const auto vendor = ReadFile(*device / "idVendor");
+        const auto product = ReadFile(*device / "idProduct");
+        if (vendor && product)
+            identity.usb =
+                ParseUsbId(std::string(Trim(*vendor)) + ":" + std::string(Trim(*product)));
+    }
+    if (identity.usb) {
+        if (device) {
+            identity.usb->path = device->filename().string();
+            if (const auto serial = ReadFile(*device / "serial"))
+                identity.usb->serial = Trim(*serial);
+        }
+        if (const auto model = LookupModel(identity.usb->vendor, identity.usb->product)) {
+            identity.model = model->name;
+            identity.family = model->family;
         }
     }
 

@@ -228,6 +228,18 @@ TEST_CASE("ReadCardIdentity on a recorded tree") {
         std::filesystem::remove(std::filesystem::path(system.Proc()) / "asound/card0/id");
         CHECK_FALSE(IsCardRegistered(0, system.Proc()));
     }
+    SUBCASE("registered before its usbid: the USB identity comes from sysfs") {
+        /* snd_card_register() makes the control node and /proc/asound/cardN/id
+         * before the card's other proc files (usbid): a daemon that sees the node
+         * can be quicker than usbid (seen with the real driver in the VM). */
+        system.AddCard(Scarlett18i20(1));
+        std::filesystem::remove(std::filesystem::path(system.Proc()) / "asound/card1/usbid");
+        const CardIdentity identity = Read(system, 1);
+        CHECK(identity.id == "usb-1235-8215-P9EAC6K0B2F37F");
+        CHECK(identity.model == "Scarlett 18i20 3rd Gen");
+        REQUIRE(identity.usb);
+        CHECK(identity.usb->path == "1-2.3");
+    }
     SUBCASE("a card proc does not list falls back to cardN/id") {
         system.AddCard(Dummy(0));
         const CardIdentity identity = Read(system, 5);
