@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /*
- * scarlett-usbip: an emulated Focusrite Scarlett 2i2 3rd Gen on USB/IP, for the real
- * kernel driver (issue 13). Attaches itself to vhci-hcd through sysfs with one end of
- * a socketpair and answers the host's transfers; closing the socket (the program
- * ending) is an unplug. Logs every transfer to stderr (a bad reply fails the probe
- * with nothing but a dmesg line).
- *   scarlett-usbip [--port N] [--serial TEXT]
- * First version: blocking, one device; the event loop, the control channel and the
- * 18i20 come next.
+ * scarlett-usbip: an emulated Focusrite Scarlett on USB/IP, for the real kernel driver
+ * (issue 13): a Scarlett 2i2 3rd Gen or 18i20 3rd Gen. Attaches itself to vhci-hcd
+ * through sysfs with one end of a socketpair and answers the host's transfers; closing
+ * the socket (the program ending) is an unplug. Logs every transfer to stderr, and
+ * each scarlett2 command decoded ("scarlett2: SET_DATA offset 0x8c size 1 value 1"):
+ * a bad reply fails the probe with nothing but a dmesg line, and the VM tests match
+ * the commands.
+ *   scarlett-usbip [--model NAME] [--port N] [--serial TEXT]
+ * Still blocking, one device; the event loop and the control channel come next.
  */
 #include <sys/socket.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include <fstream>
 #include <string>
 
+#include "tests/usbip/Models.hpp"
 #include "tests/usbip/Scarlett2.hpp"
 #include "tests/usbip/UsbDevice.hpp"
 #include "tests/usbip/UsbIp.hpp"
@@ -48,18 +50,30 @@ std::string Hex(const uint8_t* p, size_t n) {
 
 int main(int argc, char** argv) {
     unsigned port = 0;
-    std::string serial = "S2I2EMU00001";
+    std::string model_name = "2i2-gen3";
+    std::string serial;
+    /* Options come in pairs. */
+    bool usage = argc % 2 == 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string option = argv[i];
         if (option == "--port")
             port = static_cast<unsigned>(std::stoul(argv[i + 1]));
         else if (option == "--serial")
             serial = argv[i + 1];
-        else {
-            std::fprintf(stderr, "usage: scarlett-usbip [--port N] [--serial TEXT]\n");
-            return 2;
-        }
+        else if (option == "--model")
+            model_name = argv[i + 1];
+        else
+            usage = true;
     }
+    const UsbIp::Model* model = UsbIp::FindModel(model_name);
+    if (usage || !model) {
+        std::string names;
+        for (const auto& n : UsbIp::ModelNames()) names += (names.empty() ? "" : "|") + n;
+        std::fprintf(stderr, "usage: scarlett-usbip [--model %s] [--port N] [--serial TEXT]\n",
+                     names.c_str());
+        return 2;
+    }
+    if (serial.empty()) serial = model->serial;
     int fds[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0) {
         std::perror("socketpair");
@@ -75,13 +89,16 @@ int main(int argc, char** argv) {
         }
     }
     close(fds[1]);
-    std::fprintf(stderr, "scarlett-usbip: attached on port %u, serial %s\n", port, serial.c_str());
+    std::fprintf(stderr, "scarlett-usbip: %s attached on port %u, serial %s\n", model->name.c_str(),
+                 port, serial.c_str());
 
-    UsbIp::DeviceCore core(UsbIp::FocusriteDescriptors(0x8210, 0x0645, "Scarlett 2i2 USB", serial));
-    UsbIp::Scarlett2Device vendor(1, std::vector<uint8_t>(0x100, 0));
+    UsbIp::DeviceCore core(
+        UsbIp::FocusriteDescriptors(model->product_id, model->bcd_device, model->product, serial));
+    UsbIp::Scarlett2Device vendor(1, model->config);
     UsbIp::Reader reader;
     UsbIp::Pending pending;
     uint8_t buffer[65536];
+    size_t logged = 0;
     for (;;) {
         const ssize_t n = recv(fds[0], buffer, sizeof(buffer), 0);
         if (n < 0 && errno == EINTR) continue;
@@ -112,6 +129,12 @@ int main(int argc, char** argv) {
                         reply = std::move(*standard);
                     else if (auto own = vendor.Control(setup, submit.data))
                         reply = std::move(*own);
+                }
+                if (vendor.GetLog().size() > logged) {
+                    const auto& sent = vendor.GetLog().back();
+                    std::fprintf(stderr, "scarlett2: %s\n",
+                                 UsbIp::Describe(sent.cmd, sent.payload).c_str());
+                    logged = vendor.GetLog().size();
                 }
                 std::fprintf(
                     stderr, "submit %u ep %u %s setup %s data %s -> %s %zu\n", submit.seqnum,

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "tests/usbip/UsbDevice.hpp"
@@ -21,11 +23,21 @@ namespace UsbIp {
 namespace Scarlett2Cmd {
 constexpr uint32_t INIT_1 = 0x00000000;
 constexpr uint32_t INIT_2 = 0x00000002;
+constexpr uint32_t GET_METER = 0x00001001;
+constexpr uint32_t GET_MIX = 0x00002001;
+constexpr uint32_t SET_MIX = 0x00002002;
+constexpr uint32_t GET_MUX = 0x00003001;
+constexpr uint32_t SET_MUX = 0x00003002;
 constexpr uint32_t GET_SYNC = 0x00006004;
 constexpr uint32_t GET_DATA = 0x00800000;
 constexpr uint32_t SET_DATA = 0x00800001;
 constexpr uint32_t DATA_CMD = 0x00800002;
 }  // namespace Scarlett2Cmd
+
+/** @p command in one line for the emulator's log: its name and decoded fields
+ *  ("SET_DATA offset 0x8c size 1 value 1", "SET_MIX mix 0 gains 8192 0 ..."), which
+ *  the VM tests match. */
+std::string Describe(uint32_t cmd, const std::vector<uint8_t>& payload);
 
 class Scarlett2Device {
   public:
@@ -50,6 +62,13 @@ class Scarlett2Device {
     bool IsLocked() const noexcept { return locked_; }
     void SetLocked(bool locked) noexcept { locked_ = locked; }
     const std::vector<Command>& GetLog() const noexcept { return log_; }
+    /** Mix @p mix's gains as SET_MIX left them (u16, 8192 = 0 dB; empty if never). */
+    const std::vector<uint16_t>& GetMix(uint16_t mix) { return mixes_[mix]; }
+    /** Routing table @p table as SET_MUX left it: u32 entries, bits 0-11 the
+     *  destination's port id, 12-23 the source's. GET_MUX answers from table 0. */
+    const std::vector<uint32_t>& GetMux(uint16_t table) { return mux_[table]; }
+    /** What GET_METER answers for every meter. */
+    void SetMeterLevel(uint32_t level) noexcept { meter_level_ = level; }
 
   private:
     /** The response payload of @p command; std::nullopt for one we do not know (it
@@ -61,6 +80,9 @@ class Scarlett2Device {
     bool locked_ = true;
     std::optional<std::vector<uint8_t>> response_;
     std::vector<Command> log_;
+    std::map<uint16_t, std::vector<uint16_t>> mixes_;
+    std::map<uint16_t, std::vector<uint32_t>> mux_;
+    uint32_t meter_level_ = 0;
 };
 
 }  // namespace UsbIp

@@ -114,7 +114,7 @@ TEST_CASE("scarlett2: what is not ours, malformed or unknown gets what the drive
     CHECK(device.Control({0x21, 2, 0, IFACE, 16}, lying)->stall);
     /* An unknown command, or a read beyond the memory: the error field is set, which
      * the driver reports as an invalid response. */
-    for (const uint32_t cmd : {0x00001001u, Cmd::GET_DATA}) {
+    for (const uint32_t cmd : {0x00009999u, Cmd::GET_DATA}) {
         Bytes request;
         Le(request, cmd, 4);
         Le(request, 8, 2);
@@ -127,4 +127,60 @@ TEST_CASE("scarlett2: what is not ours, malformed or unknown gets what the drive
         REQUIRE(response);
         CHECK(Le32(response->data, 8) != 0);
     }
+}
+
+TEST_CASE("scarlett2: mixes, routing and meters keep what the driver writes") {
+    Scarlett2Device device(IFACE, Bytes(0x100, 0));
+    /* Never written: a mix of 25 inputs reads all 0 (-80 dB), routing all 0 (Off). */
+    Bytes get_mix;
+    Le(get_mix, 3, 2);
+    Le(get_mix, 25, 2);
+    CHECK(Exchange(device, Cmd::GET_MIX, 1, get_mix, 50) == Bytes(50, 0));
+    Bytes get_mux;
+    Le(get_mux, 0, 2);
+    Le(get_mux, 65, 2);
+    CHECK(Exchange(device, Cmd::GET_MUX, 2, get_mux, 260) == Bytes(260, 0));
+
+    /* SET_MIX of mix 3: input 1 at 0 dB (8192). */
+    Bytes set_mix;
+    Le(set_mix, 3, 2);
+    Le(set_mix, 8192, 2);
+    for (int i = 1; i < 25; ++i) Le(set_mix, 0, 2);
+    CHECK(Exchange(device, Cmd::SET_MIX, 3, set_mix, 0).empty());
+    REQUIRE(device.GetMix(3).size() == 25);
+    CHECK(device.GetMix(3)[0] == 8192);
+    const Bytes mix = Exchange(device, Cmd::GET_MIX, 4, get_mix, 50);
+    CHECK((mix[0] | mix[1] << 8) == 8192);
+
+    /* SET_MUX tables 0 and 1; GET_MUX reads table 0: Analogue 1 out <- PCM 1. */
+    for (uint16_t table = 0; table < 2; ++table) {
+        Bytes set_mux;
+        Le(set_mux, 0, 2);
+        Le(set_mux, table, 2);
+        Le(set_mux, 0x080 | (0x600 + table) << 12, 4);
+        CHECK(Exchange(device, Cmd::SET_MUX, 5, set_mux, 0).empty());
+    }
+    CHECK(device.GetMux(1) == std::vector<uint32_t>{0x601080});
+    const Bytes mux = Exchange(device, Cmd::GET_MUX, 6, get_mux, 260);
+    CHECK(Le32(mux, 0) == 0x600080);
+    CHECK(Le32(mux, 4) == 0);
+
+    /* GET_METER: the level set, for as many meters as asked (magic 1 only). */
+    device.SetMeterLevel(1234);
+    Bytes get_meter;
+    Le(get_meter, 0, 2);
+    Le(get_meter, 65, 2);
+    Le(get_meter, 1, 4);
+    const Bytes levels = Exchange(device, Cmd::GET_METER, 7, get_meter, 260);
+    CHECK(Le32(levels, 0) == 1234);
+    CHECK(Le32(levels, 256) == 1234);
+
+    /* The log's one-line form, which the VM tests match. */
+    Bytes set_volume = GetData(0x34, 2);
+    Le(set_volume, 0xFFF6, 2);
+    CHECK(UsbIp::Describe(Cmd::SET_DATA, set_volume) == "SET_DATA offset 0x34 size 2 value -10");
+    CHECK(UsbIp::Describe(Cmd::GET_DATA, GetData(0x31, 71)) == "GET_DATA offset 0x31 size 71");
+    CHECK(UsbIp::Describe(Cmd::SET_MIX, set_mix).rfind("SET_MIX mix 3 gains 8192 0 0", 0) == 0);
+    CHECK(UsbIp::Describe(Cmd::GET_METER, get_meter) == "GET_METER count 65");
+    CHECK(UsbIp::Describe(0x9999, Bytes(3, 0)) == "command 0x9999 payload 3 bytes");
 }
