@@ -193,10 +193,10 @@ bool DummyCard::IsLoaded() {
     return fs::exists("/sys/module/snd_dummy");
 }
 
-Sim::StateBlock StoreCard() {
+Sim::StateBlock StoreCard(int card) {
     TempDir dir;
     std::string file = dir.Path() + "/store.state";
-    auto result = Run({"alsactl", "-f", file, "store", "0"});
+    auto result = Run({"alsactl", "-f", file, "store", std::to_string(card)});
     if (result.status != 0) throw std::runtime_error("alsactl store: " + result.output);
     auto blocks = Sim::LoadStateFile(file);
     return Sim::SelectBlock(blocks, "");

@@ -74,8 +74,8 @@ class DummyCard {
     static bool IsLoaded();
 };
 
-/** `alsactl store` of card 0, parsed. */
-Sim::StateBlock StoreCard();
+/** `alsactl store` of card @p card, parsed. */
+Sim::StateBlock StoreCard(int card = 0);
 
 /** Runs scarlett-load-state; returns its summary line. Throws on failure. */
 std::string LoadStateTool(const std::string& file, const std::string& block = "");
