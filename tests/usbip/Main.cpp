@@ -7,7 +7,7 @@
  * each scarlett2 command decoded ("scarlett2: SET_DATA offset 0x8c size 1 value 1"):
  * a bad reply fails the probe with nothing but a dmesg line, and the VM tests match
  * the commands.
- *   scarlett-usbip [--model NAME] [--port N] [--serial TEXT]
+ *   scarlett-usbip [--model NAME] [--port N] [--serial TEXT] [--meter-level RAW]
  * Still blocking, one device; the event loop and the control channel come next.
  */
 #include <sys/socket.h>
@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
     unsigned port = 0;
     std::string model_name = "2i2-gen3";
     std::string serial;
+    uint32_t meter_level = 0;
     /* Options come in pairs. */
     bool usage = argc % 2 == 0;
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -62,6 +63,8 @@ int main(int argc, char** argv) {
             serial = argv[i + 1];
         else if (option == "--model")
             model_name = argv[i + 1];
+        else if (option == "--meter-level")
+            meter_level = static_cast<uint32_t>(std::stoul(argv[i + 1]));
         else
             usage = true;
     }
@@ -69,7 +72,9 @@ int main(int argc, char** argv) {
     if (usage || !model) {
         std::string names;
         for (const auto& n : UsbIp::ModelNames()) names += (names.empty() ? "" : "|") + n;
-        std::fprintf(stderr, "usage: scarlett-usbip [--model %s] [--port N] [--serial TEXT]\n",
+        std::fprintf(stderr,
+                     "usage: scarlett-usbip [--model %s] [--port N] [--serial TEXT] "
+                     "[--meter-level 0-4095]\n",
                      names.c_str());
         return 2;
     }
@@ -95,6 +100,7 @@ int main(int argc, char** argv) {
     UsbIp::DeviceCore core(
         UsbIp::FocusriteDescriptors(model->product_id, model->bcd_device, model->product, serial));
     UsbIp::Scarlett2Device vendor(1, model->config);
+    vendor.SetMeterLevel(meter_level);
     UsbIp::Reader reader;
     UsbIp::Pending pending;
     uint8_t buffer[65536];

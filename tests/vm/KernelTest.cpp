@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <functional>
@@ -1230,9 +1231,10 @@ struct Emulated {
         Result(client->Call("subscribe", {{"snapshot", false}, {"topics", {"devices"}}}));
 
         const auto start = std::chrono::steady_clock::now();
-        emulator = Vm::Spawn(
-            {Vm::BinaryPath("tests/usbip/scarlett-usbip"), "--model", model, "--serial", serial},
-            dir.Path() + "/emulator.log");
+        /* Every meter at 2048 of 4095: -6.02 dBFS. */
+        emulator = Vm::Spawn({Vm::BinaryPath("tests/usbip/scarlett-usbip"), "--model", model,
+                              "--serial", serial, "--meter-level", "2048"},
+                             dir.Path() + "/emulator.log");
         std::optional<json> added;
         while (!added && Vm::SecondsSince(start) < 30) {
             auto message = client->NextNotification(1000);
@@ -1387,6 +1389,62 @@ TEST_CASE("the real scarlett2 driver: an emulated Scarlett 18i20 3rd Gen on USB/
         "usbip 18i20-gen3: controls.set of a line volume, a mix gain, a routing enum and Air "
         "-> the driver sent" +
         writes_seen);
+
+    /* g (USB side): idle, three subscribers, the daemon causes no transfer. The
+     * driver's own save (DATA_CMD 6, 2 s after the last write) comes first. */
+    std::vector<Cli::Client> subscribers;
+    for (int i = 0; i < 3; ++i) {
+        subscribers.push_back(Cli::Client::Connect(emulated.daemon->ControlSocket()));
+        Result(subscribers.back().Call("subscribe", {{"snapshot", false}}));
+    }
+    size_t settled = emulated.Commands().size();
+    for (int i = 0; i < 20; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        const size_t now = emulated.Commands().size();
+        if (now == settled && i >= 5) break;
+        settled = now;
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    const size_t idle_commands = emulated.Commands().size() - settled;
+    CHECK(idle_commands == 0);
+
+    /* e: meters at 10 Hz -> GET_METER at about that rate, levels in the
+     * notifications (the routed output reads 2048: -6.02 dBFS); unsubscribed -> none. */
+    auto count_meter_reads = [&] {
+        size_t n = 0;
+        for (const auto& c : emulated.Commands()) n += c.rfind("GET_METER", 0) == 0;
+        return n;
+    };
+    /* Those before: one per controls.list and alsactl store above (the meter is read
+     * on demand). */
+    const size_t reads_before = count_meter_reads();
+    const json meters = Result(
+        emulated.client->Call("meters.subscribe", {{"device", emulated.Id()}, {"rate_hz", 10}}));
+    const auto metered = std::chrono::steady_clock::now();
+    int notifications = 0;
+    bool level_seen = false;
+    while (Vm::SecondsSince(metered) < 2) {
+        auto message = emulated.client->NextNotification(200);
+        if (!message || message->value("method", "") != "meters") continue;
+        ++notifications;
+        for (const auto& level : (*message)["params"]["levels"])
+            level_seen |= level.is_number() && std::abs(level.get<double>() + 6.02) < 0.05;
+    }
+    const double metered_for = Vm::SecondsSince(metered);
+    Result(emulated.client->Call("unsubscribe", {{"subscription", meters["subscription"]}}));
+    const size_t reads = count_meter_reads() - reads_before;
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    const size_t reads_after = count_meter_reads() - reads_before - reads;
+    CHECK(notifications >= 5);
+    CHECK(reads >= 5);
+    CHECK(reads <= 25);
+    CHECK(level_seen);
+    CHECK(reads_after <= 1);
+    Note("usbip 18i20-gen3: idle with 3 subscribers for 3 s: " + std::to_string(idle_commands) +
+         " scarlett2 commands; meters.subscribe at 10 Hz for " + Seconds(metered_for) + ": " +
+         std::to_string(reads) + " GET_METER, " + std::to_string(notifications) +
+         " meters notifications (-6.02 dBFS seen: " + (level_seen ? "yes" : "no") +
+         "); in the second after unsubscribe: " + std::to_string(reads_after) + " GET_METER");
     emulated.Unplug();
 }
 
