@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,13 +15,27 @@
  */
 namespace UsbIp {
 
+/** Where the front panel's state lives in a model's configuration memory. */
+struct PanelLayout {
+    /* Inputs with a Line/Inst switch; their levels are a bit each from level_bits
+     * (2i2) or a byte each from level_bytes (18i20). */
+    unsigned level_inputs = 0;
+    std::optional<size_t> level_bits, level_bytes;
+    /* The monitor section (18i20): mute and dim buttons, a byte each; the knob, a
+     * le16 dB value (0 = 0 dB, -127 = the least). */
+    std::optional<size_t> mute, dim, knob;
+    /* Whether the device reports clock sync (GET_SYNC): the mixer models. */
+    bool has_sync = false;
+};
+
 struct Model {
     std::string name;  // --model
-    uint16_t product_id;
-    uint16_t bcd_device;
+    uint16_t product_id = 0;
+    uint16_t bcd_device = 0;
     std::string product;  // iProduct
     std::string serial;   // iSerialNumber unless --serial
     std::vector<uint8_t> config;
+    PanelLayout panel;
 };
 
 /** The model called @p name, or nullptr. */

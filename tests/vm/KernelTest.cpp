@@ -4,6 +4,7 @@
 // serves it; every check compares the daemon with what the kernel and alsactl see.
 #include <alsa/asoundlib.h>
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
 #include <sys/timerfd.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -1192,6 +1194,22 @@ struct Emulated {
     json device;
 
     std::string Id() const { return "usb-1235-" + pid + "-" + serial; }
+    std::string ControlFifo() const { return dir.Path() + "/control"; }
+
+    /** A line on the emulator's control channel (a front panel action, unplug,
+     *  replug), once the emulator has logged that it did it. */
+    void Act(const std::string& action) {
+        const std::string line = action + "\n";
+        const int fd = open(ControlFifo().c_str(), O_WRONLY | O_CLOEXEC);
+        REQUIRE(fd >= 0);
+        CHECK(write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()));
+        close(fd);
+        const std::string done = "control: " + action + ": done";
+        for (int i = 0; i < 100 && Log().find(done) == std::string::npos; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        INFO(Log());
+        REQUIRE_MESSAGE(Log().find(done) != std::string::npos, "the emulator did not " << action);
+    }
     std::string Log() const {
         std::ifstream in(dir.Path() + "/emulator.log");
         return std::string(std::istreambuf_iterator<char>(in), {});
@@ -1232,9 +1250,10 @@ struct Emulated {
 
         const auto start = std::chrono::steady_clock::now();
         /* Every meter at 2048 of 4095: -6.02 dBFS. */
-        emulator = Vm::Spawn({Vm::BinaryPath("tests/usbip/scarlett-usbip"), "--model", model,
-                              "--serial", serial, "--meter-level", "2048"},
-                             dir.Path() + "/emulator.log");
+        emulator =
+            Vm::Spawn({Vm::BinaryPath("tests/usbip/scarlett-usbip"), "--model", model, "--serial",
+                       serial, "--meter-level", "2048", "--control", ControlFifo()},
+                      dir.Path() + "/emulator.log");
         std::optional<json> added;
         while (!added && Vm::SecondsSince(start) < 30) {
             auto message = client->NextNotification(1000);
@@ -1390,7 +1409,7 @@ TEST_CASE("the real scarlett2 driver: an emulated Scarlett 18i20 3rd Gen on USB/
         "-> the driver sent" +
         writes_seen);
 
-    /* g (USB side): idle, three subscribers, the daemon causes no transfer. The
+    /* g: idle, three subscribers: no syscall, no transfer caused by the daemon. The
      * driver's own save (DATA_CMD 6, 2 s after the last write) comes first. */
     std::vector<Cli::Client> subscribers;
     for (int i = 0; i < 3; ++i) {
@@ -1404,7 +1423,10 @@ TEST_CASE("the real scarlett2 driver: an emulated Scarlett 18i20 3rd Gen on USB/
         if (now == settled && i >= 5) break;
         settled = now;
     }
-    std::this_thread::sleep_for(std::chrono::seconds(3));
+    /* 5 s of strace on the daemon: no syscall; and no transfer meanwhile. */
+    const Vm::StraceCount idle = Vm::CountSyscalls(emulated.daemon->Pid(), 5);
+    INFO(idle.table);
+    CHECK(idle.calls == 0);
     const size_t idle_commands = emulated.Commands().size() - settled;
     CHECK(idle_commands == 0);
 
@@ -1440,11 +1462,114 @@ TEST_CASE("the real scarlett2 driver: an emulated Scarlett 18i20 3rd Gen on USB/
     CHECK(reads <= 25);
     CHECK(level_seen);
     CHECK(reads_after <= 1);
-    Note("usbip 18i20-gen3: idle with 3 subscribers for 3 s: " + std::to_string(idle_commands) +
+    Note("usbip 18i20-gen3: idle with 3 subscribers, strace -f -c 5 s: " +
+         std::to_string(idle.calls) + " syscalls, " + std::to_string(idle_commands) +
          " scarlett2 commands; meters.subscribe at 10 Hz for " + Seconds(metered_for) + ": " +
          std::to_string(reads) + " GET_METER, " + std::to_string(notifications) +
          " meters notifications (-6.02 dBFS seen: " + (level_seen ? "yes" : "no") +
          "); in the second after unsubscribe: " + std::to_string(reads_after) + " GET_METER");
+
+    /* d: the front panel -> the interrupt notification -> the driver's ALSA events ->
+     * a subscriber's controls.changed with the new values. */
+    auto watcher = Cli::Client::Connect(emulated.daemon->ControlSocket());
+    Result(watcher.Call("subscribe", {{"snapshot", false}, {"devices", {emulated.Id()}}}));
+    /* The value of @p name in the controls.changed that come within 3 s (null: none). */
+    auto changed_to = [&](const std::string& name, bool info = false) {
+        json value;
+        const auto since = std::chrono::steady_clock::now();
+        while (value.is_null() && Vm::SecondsSince(since) < 3) {
+            auto message = watcher.NextNotification(200);
+            if (!message || message->value("method", "") != "controls.changed") continue;
+            for (const auto& c : (*message)["params"]["controls"])
+                if (c.value("name", "") == name && (!info || c.value("info_changed", false)))
+                    value = info ? c : c["value"];
+        }
+        return value;
+    };
+    struct Action {
+        std::string line;
+        std::string control;
+        json value;
+    };
+    const std::vector<Action> actions = {
+        /* The knob at -20 dB: the master and the lines that follow it (1-4), 127 - 20. */
+        {"knob -20", "Master HW Playback Volume", {107}},
+        {"dim 1", "Dim Playback Switch", {true}},
+        {"inst 1 1", "Line In 1 Level Capture Enum", {"Inst"}},
+        {"sync 0", "Sync Status", {"Unlocked"}},
+    };
+    std::string panel;
+    for (const auto& a : actions) {
+        const auto t0 = std::chrono::steady_clock::now();
+        emulated.Act(a.line);
+        const json got = changed_to(a.control);
+        INFO(a.line << " -> " << a.control << ": " << got.dump());
+        CHECK(got == a.value);
+        panel += "; " + a.line + " -> " + a.control + " " + got.dump() + " in " +
+                 Seconds(Vm::SecondsSince(t0));
+    }
+    /* The HW/SW switch of line 5 to HW: its volume becomes read-only (info_changed). */
+    Result(emulated.client->Call(
+        "controls.set",
+        {{"device", emulated.Id()},
+         {"changes",
+          {{{"control", "Line Out 05 Volume Control Playback Enum"}, {"value", "HW"}}}}}));
+    const json info = changed_to("Line 05 Playback Volume", true);
+    INFO(info.dump());
+    REQUIRE(info.is_object());
+    CHECK(info["writable"] == false);
+    Note("usbip 18i20-gen3: front panel -> controls.changed" + panel +
+         "; Line Out 05 to HW -> 'Line 05 Playback Volume' info_changed, writable " +
+         info["writable"].dump());
+
+    /* f: unplugged while a client writes in a loop -> device.removed, the daemon
+     * alive and idle afterwards; plugged back -> the same id online within 2 s. */
+    std::atomic<bool> writing{true};
+    std::atomic<int> set_ok{0}, set_failed{0};
+    std::thread writer([&] {
+        auto w = Cli::Client::Connect(emulated.daemon->ControlSocket());
+        for (bool on = false; writing; on = !on) {
+            const json r = w.Call(
+                "controls.set",
+                {{"device", emulated.Id()},
+                 {"changes", {{{"control", "Line In 2 Air Capture Switch"}, {"value", {on}}}}}});
+            (r.contains("result") ? set_ok : set_failed)++;
+        }
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    const auto unplugged = std::chrono::steady_clock::now();
+    emulated.Act("unplug");
+    std::optional<double> removed_after, added_after;
+    while (!removed_after && Vm::SecondsSince(unplugged) < 10) {
+        auto message = emulated.client->NextNotification(200);
+        if (message && message->value("method", "") == "device.removed")
+            removed_after = Vm::SecondsSince(unplugged);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    writing = false;
+    writer.join();
+    CHECK(removed_after.has_value());
+    CHECK(emulated.daemon->Alive());
+    CHECK(set_ok > 0);
+    CHECK(set_failed > 0);
+    const long long ticks_before = Vm::CpuTicks(emulated.daemon->Pid());
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    const long long idle_ticks = Vm::CpuTicks(emulated.daemon->Pid()) - ticks_before;
+    CHECK(idle_ticks == 0);
+    const auto replugged = std::chrono::steady_clock::now();
+    emulated.Act("replug");
+    while (!added_after && Vm::SecondsSince(replugged) < 10) {
+        auto message = emulated.client->NextNotification(200);
+        if (message && message->value("method", "") == "device.added" &&
+            (*message)["params"]["device"]["id"] == emulated.Id())
+            added_after = Vm::SecondsSince(replugged);
+    }
+    REQUIRE(added_after.has_value());
+    CHECK(*added_after <= 2.0);
+    Note("usbip 18i20-gen3: unplug while writing (" + std::to_string(set_ok.load()) + " sets ok, " +
+         std::to_string(set_failed.load()) + " refused): device.removed after " +
+         Seconds(*removed_after) + ", daemon CPU in the 2 s after: " + std::to_string(idle_ticks) +
+         " ticks; replug -> device.added (same id) after " + Seconds(*added_after));
     emulated.Unplug();
 }
 
