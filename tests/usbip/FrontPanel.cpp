@@ -33,6 +33,14 @@ PanelResult ApplyPanel(const Model& model, Scarlett2Device& device, const std::s
         memory[*at] = static_cast<uint8_t>(a);
         return Notify::DIM_MUTE;
     }
+    if (verb == "alt" || verb == "talk") {
+        if (!panel.monitor_buttons) return model.name + " has no " + verb + " button";
+        if (!one || two || !on_off(a)) return verb + " takes 0 or 1";
+        const auto bit = static_cast<uint8_t>(verb == "alt" ? 1 : 2);
+        uint8_t& buttons = memory[*panel.monitor_buttons];
+        buttons = static_cast<uint8_t>(a ? buttons | bit : buttons & ~bit);
+        return Notify::MONITOR_OTHER;
+    }
     if (verb == "inst") {
         if (!two || a < 1 || a > static_cast<long>(panel.level_inputs) || !on_off(b))
             return "inst takes an input (1-" + std::to_string(panel.level_inputs) + ") and 0 or 1";
@@ -52,7 +60,7 @@ PanelResult ApplyPanel(const Model& model, Scarlett2Device& device, const std::s
         device.SetLocked(a == 1);
         return Notify::SYNC;
     }
-    return "unknown action '" + verb + "' (knob, mute, dim, inst, sync)";
+    return "unknown action '" + verb + "' (knob, mute, dim, alt, talk, inst, sync)";
 }
 
 }  // namespace UsbIp

@@ -29,6 +29,12 @@ TEST_CASE("front panel: each action changes the memory where the driver reads it
     CHECK(memory[0x32] == 1);
     CHECK(Bits(ApplyPanel(big, device, "mute 1")) == Notify::DIM_MUTE);
     CHECK(memory[0x31] == 1);
+    /* Alt and Talkback: bits 0 and 1 at 0x9f, "monitor other". */
+    CHECK(Bits(ApplyPanel(big, device, "talk 1")) == Notify::MONITOR_OTHER);
+    CHECK(Bits(ApplyPanel(big, device, "alt 1")) == Notify::MONITOR_OTHER);
+    CHECK(memory[0x9f] == 3);
+    CHECK(Bits(ApplyPanel(big, device, "talk 0")) == Notify::MONITOR_OTHER);
+    CHECK(memory[0x9f] == 1);
     /* Inst: a byte per input from 0x7c. */
     CHECK(Bits(ApplyPanel(big, device, "inst 2 1")) == Notify::INPUT_OTHER);
     CHECK(memory[0x7d] == 1);
@@ -48,8 +54,8 @@ TEST_CASE("front panel: each action changes the memory where the driver reads it
 
     /* What cannot be done changes nothing and says why. */
     const auto before = little.GetConfig();
-    for (const char* bad : {"knob -20", "dim 1", "sync 0", "inst 3 1", "inst 1 2", "inst 1", "knob",
-                            "spin 1", "inst 1 1 1"}) {
+    for (const char* bad : {"knob -20", "dim 1", "alt 1", "sync 0", "inst 3 1", "inst 1 2",
+                            "inst 1", "knob", "spin 1", "inst 1 1 1"}) {
         INFO(bad);
         CHECK(std::holds_alternative<std::string>(ApplyPanel(small, little, bad)));
     }

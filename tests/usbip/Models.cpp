@@ -42,6 +42,7 @@ std::vector<Model> MakeModels() {
     big.panel.mute = 0x31;
     big.panel.dim = 0x32;
     big.panel.knob = 0x76;
+    big.panel.monitor_buttons = 0x9f;
     big.panel.has_sync = true;
     models.push_back(std::move(big));
     return models;

@@ -24,6 +24,9 @@ struct PanelLayout {
     /* The monitor section (18i20): mute and dim buttons, a byte each; the knob, a
      * le16 dB value (0 = 0 dB, -127 = the least). */
     std::optional<size_t> mute, dim, knob;
+    /* The speaker switching (Alt) and talkback buttons (18i20): bits 0 and 1 of a
+     * byte; each only counts while the host has enabled it. */
+    std::optional<size_t> monitor_buttons;
     /* Whether the device reports clock sync (GET_SYNC): the mixer models. */
     bool has_sync = false;
 };

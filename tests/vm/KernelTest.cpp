@@ -1182,7 +1182,8 @@ struct Emulated {
     std::string serial;  // iSerialNumber
     std::string pid;     // USB product id, 4 hex digits
     std::string fixture;
-    std::string block;  // of the fixture, when it has several
+    std::string block;         // of the fixture, when it has several
+    std::string daemon_model;  // the daemon's name of the model
     /* The real device's controls that need what the emulator does not have (its
      * streaming interfaces, the UAC2 clock entities). */
     std::function<bool(const std::string&)> not_emulated;
@@ -1268,6 +1269,7 @@ struct Emulated {
         device = (*added)["params"]["device"];
         CHECK(device["id"] == Id());
         CHECK(device["family"] == "scarlett2");
+        CHECK(device["model"] == daemon_model);
         CHECK(device["card"].is_number_integer());
         const auto dmesg = Vm::Run({"dmesg"});
         CHECK(dmesg.output.find("Focusrite Scarlett Gen 3 Mixer Driver enabled (pid=0x" + pid +
@@ -1331,6 +1333,7 @@ TEST_CASE("the real scarlett2 driver: an emulated Scarlett 2i2 3rd Gen on USB/IP
         "2i2-gen3", "S2I2EMU00001", "8210", "scarlett-gen3-2i2.state", [](const std::string& name) {
             return name == "USB Internal Validity" || name.find("Channel Map") != std::string::npos;
         });
+    emulated.daemon_model = "Scarlett 2i2 3rd Gen";
     emulated.Attach();
     emulated.CompareControls();
     emulated.Unplug();
@@ -1347,6 +1350,7 @@ TEST_CASE("the real scarlett2 driver: an emulated Scarlett 18i20 3rd Gen on USB/
      * Its owner had the MSD switch shown (snd-usb-audio device_setup bit 0x02): so
      * has this card. */
     emulated.block = "USB";
+    emulated.daemon_model = "Scarlett 18i20 3rd Gen";
     emulated.Attach(2);
     emulated.CompareControls();
 
@@ -1491,13 +1495,23 @@ TEST_CASE("the real scarlett2 driver: an emulated Scarlett 18i20 3rd Gen on USB/
         std::string control;
         json value;
     };
-    const std::vector<Action> actions = {
+    std::vector<Action> actions = {
         /* The knob at -20 dB: the master and the lines that follow it (1-4), 127 - 20. */
         {"knob -20", "Master HW Playback Volume", {107}},
         {"dim 1", "Dim Playback Switch", {true}},
         {"inst 1 1", "Line In 1 Level Capture Enum", {"Inst"}},
         {"sync 0", "Sync Status", {"Unlocked"}},
     };
+    /* Alt and Talkback count once the host has enabled them. */
+    for (const auto& [control, value] :
+         {std::pair<std::string, std::string>{"Speaker Switching Playback Enum", "Main"},
+          {"Talkback Playback Enum", "Off"}})
+        Result(emulated.client->Call(
+            "controls.set",
+            {{"device", emulated.Id()}, {"changes", {{{"control", control}, {"value", value}}}}}));
+    changed_to("Talkback Playback Enum");
+    actions.push_back({"alt 1", "Speaker Switching Playback Enum", {"Alt"}});
+    actions.push_back({"talk 1", "Talkback Playback Enum", {"On"}});
     std::string panel;
     for (const auto& a : actions) {
         const auto t0 = std::chrono::steady_clock::now();
