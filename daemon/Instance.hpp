@@ -40,6 +40,8 @@ class Instance final : Ipc::Handler, CardSet::Listener {
     void RescanNow() noexcept { cards_.Rescan(); }
     /** A card is still writing what a client asked (tests drive the loop until not). */
     bool IsWriting() const noexcept { return cards_.IsWriting(); }
+    /** A card is still opening on its I/O thread (tests drive the loop until not). */
+    bool IsOpening() const noexcept { return cards_.IsOpening(); }
     /** Cards online or opening (each has an I/O thread). */
     size_t GetCardCount() const noexcept { return cards_.GetCardCount(); }
     Event::EventLoop& GetLoop() noexcept { return loop_; }

@@ -333,15 +333,20 @@ class Harness {
         for (const auto& c : initial_) device_->ExternalSet(c.info.id.numid, c.value);
         Pump();
         /* A card closed while it still opened or wrote (an unplug under load) leaves its
-         * thread to finish on its own; it frees the card when it does. Wait for that
-         * before the input ends, or the leak check sees the card half-way. */
+         * thread to finish on its own; it frees the card when it does. A card of the
+         * replug above may still be opening on its thread (Pump waits for writes, not
+         * for opens), its new card half-way. Wait for both before the input ends, or
+         * the leak check may see a card in flight. */
         const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-        while (CardIo::CountThreads() > static_cast<int>(instance_->GetCardCount()) &&
-               std::chrono::steady_clock::now() < give_up) {
+        const auto settled = [&] {
+            return CardIo::CountThreads() <= static_cast<int>(instance_->GetCardCount()) &&
+                   !instance_->IsOpening() && !instance_->IsWriting();
+        };
+        while (!settled() && std::chrono::steady_clock::now() < give_up)
             instance_->GetLoop().RunOnce(1);
-        }
-        if (CardIo::CountThreads() > static_cast<int>(instance_->GetCardCount()))
-            Fail("a card's I/O thread did not end", std::to_string(CardIo::CountThreads()));
+        if (!settled())
+            Fail("a card's I/O thread did not end, or a card did not open",
+                 std::to_string(CardIo::CountThreads()));
 
         /* Every connection of this input is gone: the count is back to just the probe. */
         Peer probe;
