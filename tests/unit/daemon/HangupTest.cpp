@@ -42,13 +42,15 @@ TEST_CASE("A client that hangs up right after its requests costs only its writes
         REQUIRE(write(stays.fd.Get(), requests.data(), requests.size()) ==
                 static_cast<ssize_t>(requests.size()));
         parts.Pump();
-        CHECK(device.Reads(7) == 100);
         size_t answers = 0;
         for (int i = 0; i < 100 && answers < 201; ++i) {
             for (const auto& m : stays.Take()) answers += m.contains("id");
             parts.Pump();
         }
         CHECK(answers == 201);
+        /* Counted once all are answered: a loaded machine reads slower than Pump()
+         * waits (95 of 100 seen after the first Pump). */
+        CHECK(device.Reads(7) == 100);
     }
 }
 
