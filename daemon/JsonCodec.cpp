@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "daemon/JsonCodec.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <string_view>
@@ -9,6 +10,7 @@
 #include "daemon/core/DaemonControls.hpp"
 #include "daemon/core/NotWritable.hpp"
 #include "ipc/Error.hpp"
+#include "ipc/Json.hpp"
 
 namespace Codec {
 
@@ -279,6 +281,73 @@ json ControlValueToJson(const Alsa::Control& control) {
     out["value"] = ValueToJson(control.info, control.value);
     if (HasDb(control.info)) out["db_value"] = DbValues(control.info, control.value);
     return out;
+}
+
+ValueText::ValueText(const Alsa::ControlInfo& info) : has_db_(HasDb(info)) {
+    prefix_ = "\"index\":" + std::to_string(info.id.index) +
+              ",\"name\":" + Ipc::Encode(json(info.id.name)) +
+              ",\"numid\":" + std::to_string(info.id.numid) + ",\"value\":";
+    if (info.type == Alsa::ElemType::Enumerated)
+        for (const auto& item : info.items) items_.push_back(Ipc::Encode(json(item)));
+}
+
+void ValueText::Append(std::string& out, const Alsa::Control& control) {
+    const Alsa::ControlInfo& info = control.info;
+    const Alsa::Value& value = control.value;
+    char number[24];
+    const auto append_number = [&](int64_t n) {
+        const auto end = std::to_chars(number, number + sizeof(number), n).ptr;
+        out.append(number, end);
+    };
+    out += '{';
+    if (has_db_) {
+        out += "\"db_value\":[";
+        bool first = true;
+        for (int64_t raw : value.numbers) {
+            if (!first) out += ',';
+            first = false;
+            auto it = db_.find(raw);
+            if (it == db_.end()) {
+                if (db_.size() >= DB_KEPT) db_.clear();
+                const auto db = Alsa::RawToDb(info.db_tlv, info.min, info.max, raw);
+                it = db_.emplace(raw, Ipc::Encode(db ? json(*db) : json(nullptr))).first;
+            }
+            out += it->second;
+        }
+        out += "],";
+    }
+    out += prefix_;
+    out += '[';
+    switch (info.type) {
+        case Alsa::ElemType::Boolean:
+            for (size_t i = 0; i < value.numbers.size(); ++i)
+                out += i ? (value.numbers[i] ? ",true" : ",false")
+                         : (value.numbers[i] ? "true" : "false");
+            break;
+        case Alsa::ElemType::Enumerated:
+            for (size_t i = 0; i < value.numbers.size(); ++i) {
+                if (i) out += ',';
+                const int64_t n = value.numbers[i];
+                if (n >= 0 && static_cast<size_t>(n) < items_.size())
+                    out += items_[static_cast<size_t>(n)];
+                else
+                    append_number(n); /* an index the driver did not declare */
+            }
+            break;
+        case Alsa::ElemType::Bytes:
+        case Alsa::ElemType::Iec958:
+            ((out += '"') += Hex(value.bytes)) += '"';
+            break;
+        case Alsa::ElemType::Text:
+            out += Ipc::Encode(json(std::string(value.bytes.begin(), value.bytes.end())));
+            break;
+        default:
+            for (size_t i = 0; i < value.numbers.size(); ++i) {
+                if (i) out += ',';
+                append_number(value.numbers[i]);
+            }
+    }
+    out += "]}";
 }
 
 json SettingsToJson(const Core::DeviceSettings& settings) {

@@ -6,7 +6,10 @@
  * client-supplied values back. The only place where both ALSA types and JSON meet.
  */
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "alsa/Types.hpp"
 #include "daemon/core/NotWritable.hpp"
@@ -31,6 +34,28 @@ json ControlValueToJson(const Alsa::Control& control);
 json IdToJson(const Alsa::ControlId& id);
 /** Always an array of `count` entries (bytes: one lowercase hex string). */
 json ValueToJson(const Alsa::ControlInfo& info, const Alsa::Value& value);
+
+/**
+ * The short form of ControlValueToJson() written as text straight from a control, for
+ * the fan-out of controls.changed: what depends on the control's id and info (its
+ * name, items, the dB value of each raw value) is encoded once and kept, so a change
+ * costs appends, not a tree. Byte for byte what Ipc::Encode(ControlValueToJson())
+ * writes. Valid while the control's id and info are those it was made for.
+ */
+class ValueText {
+  public:
+    explicit ValueText(const Alsa::ControlInfo& info);
+    void Append(std::string& out, const Alsa::Control& control);
+
+  private:
+    /* "index":I,"name":...,"numid":N,"value": */
+    std::string prefix_;
+    std::vector<std::string> items_;
+    bool has_db_ = false;
+    /* Encoded dB values by raw value, as they are asked for; at most DB_KEPT. */
+    std::map<int64_t, std::string> db_;
+    static constexpr size_t DB_KEPT = 1024;
+};
 
 /**
  * A change's target value, as controls.set receives it (protocol-v1 §4): @p change is

@@ -37,10 +37,14 @@ void Notifier::OnCacheChange(const Core::Change& change) {
     flush_.Schedule();
     if (change.control) {
         full_.erase({&change.device, change.control->numid});
+        /* Kept for the control's id and info: a value change leaves it valid. */
+        if (change.kind != Kind::Value) value_text_.erase({&change.device, change.control->numid});
     } else if (change.kind != Kind::Restored) {
         /* A device coming or going may come back with other controls. */
         full_.erase(full_.lower_bound({&change.device, 0}),
                     full_.upper_bound({&change.device, UINT_MAX}));
+        value_text_.erase(value_text_.lower_bound({&change.device, 0}),
+                          value_text_.upper_bound({&change.device, UINT_MAX}));
     }
     if (change.kind == Kind::Value || change.kind == Kind::Info) {
         /* Marking is idempotent for these: a repeat since the last structural change
@@ -113,18 +117,27 @@ const std::string& Notifier::EncodeChanged(const std::string& device_id, const C
     for (unsigned numid : values) (key += std::to_string(numid)) += ',';
     auto [it, inserted] = encoded_.try_emplace(std::move(key));
     if (!inserted) return it->second;
-    Json changed = Json::array();
+    std::string& text = it->second;
+    text += '[';  // empty: just made
     for (unsigned numid : pending.info) {
         if (const auto* c = device.Find(numid)) {
             Json full = Codec::ControlToJson(device, *c);
             full["info_changed"] = true;
-            changed.push_back(std::move(full));
+            if (text.size() > 1) text += ',';
+            text += Ipc::Encode(full);
         }
     }
-    for (unsigned numid : values)
-        if (const auto* c = device.Find(numid)) changed.push_back(Codec::ControlValueToJson(*c));
-    if (!changed.empty()) it->second = Ipc::Encode(changed);
-    return it->second;
+    /* Value changes, the fan-out's common case: text from what is kept per control,
+     * no tree (Codec::ValueText). */
+    for (unsigned numid : values) {
+        if (const auto* c = device.Find(numid)) {
+            if (text.size() > 1) text += ',';
+            value_text_.try_emplace({&device, numid}, c->info).first->second.Append(text, *c);
+        }
+    }
+    text += ']';
+    if (text.size() == 2) text.clear();
+    return text;
 }
 
 void Notifier::Encode(ClientSession& session, Core::Subscription& sub) {

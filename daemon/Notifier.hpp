@@ -11,6 +11,7 @@
 #include <tuple>
 #include <vector>
 
+#include "daemon/JsonCodec.hpp"
 #include "daemon/core/StateCache.hpp"
 #include "daemon/core/Subscription.hpp"
 #include "event/Deferred.hpp"
@@ -95,6 +96,9 @@ class Notifier {
     /* Encoded controls.changed arrays by device and pending set, shared by the
      * connections of one flush; empty between flushes. */
     std::map<std::string, std::string> encoded_;
-    /* FullControl()'s encodings, dropped as their control changes. */
+    /* AppendFullControl()'s encodings, dropped as their control changes. */
     mutable std::map<std::pair<const Core::Device*, unsigned>, std::string> full_;
+    /* What value changes of a control are written from, dropped as its id or info
+     * changes. */
+    std::map<std::pair<const Core::Device*, unsigned>, Codec::ValueText> value_text_;
 };

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
 #include "Harness.hpp"
 #include "daemon/JsonCodec.hpp"
 #include "ipc/Error.hpp"
+#include "ipc/Json.hpp"
 
 using nlohmann::json;
 using T = Alsa::ElemType;
@@ -129,4 +132,62 @@ TEST_CASE("invalid UTF-8 in ALSA names survives encoding") {
     const json j = Codec::ControlToJson(c);
     const std::string s = j.dump(-1, ' ', false, json::error_handler_t::replace);
     CHECK(s.find("Bad \xef\xbf\xbd name") != std::string::npos);
+}
+
+TEST_CASE("ValueText writes, byte for byte, what the tree of ControlValueToJson encodes") {
+    /* Every kind of control, and every control of every real device's dump. */
+    std::vector<std::vector<Alsa::Control>> sets = {TestData::EveryKindControlSet()};
+    const std::filesystem::path dumps =
+        std::filesystem::path(SCARLETTD_SHARED_DIR) / "fixtures" / "alsa-state";
+    for (const auto& entry : std::filesystem::directory_iterator(dumps)) {
+        if (entry.path().extension() != ".state") continue;
+        const auto device = TestData::MakeStateDevice(entry.path().string(), "", 0);
+        std::vector<Alsa::Control> controls;
+        for (const auto& [numid, info] : device.infos)
+            controls.push_back({info, device.fake->Get(numid)});
+        sets.push_back(std::move(controls));
+    }
+    REQUIRE(sets.size() > 20);
+
+    size_t compared = 0;
+    for (const auto& controls : sets) {
+        for (const Alsa::Control& original : controls) {
+            Codec::ValueText text(original.info);
+            /* The value as it is, then others: each end of the range, each item, an
+             * index no item has, other bytes; twice each (the second from what is kept). */
+            std::vector<Alsa::Value> values = {original.value};
+            const auto& info = original.info;
+            auto every = [&](int64_t n) {
+                Alsa::Value v = original.value;
+                for (auto& x : v.numbers) x = n;
+                values.push_back(v);
+            };
+            if (info.type == T::Integer || info.type == T::Integer64) {
+                every(info.min);
+                every(info.max);
+                every(info.min + (info.max - info.min) / 3);
+            } else if (info.type == T::Enumerated) {
+                for (size_t i = 0; i <= info.items.size(); ++i) every(static_cast<int64_t>(i));
+            } else if (info.type == T::Boolean) {
+                every(1);
+                every(0);
+            } else {
+                Alsa::Value v = original.value;
+                for (auto& b : v.bytes) b = static_cast<uint8_t>(b ^ 0xA5);
+                values.push_back(v);
+            }
+            for (int pass = 0; pass < 2; ++pass) {
+                for (const auto& value : values) {
+                    Alsa::Control control = original;
+                    control.value = value;
+                    std::string out;
+                    text.Append(out, control);
+                    INFO(info.id.name);
+                    CHECK(out == Ipc::Encode(Codec::ControlValueToJson(control)));
+                    ++compared;
+                }
+            }
+        }
+    }
+    MESSAGE(compared, " values compared");
 }
