@@ -155,7 +155,11 @@ void Notifier::Encode(ClientSession& session, Core::Subscription& sub) {
     for (auto& [device_id, pending] : sub.GetPending()) {
         const Core::Device* device = cache_.FindDevice(device_id);
         if (!device) continue;
-        const std::string id_json = Ipc::Encode(Json(device_id));
+        /* Encoded once per device: it was a serializer run per subscriber per change. */
+        auto id_it = id_json_.find(device_id);
+        if (id_it == id_json_.end())
+            id_it = id_json_.emplace(device_id, Ipc::Encode(Json(device_id))).first;
+        const std::string& id_json = id_it->second;
         if (pending.device_changed) {
             const bool online = device->online;
             const std::string described = Ipc::Encode(Codec::DeviceToJson(*device));

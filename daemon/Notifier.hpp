@@ -101,4 +101,6 @@ class Notifier {
     /* What value changes of a control are written from, dropped as its id or info
      * changes. */
     std::map<std::pair<const Core::Device*, unsigned>, Codec::ValueText> value_text_;
+    /* Device ids as JSON strings; the cache never forgets a device either. */
+    std::map<std::string, std::string, std::less<>> id_json_;
 };
