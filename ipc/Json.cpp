@@ -105,7 +105,16 @@ std::string EncodeNotification(std::string_view method, std::vector<EncodedMembe
     std::string out;
     out.reserve(size);
     out += R"({"jsonrpc":"2.0","method":)";
-    out += Encode(nlohmann::json(method));
+    /* The protocol's names need no escaping: written as they are, as the serializer
+     * would (it ran once per notification per connection). Anything else is encoded. */
+    const bool plain = std::all_of(method.begin(), method.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '.' || c == '_';
+    });
+    if (plain)
+        ((out += '"') += method) += '"';
+    else
+        out += Encode(nlohmann::json(method));
     out += R"(,"params":{)";
     for (size_t i = 0; i < params.size(); ++i) {
         if (i > 0) out += ',';

@@ -92,6 +92,9 @@ TEST_CASE("Encoded messages are exactly one line") {
     CHECK(json::parse(line) == value);
     CHECK(Ipc::EncodeNotification("controls.changed", {{"seq", 4}}) ==
           R"({"jsonrpc":"2.0","method":"controls.changed","params":{"seq":4}})");
+    /* A method name the protocol would never use is still valid JSON, on one line. */
+    CHECK(Ipc::EncodeNotification("a\"b\n", {{"seq", 4}}) ==
+          R"({"jsonrpc":"2.0","method":"a\"b\n","params":{"seq":4}})");
     CHECK(Ipc::EncodeErrorResponse("a", Ipc::RpcError(ErrorCode::DeviceBusy)) ==
           R"({"jsonrpc":"2.0","id":"a","error":{"code":-32008,"data":{"code":"device.busy"},)"
           R"("message":"Device busy"}})");
