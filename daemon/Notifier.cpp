@@ -117,27 +117,33 @@ const std::string& Notifier::EncodeChanged(const std::string& device_id, const C
     for (unsigned numid : values) (key += std::to_string(numid)) += ',';
     auto [it, inserted] = encoded_.try_emplace(std::move(key));
     if (!inserted) return it->second;
-    std::string& text = it->second;
-    text += '[';  // empty: just made
-    for (unsigned numid : pending.info) {
-        if (const auto* c = device.Find(numid)) {
-            Json full = Codec::ControlToJson(device, *c);
-            full["info_changed"] = true;
-            if (text.size() > 1) text += ',';
-            text += Ipc::Encode(full);
+    /* Built aside: a failure half-way must not leave a broken array for the
+     * connections that share it. */
+    std::string text = "[";
+    try {
+        for (unsigned numid : pending.info) {
+            if (const auto* c = device.Find(numid)) {
+                Json full = Codec::ControlToJson(device, *c);
+                full["info_changed"] = true;
+                if (text.size() > 1) text += ',';
+                text += Ipc::Encode(full);
+            }
         }
-    }
-    /* Value changes, the fan-out's common case: text from what is kept per control,
-     * no tree (Codec::ValueText). */
-    for (unsigned numid : values) {
-        if (const auto* c = device.Find(numid)) {
-            if (text.size() > 1) text += ',';
-            value_text_.try_emplace({&device, numid}, c->info).first->second.Append(text, *c);
+        /* Value changes, the fan-out's common case: text from what is kept per control,
+         * no tree (Codec::ValueText). */
+        for (unsigned numid : values) {
+            if (const auto* c = device.Find(numid)) {
+                if (text.size() > 1) text += ',';
+                value_text_.try_emplace({&device, numid}, c->info).first->second.Append(text, *c);
+            }
         }
+    } catch (...) {
+        encoded_.erase(it);
+        throw;
     }
     text += ']';
-    if (text.size() == 2) text.clear();
-    return text;
+    if (text.size() > 2) it->second = std::move(text);
+    return it->second;
 }
 
 void Notifier::Encode(ClientSession& session, Core::Subscription& sub) {
