@@ -1396,8 +1396,13 @@ TEST_CASE("the real scarlett2 driver: an emulated Scarlett 18i20 3rd Gen on USB/
         CHECK_MESSAGE(found, w.control << ": the emulator got no '" << w.command << "'");
         /* The driver's own read-back: alsactl reads the card, not the daemon. */
         const auto store = Vm::StoreCard(emulated.device["card"].get<int>());
-        for (const auto& c : store.controls)
-            if (c.name == w.control) CHECK(Vm::JsonValue(c, c.values.at(0)) == w.value[0]);
+        int read_back = 0;
+        for (const auto& c : store.controls) {
+            if (c.name != w.control) continue;
+            CHECK(Vm::JsonValue(c, c.values.at(0)) == w.value[0]);
+            ++read_back;
+        }
+        CHECK(read_back == 1);
     }
     const auto commands = emulated.Commands();
     bool routed = false;
