@@ -192,14 +192,7 @@ void Notifier::Encode(ClientSession& session, Core::Subscription& sub) {
             send("controls.removed", {{"controls", controls}, {"device", id_json}});
         }
         if (!pending.added.empty()) {
-            std::string controls = "[";
-            for (unsigned numid : pending.added) {
-                if (const auto* c = device->Find(numid)) {
-                    if (controls.size() > 1) controls += ',';
-                    AppendFullControl(controls, *device, *c);
-                }
-            }
-            controls += ']';
+            const std::string controls = FullControlsText(*device, pending.added);
             if (controls.size() > 2)
                 send("controls.added", {{"controls", controls}, {"device", id_json}});
         }

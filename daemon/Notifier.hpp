@@ -52,6 +52,19 @@ class Notifier {
      *  Volatile controls are encoded each time. */
     void AppendFullControl(std::string& out, const Core::Device& device,
                            const Alsa::Control& control) const;
+    /** The controls @p numids of @p device that are still there, in that order, as a
+     *  JSON array of their full forms (AppendFullControl() each). */
+    template <class Numids>
+    std::string FullControlsText(const Core::Device& device, const Numids& numids) const {
+        std::string out = "[";
+        for (const unsigned numid : numids) {
+            if (const auto* c = device.Find(numid)) {
+                if (out.size() > 1) out += ',';
+                AppendFullControl(out, device, *c);
+            }
+        }
+        return out += ']';
+    }
 
     /** Sessions whose subscriptions get notifications (by connection id). */
     void Attach(uint64_t id, ClientSession& session);

@@ -144,14 +144,7 @@ Json Listing(Context& context, const std::string& device_id, const std::vector<u
     const Core::Device* device = context.cache.FindDevice(device_id);
     if (!device || !device->online) throw context.Unplugged(device_id, nullptr);
     /* Text from the kept encodings, no tree (see Notifier::Snapshot). */
-    std::string list = "[";
-    for (const unsigned numid : numids) {
-        if (const auto* c = device->Find(numid)) {
-            if (list.size() > 1) list += ',';
-            context.notifier.AppendFullControl(list, *device, *c);
-        }
-    }
-    list += ']';
+    const std::string list = context.notifier.FullControlsText(*device, numids);
     return {
         {"device", device_id}, {"seq", context.cache.GetSeq()}, {"controls", Ipc::Encoded(list)}};
 }
