@@ -1255,18 +1255,14 @@ struct Emulated {
             Vm::Spawn({Vm::BinaryPath("tests/usbip/scarlett-usbip"), "--model", model, "--serial",
                        serial, "--meter-level", "2048", "--control", ControlFifo()},
                       dir.Path() + "/emulator.log");
-        std::optional<json> added;
-        while (!added && Vm::SecondsSince(start) < 30) {
-            auto message = client->NextNotification(1000);
-            if (message && message->value("method", "") == "device.added") added = message;
-        }
+        const auto added = WaitDeviceEvent(*client, "device.added", 30000);
         INFO(Log());
         INFO(daemon->Log());
         REQUIRE_MESSAGE(added.has_value(), "no device.added after the attach");
         Note("usbip " + model + ": the daemon announced the emulated device " +
              Seconds(Vm::SecondsSince(start)) +
              " after the emulator started (USB enumeration included)");
-        device = (*added)["params"]["device"];
+        device = (*added)["device"];
         CHECK(device["id"] == Id());
         CHECK(device["family"] == "scarlett2");
         CHECK(device["model"] == daemon_model);
@@ -1316,13 +1312,7 @@ struct Emulated {
         kill(emulator, SIGTERM);
         Vm::WaitFor(emulator, 10000);
         emulator = -1;
-        std::optional<json> removed;
-        const auto unplugged = std::chrono::steady_clock::now();
-        while (!removed && Vm::SecondsSince(unplugged) < 20) {
-            auto message = client->NextNotification(1000);
-            if (message && message->value("method", "") == "device.removed") removed = message;
-        }
-        CHECK(removed.has_value());
+        CHECK(WaitDeviceEvent(*client, "device.removed", 20000).has_value());
         CHECK(daemon->Alive());
     }
 };
@@ -1559,11 +1549,8 @@ TEST_CASE("the real scarlett2 driver: an emulated Scarlett 18i20 3rd Gen on USB/
     const auto unplugged = std::chrono::steady_clock::now();
     emulated.Act("unplug");
     std::optional<double> removed_after, added_after;
-    while (!removed_after && Vm::SecondsSince(unplugged) < 10) {
-        auto message = emulated.client->NextNotification(200);
-        if (message && message->value("method", "") == "device.removed")
-            removed_after = Vm::SecondsSince(unplugged);
-    }
+    if (WaitDeviceEvent(*emulated.client, "device.removed", 10000))
+        removed_after = Vm::SecondsSince(unplugged);
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     writing = false;
     writer.join();
@@ -1585,13 +1572,10 @@ TEST_CASE("the real scarlett2 driver: an emulated Scarlett 18i20 3rd Gen on USB/
     CHECK(idle_ticks == 0);
     const auto replugged = std::chrono::steady_clock::now();
     emulated.Act("replug");
-    while (!added_after && Vm::SecondsSince(replugged) < 10) {
-        auto message = emulated.client->NextNotification(200);
-        if (message && message->value("method", "") == "device.added" &&
-            (*message)["params"]["device"]["id"] == emulated.Id())
-            added_after = Vm::SecondsSince(replugged);
-    }
-    REQUIRE(added_after.has_value());
+    const auto readded = WaitDeviceEvent(*emulated.client, "device.added", 10000);
+    REQUIRE(readded.has_value());
+    CHECK((*readded)["device"]["id"] == emulated.Id());
+    added_after = Vm::SecondsSince(replugged);
     CHECK(*added_after <= 2.0);
     Note("usbip 18i20-gen3: unplug while writing (" + std::to_string(set_ok.load()) + " sets ok, " +
          std::to_string(set_failed.load()) + " refused): device.removed after " +
