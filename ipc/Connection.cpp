@@ -81,6 +81,14 @@ void Connection::OnSocketReady(uint32_t events) noexcept {
         if (closed_) return;
         if (kind_ == SocketKind::Control) ProcessInput();
         if (closed_) return;
+        /* The answers leave now, not after the rest of the round (other clients'
+         * requests and turns, the fan-out): a quick request waits only for the work
+         * that was ready before it. */
+        if (flush_.IsPending()) {
+            flush_.Cancel();
+            Flush();
+            if (closed_) return;
+        }
     }
     /* A request waits for its answer (one read before, or with the hangup): what it
      * does still happens, and the requests read after it still run (Continue), but

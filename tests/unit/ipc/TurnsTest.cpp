@@ -197,3 +197,39 @@ TEST_CASE("A quick request waits for about one turn, however many clients are in
     CHECK(echo >= before);
     CHECK(calls.size() - echo - 1 <= 6);
 }
+
+TEST_CASE("A quick request's answer leaves before the round's other work") {
+    Harness h;
+    MakeSlow(h);
+    std::string lines;
+    for (int id = 1; id <= 100; ++id)
+        lines += R"({"jsonrpc":"2.0","method":"slow","id":)" + std::to_string(id) + "}\n";
+    std::vector<Client> busy;
+    for (int i = 0; i < 8; ++i) {
+        busy.push_back(h.Connect());
+        busy.back().Write(lines);
+    }
+    h.Pump(1);
+    Client quick = h.Connect();
+    /* Each slow call made after the quick one looks whether its answer has reached
+     * the client yet. */
+    bool echoed = false;
+    size_t after = 0, waiting = 0;
+    h.handler.on_call = [&](Ipc::Connection&, const std::string& method, const json& params) {
+        if (method == "echo") echoed = true;
+        if (method == "slow" && echoed) {
+            char byte;
+            ++after;
+            waiting += recv(quick.fd.Get(), &byte, 1, MSG_PEEK | MSG_DONTWAIT) != 1;
+        }
+        return Slow(method, params);
+    };
+    quick.Write(R"({"jsonrpc":"2.0","method":"echo","id":1})"
+                "\n");
+    h.loop.RunOnce(0);
+    REQUIRE(echoed);
+    /* The others' turns in the same round ran after it: the answer was out already. */
+    CHECK(after > 0);
+    CHECK(waiting == 0);
+    CHECK(quick.TakeMessages().size() == 1);
+}
