@@ -74,7 +74,7 @@ std::string Describe(const std::exception& e) {
 }  // namespace
 
 StateKeeper::StateKeeper(Event::EventLoop& loop, const Options& options, Core::StateCache& cache)
-    : loop_(loop), options_(options), cache_(cache) {
+    : loop_(loop), options_(options), cache_(cache), writer_(loop) {
     /* A daemon killed mid-write leaves its temporary file; one daemon per state
      * directory (its socket says so), so what is left now is nobody's. */
     std::vector<std::string> dirs;
@@ -286,11 +286,27 @@ void StateKeeper::Record(const std::string& id) noexcept {
             SetAside(path);
             broken_.erase(path);
         }
-        State::WriteAtomically(path, State::SerializePreset(Methods::CurrentState(*device)), 0600);
+        writer_.Write(path, State::SerializePreset(Methods::CurrentState(*device)), 0600,
+                      [this, id](std::exception_ptr error) noexcept {
+                          if (!error) return;
+                          try {
+                              std::rethrow_exception(error);
+                          } catch (const std::exception& e) {
+                              RecordFailed(id, e.what());
+                          } catch (...) {
+                              RecordFailed(id, "unknown error");
+                          }
+                      });
     } catch (const std::exception& e) {
-        /* Kept dirty: the next change, or the shutdown, tries again. */
-        d.dirty = true;
-        Log::Warning(id + ": cannot record its last state: " + e.what(), {.device = id});
+        RecordFailed(id, e.what());
+    }
+}
+
+void StateKeeper::RecordFailed(const std::string& id, const std::string& why) noexcept {
+    if (auto it = devices_.find(id); it != devices_.end()) it->second.dirty = true;
+    try {
+        Log::Warning(id + ": cannot record its last state: " + why, {.device = id});
+    } catch (...) {
     }
 }
 
@@ -319,8 +335,11 @@ void StateKeeper::Restore(const std::string& id) noexcept {
             const std::string path = LastStatePath(id);
             label = "the last state";
             try {
+                /* A record still on its way to the disk is the last state. */
+                const auto pending = writer_.Pending(path);
                 preset = State::ParsePreset(
-                    State::ReadBounded(path, State::PresetStore::MAX_FILE_SIZE, false));
+                    pending ? *pending
+                            : State::ReadBounded(path, State::PresetStore::MAX_FILE_SIZE, false));
             } catch (const State::StorageError& e) {
                 if (e.GetErrno() != ENOENT) {
                     skip(path, e.what());

@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "daemon/FileWriter.hpp"
 #include "daemon/Options.hpp"
 #include "daemon/core/StateCache.hpp"
 #include "event/Timer.hpp"
@@ -25,7 +26,8 @@ struct Context;
  * the `last` state or the named preset is written back, then the `set` guards, then
  * the cache reports device.restored. The last state is written at most once every
  * Options::record_delay (2 s) per device while its values change, once when it goes offline or the
- * daemon stops, and never while nothing changes (no timer runs then). A file that
+ * daemon stops, and never while nothing changes (no timer runs then), by a thread of
+ * its own (FileWriter: an fsync must not hold the loop). A file that
  * cannot be read is reported and set aside (`.broken`), never overwritten silently.
  * Loop thread only.
  */
@@ -90,6 +92,8 @@ class StateKeeper {
                        const std::map<std::string, Alsa::Value>& values);
     void Restore(const std::string& id) noexcept;
     void Record(const std::string& id) noexcept;
+    /** A record that failed stays due: the next change, or the shutdown, tries again. */
+    void RecordFailed(const std::string& id, const std::string& why) noexcept;
     /** Moves an unreadable @p path aside (`.broken`) so that writing it loses nothing. */
     void SetAside(const std::string& path) noexcept;
 
@@ -100,4 +104,6 @@ class StateKeeper {
     std::map<std::string, PerDevice> devices_;
     /* Files found unreadable: set aside before they are written. */
     std::set<std::string> broken_;
+    /* Last: destroyed first, it finishes the records the destructor queued. */
+    FileWriter writer_;
 };
