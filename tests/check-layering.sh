@@ -67,7 +67,7 @@ if cmake -S "$src" -B "$scratch" --graphviz="$scratch/deps.dot" -DSCARLETTD_BUIL
 	link_rule 'scd_sim_.*|scarlett-sim|scarlett_sim_plugin|scarlett-load-state' \
 		'scd_sim_.*|scd_event|scd_alsa_types'
 	link_rule 'scd-bench|scd-poller' '-'
-	link_rule 'scd_osc_.*|scarlett-osc' 'scd_osc_.*|scd_client|scd_event'
+	link_rule 'scd_osc_.*|scd_bridge_.*|scarlett-osc' 'scd_osc_.*|scd_bridge_.*|scd_client|scd_event'
 	# Everything above is something daemon/ may use; nothing may use daemon/.
 	users=$(echo "$edges" | awk '$2 ~ /^scd_(daemon|simulate)$/ && $1 !~ /^(scd_simulate|scarlettd)$/ { print "  " $1 " -> " $2 }')
 	if [ -n "$users" ]; then
