@@ -51,6 +51,19 @@ size_t Last(const std::vector<std::string>& calls, const std::string& method) {
                                calls.begin());
 }
 
+/** @p count clients, each with 100 slow requests sent at once. */
+std::vector<Client> Busy(Harness& h, int count) {
+    std::string lines;
+    for (int id = 1; id <= 100; ++id)
+        lines += R"({"jsonrpc":"2.0","method":"slow","id":)" + std::to_string(id) + "}\n";
+    std::vector<Client> busy;
+    for (int i = 0; i < count; ++i) {
+        busy.push_back(h.Connect());
+        busy.back().Write(lines);
+    }
+    return busy;
+}
+
 }  // namespace
 
 TEST_CASE("A long batch gives other clients a turn; its reply is whole and in order") {
@@ -168,14 +181,7 @@ TEST_CASE("A client gone in the middle of its turns: the rest runs, nothing is s
 TEST_CASE("A quick request waits for about one turn, however many clients are in turns") {
     Harness h;
     MakeSlow(h);
-    std::string lines;
-    for (int id = 1; id <= 100; ++id)
-        lines += R"({"jsonrpc":"2.0","method":"slow","id":)" + std::to_string(id) + "}\n";
-    std::vector<Client> busy;
-    for (int i = 0; i < 8; ++i) {
-        busy.push_back(h.Connect());
-        busy.back().Write(lines);
-    }
+    std::vector<Client> busy = Busy(h, 8);
     /* Each has run a first turn and waits for the next. */
     h.Pump(1);
     Client quick = h.Connect();
@@ -201,14 +207,7 @@ TEST_CASE("A quick request waits for about one turn, however many clients are in
 TEST_CASE("A quick request's answer leaves before the round's other work") {
     Harness h;
     MakeSlow(h);
-    std::string lines;
-    for (int id = 1; id <= 100; ++id)
-        lines += R"({"jsonrpc":"2.0","method":"slow","id":)" + std::to_string(id) + "}\n";
-    std::vector<Client> busy;
-    for (int i = 0; i < 8; ++i) {
-        busy.push_back(h.Connect());
-        busy.back().Write(lines);
-    }
+    std::vector<Client> busy = Busy(h, 8);
     h.Pump(1);
     Client quick = h.Connect();
     /* Each slow call made after the quick one looks whether its answer has reached
