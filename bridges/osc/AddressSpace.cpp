@@ -18,129 +18,90 @@ int HexDigit(char c) {
     return -1;
 }
 
-/** A number as written in a name ("01"), as OSC users count (1). */
-std::string Number(const std::string& digits) {
-    return std::to_string(std::stoul(digits));
-}
-
-/** One naming rule: a pattern on the whole name and what it makes of the match. */
-struct Rule {
-    std::regex pattern;
-    /** The semantic addresses of a match, with the channel each shows. */
-    std::vector<std::pair<std::string, std::optional<unsigned>>> (*paths)(const std::smatch&,
-                                                                          const ControlInfo&);
+/** How many addresses a match makes. */
+enum class Spread {
+    /** One address for the control. */
+    One,
+    /** "Line In 1-4 ...": one address per input of the range (groups 1 and 2), each
+     *  the whole control. */
+    Range,
+    /** 1st Gen "Master <p> (...)": a stereo pair (group 1), its channels outputs 2p-1
+     *  and 2p. */
+    Pair,
 };
 
-using Paths = std::vector<std::pair<std::string, std::optional<unsigned>>>;
-
-Paths One(std::string path) {
-    return {{std::move(path), std::nullopt}};
-}
+/**
+ * One naming rule: a pattern on the whole name and the address it makes. In the
+ * address, {<k>n} is group k as OSC users count ("01" -> "1"), {<k>s} group k as
+ * written, {<k>e} group k by EscapeName(), and {n} the number Range or Pair counts.
+ * The table is docs/OSC.md's.
+ */
+struct Rule {
+    std::regex pattern;
+    std::string_view address;
+    Spread spread = Spread::One;
+};
 
 const std::vector<Rule>& Rules() {
-    static const std::vector<Rule> rules = [] {
-        std::vector<Rule> r;
-        const auto input = [&](const char* pattern,
-                               Paths (*paths)(const std::smatch&, const ControlInfo&)) {
-            r.push_back({std::regex(pattern), paths});
-        };
+    static const std::vector<Rule> rules = {
         /* Inputs (Scarlett 2nd-4th Gen, Clarett, Vocaster; then 1st Gen). */
-        input(R"(Line In (\d+) Gain Capture Volume)", [](const std::smatch& m, const ControlInfo&) {
-            return One("/input/" + Number(m[1]) + "/gain");
-        });
-        input(R"(Line In (\d+) Air Capture (Switch|Enum))",
-              [](const std::smatch& m, const ControlInfo&) {
-                  return One("/input/" + Number(m[1]) + "/air");
-              });
-        input(R"(Line In (\d+) Pad Capture Switch)", [](const std::smatch& m, const ControlInfo&) {
-            return One("/input/" + Number(m[1]) + "/pad");
-        });
-        input(R"(Line In (\d+) Level Capture Enum)", [](const std::smatch& m, const ControlInfo&) {
-            return One("/input/" + Number(m[1]) + "/inst");
-        });
-        input(R"(Line In (\d+) Mute Capture Switch)", [](const std::smatch& m, const ControlInfo&) {
-            return One("/input/" + Number(m[1]) + "/mute");
-        });
-        input(R"(Line In (\d+) Phantom Power Capture Switch)",
-              [](const std::smatch& m, const ControlInfo&) {
-                  return One("/input/" + Number(m[1]) + "/phantom");
-              });
-        /* One switch for a group of inputs: behind each of them. */
-        input(R"(Line In (\d+)-(\d+) Phantom Power Capture Switch)",
-              [](const std::smatch& m, const ControlInfo&) {
-                  Paths paths;
-                  const unsigned first = std::stoul(m[1]), last = std::stoul(m[2]);
-                  for (unsigned n = first; n <= last && n < first + 64; ++n)
-                      paths.emplace_back("/input/" + std::to_string(n) + "/phantom", std::nullopt);
-                  return paths;
-              });
-        input(R"(Input (\d+) Pad Switch)", [](const std::smatch& m, const ControlInfo&) {
-            return One("/input/" + Number(m[1]) + "/pad");
-        });
-        input(R"(Input (\d+) Impedance Switch)", [](const std::smatch& m, const ControlInfo&) {
-            return One("/input/" + Number(m[1]) + "/inst");
-        });
+        {std::regex(R"(Line In (\d+) Gain Capture Volume)"), "/input/{1n}/gain"},
+        {std::regex(R"(Line In (\d+) Air Capture (?:Switch|Enum))"), "/input/{1n}/air"},
+        {std::regex(R"(Line In (\d+) Pad Capture Switch)"), "/input/{1n}/pad"},
+        {std::regex(R"(Line In (\d+) Level Capture Enum)"), "/input/{1n}/inst"},
+        {std::regex(R"(Line In (\d+) Mute Capture Switch)"), "/input/{1n}/mute"},
+        {std::regex(R"(Line In (\d+) Phantom Power Capture Switch)"), "/input/{1n}/phantom"},
+        {std::regex(R"(Line In (\d+)-(\d+) Phantom Power Capture Switch)"), "/input/{n}/phantom",
+         Spread::Range},
+        {std::regex(R"(Input (\d+) Pad Switch)"), "/input/{1n}/pad"},
+        {std::regex(R"(Input (\d+) Impedance Switch)"), "/input/{1n}/inst"},
         /* Outputs. */
-        input(R"(Line (\d+)( \(.*\))? Playback Volume)",
-              [](const std::smatch& m, const ControlInfo&) {
-                  return One("/output/" + Number(m[1]) + "/volume");
-              });
-        input(R"(Line (\d+) Mute Playback Switch)", [](const std::smatch& m, const ControlInfo&) {
-            return One("/output/" + Number(m[1]) + "/mute");
-        });
-        /* 1st Gen: a stereo pair per control, its channels the pair's outputs. */
-        input(R"(Master (\d+) \(.*\) Playback Volume)", [](const std::smatch& m,
-                                                           const ControlInfo& c) {
-            Paths paths;
-            const unsigned pair = std::stoul(m[1]);
-            for (unsigned ch = 0; ch < c.count && ch < 2; ++ch)
-                paths.emplace_back("/output/" + std::to_string(2 * pair - 1 + ch) + "/volume", ch);
-            return paths;
-        });
+        {std::regex(R"(Line (\d+)(?: \(.*\))? Playback Volume)"), "/output/{1n}/volume"},
+        {std::regex(R"(Line (\d+) Mute Playback Switch)"), "/output/{1n}/mute"},
+        {std::regex(R"(Master (\d+) \(.*\) Playback Volume)"), "/output/{n}/volume", Spread::Pair},
         /* Mixes. */
-        input(R"(Mix ([A-Z]) Input (\d+) Playback Volume)",
-              [](const std::smatch& m, const ControlInfo&) {
-                  return One("/mix/" + m[1].str() + "/input/" + Number(m[2]));
-              });
-        input(R"(Matrix (\d+) Mix ([A-Z]) Playback Volume)",
-              [](const std::smatch& m, const ControlInfo&) {
-                  return One("/mix/" + m[2].str() + "/input/" + Number(m[1]));
-              });
+        {std::regex(R"(Mix ([A-Z]) Input (\d+) Playback Volume)"), "/mix/{1s}/input/{2n}"},
+        {std::regex(R"(Matrix (\d+) Mix ([A-Z]) Playback Volume)"), "/mix/{2s}/input/{1n}"},
         /* Routing: the destination's name. */
-        input(R"(((?:Analogue|ADAT|S/PDIF) Output \d+) Playback Enum)",
-              [](const std::smatch& m, const ControlInfo&) {
-                  return One("/route/" + EscapeName(m[1].str()));
-              });
-        input(R"(((?:PCM|Mixer Input|DSP Input) \d+) Capture Enum)",
-              [](const std::smatch& m, const ControlInfo&) {
-                  return One("/route/" + EscapeName(m[1].str()));
-              });
-        input(R"((Matrix \d+) Input Playback Route)", [](const std::smatch& m, const ControlInfo&) {
-            return One("/route/" + EscapeName(m[1].str()));
-        });
-        input(R"((Input Source \d+) Capture Route)", [](const std::smatch& m, const ControlInfo&) {
-            return One("/route/" + EscapeName(m[1].str()));
-        });
-        input(R"((Master \d+[LR] \(.*\)) Source Playback Enum?)",
-              [](const std::smatch& m, const ControlInfo&) {
-                  return One("/route/" + EscapeName(m[1].str()));
-              });
+        {std::regex(R"(((?:Analogue|ADAT|S/PDIF) Output \d+) Playback Enum)"), "/route/{1e}"},
+        {std::regex(R"(((?:PCM|Mixer Input|DSP Input) \d+) Capture Enum)"), "/route/{1e}"},
+        {std::regex(R"((Matrix \d+) Input Playback Route)"), "/route/{1e}"},
+        {std::regex(R"((Input Source \d+) Capture Route)"), "/route/{1e}"},
+        {std::regex(R"((Master \d+[LR] \(.*\)) Source Playback Enum?)"), "/route/{1e}"},
         /* The monitor section and talkback. */
-        input(R"(Master HW Playback Volume)",
-              [](const std::smatch&, const ControlInfo&) { return One("/monitor/volume"); });
-        input(R"(Dim Playback Switch)",
-              [](const std::smatch&, const ControlInfo&) { return One("/monitor/dim"); });
-        input(R"((Speaker )?Mute Playback Switch)",
-              [](const std::smatch&, const ControlInfo&) { return One("/monitor/mute"); });
-        input(R"(Talkback Enable Playback Switch)",
-              [](const std::smatch&, const ControlInfo&) { return One("/talkback/enable"); });
-        input(R"(Talkback Mix ([A-Z]) Playback Switch)",
-              [](const std::smatch& m, const ControlInfo&) {
-                  return One("/talkback/mix/" + m[1].str());
-              });
-        return r;
-    }();
+        {std::regex(R"(Master HW Playback Volume)"), "/monitor/volume"},
+        {std::regex(R"(Dim Playback Switch)"), "/monitor/dim"},
+        {std::regex(R"((?:Speaker )?Mute Playback Switch)"), "/monitor/mute"},
+        {std::regex(R"(Talkback Enable Playback Switch)"), "/talkback/enable"},
+        {std::regex(R"(Talkback Mix ([A-Z]) Playback Switch)"), "/talkback/mix/{1s}"},
+    };
     return rules;
+}
+
+/** A rule's address for @p match, its placeholders filled (Rule); @p number is {n}. */
+std::string Fill(std::string_view address, const std::smatch& match, unsigned number = 0) {
+    std::string out;
+    for (size_t i = 0; i < address.size(); ++i) {
+        if (address[i] != '{') {
+            out += address[i];
+            continue;
+        }
+        const size_t close = address.find('}', i);
+        const std::string_view field = address.substr(i + 1, close - i - 1);
+        i = close;
+        if (field == "n") {
+            out += std::to_string(number);
+            continue;
+        }
+        const std::string group = match[field[0] - '0'].str();
+        if (field[1] == 'n')
+            out += std::to_string(std::stoul(group));
+        else if (field[1] == 'e')
+            out += EscapeName(group);
+        else
+            out += group;
+    }
+    return out;
 }
 
 }  // namespace
@@ -202,8 +163,17 @@ AddressSpace AddressSpace::Build(const std::vector<ControlInfo>& controls,
         for (const auto& rule : Rules()) {
             std::smatch match;
             if (!std::regex_match(c.name, match, rule.pattern)) continue;
-            for (auto& [path, channel] : rule.paths(match, c))
-                space.Add(path, {c.numid, channel}, true);
+            if (rule.spread == Spread::One) {
+                space.Add(Fill(rule.address, match), {c.numid, std::nullopt}, true);
+            } else if (rule.spread == Spread::Range) {
+                const unsigned first = std::stoul(match[1]), last = std::stoul(match[2]);
+                for (unsigned n = first; n <= last && n < first + 64; ++n)
+                    space.Add(Fill(rule.address, match, n), {c.numid, std::nullopt}, true);
+            } else {
+                const unsigned pair = std::stoul(match[1]);
+                for (unsigned ch = 0; ch < c.count && ch < 2; ++ch)
+                    space.Add(Fill(rule.address, match, 2 * pair - 1 + ch), {c.numid, ch}, true);
+            }
             break;
         }
     }
