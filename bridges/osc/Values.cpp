@@ -38,13 +38,13 @@ json Scalar(const ControlView& c, const Arg& arg) {
         if (arg.type == 'i') {
             if (arg.i < 0 || static_cast<size_t>(arg.i) >= c.items.size())
                 throw std::invalid_argument("no item " + std::to_string(arg.i) + " (0.." +
-                                            std::to_string(c.items.size()) + ")");
+                                            std::to_string(c.items.size() - 1) + ")");
             return c.items[static_cast<size_t>(arg.i)];
         }
         if (arg.type == 's') return arg.s;
         throw std::invalid_argument("a choice takes i (its index) or s (its label)");
     }
-    if (c.type == "integer" || c.type == "integer64") {
+    if (c.IsInteger()) {
         if (arg.type == 'i') return arg.i;
         if (arg.type == 'f') {
             if (!std::isfinite(arg.f)) throw std::invalid_argument("not a finite number");
@@ -66,8 +66,7 @@ json ChangeFor(const ControlView& c, std::optional<unsigned> channel,
     if (channel && *channel >= c.count) throw std::invalid_argument("no such channel");
     const json v = Scalar(c, args[0]);
     /* A level in dB: the protocol's db change; else a value. */
-    const bool db =
-        (c.type == "integer" || c.type == "integer64") && c.db_min && args[0].type == 'f';
+    const bool db = c.IsInteger() && c.db_min && args[0].type == 'f';
     const char* key = db ? "db" : "value";
     if (!channel || c.count == 1) return {{key, v}};
     /* One channel: the others keep what they have. */
@@ -95,7 +94,7 @@ std::vector<Arg> ArgsFor(const ControlView& c, std::optional<unsigned> channel) 
                 if (c.items[k] == label) index = static_cast<int32_t>(k);
             out.push_back(Arg::Int(index));
             out.push_back(Arg::String(label));
-        } else if ((c.type == "integer" || c.type == "integer64") && c.db_min) {
+        } else if (c.IsInteger() && c.db_min) {
             const json db =
                 c.db_value.is_array() && ch < c.db_value.size() ? c.db_value[ch] : json();
             out.push_back(

@@ -33,6 +33,7 @@ struct ControlView {
     explicit ControlView(const nlohmann::json& full);
     /** A controls.changed entry: its value and db_value. */
     void Update(const nlohmann::json& changed);
+    bool IsInteger() const noexcept { return type == "integer" || type == "integer64"; }
 
     unsigned numid = 0;
     std::string type;
