@@ -6,6 +6,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -89,35 +90,41 @@ void DaemonLink::FlushOutput() noexcept {
 
 void DaemonLink::OnReady(uint32_t events) noexcept {
     if (events & EPOLLOUT) FlushOutput();
-    if (!fd_.IsValid()) return;
-    if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
-        char buffer[65536];
-        for (;;) {
-            const ssize_t n = recv(fd_.Get(), buffer, sizeof(buffer), MSG_DONTWAIT);
-            if (n > 0) {
-                input_.append(buffer, static_cast<size_t>(n));
-                continue;
-            }
-            if (n < 0 && errno == EINTR) continue;
-            const bool gone = n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
-            /* The lines already read are handled first, even at EOF. */
-            for (size_t newline;
-                 fd_.IsValid() && (newline = input_.find('\n')) != std::string::npos;) {
-                const std::string line = input_.substr(0, newline);
-                input_.erase(0, newline + 1);
-                try {
-                    Handle(line);
-                } catch (const std::exception&) {
-                    /* A line that is not JSON: the daemon never sends one. */
-                }
-            }
-            if (gone) Disconnect();
-            return;
+    if (!fd_.IsValid() || !(events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) return;
+    /* A few chunks at a time, each's lines handled before the next is read: a daemon
+     * that sends without pause does not keep the loop (level triggering brings us
+     * back), and the buffer holds at most one unfinished line. */
+    char buffer[65536];
+    for (int chunk = 0; chunk < 16; ++chunk) {
+        const ssize_t n = recv(fd_.Get(), buffer, sizeof(buffer), MSG_DONTWAIT);
+        if (n > 0) {
+            input_.append(buffer, static_cast<size_t>(n));
+            HandleLines();
+            if (!fd_.IsValid()) return;
+            continue;
         }
+        if (n < 0 && errno == EINTR) continue;
+        if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) Disconnect();
+        return;
     }
 }
 
-void DaemonLink::Handle(const std::string& line) {
+void DaemonLink::HandleLines() noexcept {
+    size_t start = 0;
+    for (size_t newline; fd_.IsValid() && (newline = input_.find('\n', start)) != std::string::npos;
+         start = newline + 1) {
+        try {
+            Handle(std::string_view(input_).substr(start, newline - start));
+        } catch (const std::exception&) {
+            /* A line that is not JSON (the daemon never sends one), or a handler that
+             * failed: the next line goes on. */
+        }
+    }
+    /* The lines handled leave at once (a handler that disconnected emptied it). */
+    input_.erase(0, std::min(start, input_.size()));
+}
+
+void DaemonLink::Handle(std::string_view line) {
     const json message = json::parse(line);
     if (message.contains("id") && !message.contains("method")) {
         if (!message["id"].is_number_unsigned()) return;

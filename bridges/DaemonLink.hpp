@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "event/EventLoop.hpp"
 #include "event/FdWatch.hpp"
@@ -50,7 +51,9 @@ class DaemonLink {
     void TryConnect() noexcept;
     void OnReady(uint32_t events) noexcept;
     void Disconnect() noexcept;
-    void Handle(const std::string& line);
+    /** Handles the complete lines in input_ and drops them. */
+    void HandleLines() noexcept;
+    void Handle(std::string_view line);
     void FlushOutput() noexcept;
 
     const std::string path_;
