@@ -8,11 +8,9 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <filesystem>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 
+#include "Harness.hpp"
 #include "daemon/FileWriter.hpp"
 #include "daemon/state/Storage.hpp"
 #include "event/EventLoop.hpp"
@@ -109,15 +107,13 @@ TEST_CASE("FileWriter: a write not started yet is replaced by a newer one of the
 }
 
 TEST_CASE("FileWriter: a write that fails says why; destroying it writes what is queued") {
-    const auto dir =
-        std::filesystem::temp_directory_path() / ("scd-filewriter-" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir);
+    const TestData::StateDir dir;
     Event::EventLoop loop;
     {
         FileWriter writer(loop);
         std::exception_ptr failure;
         bool told = false;
-        writer.Write((dir / "missing" / "x.conf").string(), "x", 0600,
+        writer.Write(dir.path + "/missing/x.conf", "x", 0600,
                      [&](std::exception_ptr error) noexcept {
                          told = true;
                          failure = error;
@@ -126,14 +122,9 @@ TEST_CASE("FileWriter: a write that fails says why; destroying it writes what is
         REQUIRE(failure);
         CHECK_THROWS_AS(std::rethrow_exception(failure), State::StorageError);
         for (int i = 0; i < 20; ++i)
-            writer.Write((dir / ("f" + std::to_string(i))).string(), std::to_string(i), 0600,
+            writer.Write(dir.path + "/f" + std::to_string(i), std::to_string(i), 0600,
                          [](std::exception_ptr) noexcept {});
     }
-    for (int i = 0; i < 20; ++i) {
-        std::ifstream in(dir / ("f" + std::to_string(i)));
-        std::stringstream content;
-        content << in.rdbuf();
-        CHECK(content.str() == std::to_string(i));
-    }
-    std::filesystem::remove_all(dir);
+    for (int i = 0; i < 20; ++i)
+        CHECK(TestData::Slurp(dir.path + "/f" + std::to_string(i)) == std::to_string(i));
 }

@@ -9,8 +9,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <filesystem>
-
+#include "../state/TempDir.hpp"
 #include "bridges/DaemonLink.hpp"
 
 using nlohmann::json;
@@ -74,10 +73,8 @@ bool RunUntil(Event::EventLoop& loop, const std::function<bool()>& done) {
 }  // namespace
 
 TEST_CASE("DaemonLink: calls are answered by id, notifications delivered") {
-    const auto dir =
-        std::filesystem::temp_directory_path() / ("scd-link-" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir);
-    FakeDaemon daemon((dir / "control.sock").string());
+    const StateTest::TempDir dir;
+    FakeDaemon daemon(dir.path + "/control.sock");
     Event::EventLoop loop;
     int connected = 0;
     std::vector<json> notifications;
@@ -108,14 +105,11 @@ TEST_CASE("DaemonLink: calls are answered by id, notifications delivered") {
     CHECK(replies[0]["result"]["name"] == "scarlettd");
     CHECK(replies[1]["result"]["devices"] == json::array());
     CHECK(notifications[0]["params"]["seq"] == 7);
-    std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("DaemonLink: the daemon goes and comes back") {
-    const auto dir =
-        std::filesystem::temp_directory_path() / ("scd-link2-" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir);
-    FakeDaemon daemon((dir / "control.sock").string());
+    const StateTest::TempDir dir;
+    FakeDaemon daemon(dir.path + "/control.sock");
     Event::EventLoop loop;
     int connected = 0, disconnected = 0;
     Bridge::DaemonLink link(loop, daemon.path,
@@ -142,5 +136,4 @@ TEST_CASE("DaemonLink: the daemon goes and comes back") {
     daemon.Listen();
     REQUIRE(RunUntil(loop, [&] { return connected == 2; }));
     CHECK(link.IsConnected());
-    std::filesystem::remove_all(dir);
 }
