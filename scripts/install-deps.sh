@@ -11,11 +11,12 @@
 # these scripts install anything.
 set -eu
 
-BUILD="build-essential cmake pkg-config libasound2-dev libsystemd-dev nlohmann-json3-dev alsa-utils"
+BUILD="build-essential cmake pkg-config libasound2-dev libsystemd-dev nlohmann-json3-dev liblo-dev alsa-utils"
 # The test suite, by what needs it:
 #   units: doctest-dev; the completion and man page checks: groff-base man-db;
 #     the format check: clang-format
 #   clients, stress, simulate: socat jq strace, and Node with npm (below)
+#   OSC tests: liblo-tools (oscsend, oscdump), and npm's osc package
 #   fuzz: clang libclang-rt-14-dev (libFuzzer, ASan, UBSan)
 #   VM (tests/vm): qemu-system-x86 busybox-static cpio kmod udev util-linux; the VM's
 #     root is this machine's, so systemd-logind and the user manager of vm_systemd
@@ -25,7 +26,7 @@ BUILD="build-essential cmake pkg-config libasound2-dev libsystemd-dev nlohmann-j
 #   systemd-units: systemd (systemd-analyze verify)
 #   packages: debhelper (dpkg-buildpackage, dh), lintian, rpm (rpmbuild),
 #     rpm2cpio, git (git archive of HEAD)
-TEST="doctest-dev groff-base man-db clang-format socat jq strace clang libclang-rt-14-dev
+TEST="doctest-dev groff-base man-db clang-format socat jq strace liblo-tools clang libclang-rt-14-dev
 qemu-system-x86 busybox-static cpio kmod udev util-linux systemd dbus dbus-user-session libpam-systemd
 passwd procps linux-perf debhelper lintian rpm rpm2cpio git ca-certificates"
 

@@ -10,7 +10,8 @@
 #             no JSON; alsactl's format has one reader, shared with the simulator)
 #   sim/      event/ and alsa/Types.hpp, never daemon/, ipc/ or systemd/
 #   bench/    nothing of ours (the public protocol only)
-#   bridges/  bridges/ and the public client (cli/Client), never the daemon
+#   bridges/  bridges/, event/, the public client (cli/Client) and the version,
+#             never the daemon
 #   daemon/   the only folder that sees all
 #   layering.sh [SOURCE_DIR]   (default: this checkout)
 set -eu
@@ -38,7 +39,7 @@ check daemon/state "$ours" '#include "(daemon/state|alsa/Types|sim/StateFile\.hp
 check cli "$ours" '#include ("cli/|"generated/|<nlohmann/)'
 check sim "$ours" '#include "(sim/|event/|alsa/Types\.hpp)'
 check bench "$ours" '#include "bench/'
-check bridges "$ours" '#include ("bridges/|"cli/Client\.hpp|"event/|<nlohmann/)'
+check bridges "$ours" '#include ("bridges/|"cli/Client\.hpp|"event/|"generated/|<nlohmann/)'
 
 # Link edges: "target dependency" for every direct dependency CMake knows.
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/scd-layering.XXXXXX")

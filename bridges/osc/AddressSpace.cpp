@@ -73,6 +73,8 @@ const std::vector<Rule>& Rules() {
         {std::regex(R"(Dim Playback Switch)"), "/monitor/dim"},
         {std::regex(R"((?:Speaker )?Mute Playback Switch)"), "/monitor/mute"},
         {std::regex(R"(Talkback Enable Playback Switch)"), "/talkback/enable"},
+        /* 3rd Gen 18i20: Disabled, Off, On. */
+        {std::regex(R"(Talkback Playback Enum)"), "/talkback/enable"},
         {std::regex(R"(Talkback Mix ([A-Z]) Playback Switch)"), "/talkback/mix/{1s}"},
     };
     return rules;

@@ -48,6 +48,7 @@ class Peers {
     /** When the next registration runs out (nothing registered: none). */
     std::optional<Clock::time_point> NextExpiry() const;
     size_t Size() const noexcept { return peers_.size(); }
+    bool Contains(const std::string& peer) const { return peers_.count(peer) != 0; }
 
   private:
     struct Peer {

@@ -20,6 +20,16 @@ ControlView::ControlView(const json& full)
         db_min = full["db"]["min"].get<double>();
 }
 
+ControlInfo InfoFor(const json& full) {
+    ControlInfo info;
+    info.numid = full.at("numid").get<unsigned>();
+    info.name = full.at("name").get<std::string>();
+    info.type = full.at("type").get<std::string>();
+    info.count = full.value("count", 1u);
+    info.has_db = full.contains("db") && full["db"].is_object();
+    return info;
+}
+
 void ControlView::Update(const json& changed) {
     if (changed.contains("value")) value = changed["value"];
     if (changed.contains("db_value")) db_value = changed["db_value"];
@@ -52,6 +62,10 @@ json Scalar(const ControlView& c, const Arg& arg) {
             return std::llround(arg.f);
         }
         throw std::invalid_argument("a level takes f or i");
+    }
+    if (c.type == "text") {
+        if (arg.type == 's') return arg.s;
+        throw std::invalid_argument("a name takes s");
     }
     throw std::invalid_argument("a " + c.type + " control has no OSC form; use scarlettctl");
 }
@@ -99,6 +113,8 @@ std::vector<Arg> ArgsFor(const ControlView& c, std::optional<unsigned> channel) 
                 c.db_value.is_array() && ch < c.db_value.size() ? c.db_value[ch] : json();
             out.push_back(
                 Arg::Float(static_cast<float>(db.is_number() ? db.get<double>() : *c.db_min)));
+        } else if (c.type == "text" && v.is_string()) {
+            out.push_back(Arg::String(v.get<std::string>()));
         } else if (v.is_number_integer()) {
             out.push_back(Arg::Int(static_cast<int32_t>(v.get<int64_t>())));
         }

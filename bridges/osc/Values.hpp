@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "bridges/osc/AddressSpace.hpp"
+
 namespace Osc {
 
 /** One OSC argument, as the bridge reads or writes it (type tag and value). */
@@ -43,6 +45,9 @@ struct ControlView {
     nlohmann::json value = nlohmann::json::array();
     nlohmann::json db_value;
 };
+
+/** What the address space needs of a control, from its full form (controls.list). */
+ControlInfo InfoFor(const nlohmann::json& full);
 
 /**
  * The change a message's arguments make (the `change` object of controls.set,

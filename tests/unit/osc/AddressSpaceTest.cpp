@@ -145,6 +145,7 @@ TEST_CASE("OSC addresses: the semantic families of a 3rd Gen 18i20") {
     CHECK(name("/monitor/dim") == "Dim Playback Switch");
     CHECK(name("/monitor/mute") == "Mute Playback Switch");
     CHECK(name("/talkback/mix/B") == "Talkback Mix B Playback Switch");
+    CHECK(name("/talkback/enable") == "Talkback Playback Enum");
     CHECK(space.Find("/input/9/pad") == nullptr);
     CHECK(space.Find("/mix/M/input/1") == nullptr);
 }
