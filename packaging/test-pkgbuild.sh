@@ -99,13 +99,15 @@ done
 # The package tree.
 expect_file() { [ -f "$pkgdir/$1" ] && ok "/$1" || fail "missing /$1"; }
 expect_exec() { [ -f "$pkgdir/$1" ] && [ -x "$pkgdir/$1" ] && ok "/$1 (executable)" || fail "missing or not executable /$1"; }
-for exe in usr/bin/scarlettd usr/bin/scarlettctl usr/bin/scarlett-sim; do expect_exec "$exe"; done
+for exe in usr/bin/scarlettd usr/bin/scarlettctl usr/bin/scarlett-sim usr/bin/scarlett-osc; do expect_exec "$exe"; done
 for f in usr/lib/alsa-lib/libasound_module_ctl_scarlett_sim.so \
 	usr/share/alsa/alsa.conf.d/50-scarlett-sim.conf \
 	usr/share/man/man1/scarlettctl.1 usr/share/man/man1/scarlett-sim.1 usr/share/man/man8/scarlettd.8 \
-	usr/share/bash-completion/completions/scarlettctl \
+	usr/share/man/man1/scarlett-osc.1 \
+	usr/share/bash-completion/completions/scarlettctl usr/share/bash-completion/completions/scarlett-osc \
 	usr/lib/systemd/user/scarlettd.service usr/lib/systemd/user/scarlettd.socket \
 	usr/lib/systemd/user/scarlettd-events.socket usr/lib/systemd/user/scarlettd-device.target \
+	usr/lib/systemd/user/scarlett-osc.service \
 	usr/lib/systemd/system/scarlettd-system.service usr/lib/systemd/system/scarlettd-system.socket \
 	usr/lib/systemd/system/scarlettd-system-events.socket usr/lib/systemd/system/scarlettd-device.target \
 	usr/lib/udev/rules.d/70-scarlettd.rules \
@@ -122,11 +124,15 @@ stray=$(cd "$pkgdir" && find . -path ./usr/lib64 -o -path ./lib -o -path ./usr/l
 # The installed units and plugin conf point at the installed paths, not the build tree.
 grep -q '^ExecStart=/usr/bin/scarlettd$' "$pkgdir/usr/lib/systemd/user/scarlettd.service" &&
 	ok "user unit runs /usr/bin/scarlettd" || fail "user unit ExecStart= is not /usr/bin/scarlettd"
+grep -q '^ExecStart=/usr/bin/scarlett-osc$' "$pkgdir/usr/lib/systemd/user/scarlett-osc.service" &&
+	ok "scarlett-osc unit runs /usr/bin/scarlett-osc" || fail "scarlett-osc unit ExecStart= is not /usr/bin/scarlett-osc"
 grep -q 'lib "/usr/lib/alsa-lib/libasound_module_ctl_scarlett_sim.so"' "$pkgdir/usr/share/alsa/alsa.conf.d/50-scarlett-sim.conf" &&
 	ok "plugin conf names /usr/lib/alsa-lib" || fail "plugin conf does not name /usr/lib/alsa-lib"
 if grep -rlq "$srcdir" "$pkgdir/usr/lib/systemd" "$pkgdir/usr/share/alsa"; then fail "build paths in units or conf"; else ok "no build paths in units or conf"; fi
 "$pkgdir/usr/bin/scarlettd" --list-models | grep -q scarlett-gen3-18i20 && ok "scarlettd --list-models runs" ||
 	fail "scarlettd --list-models"
+"$pkgdir/usr/bin/scarlett-osc" --version | grep -q '^scarlett-osc ' && ok "scarlett-osc --version runs" ||
+	fail "scarlett-osc --version"
 echo "package tree:"
 (cd "$pkgdir" && find . ! -type d | sort | sed 's|^\.||')
 

@@ -37,13 +37,16 @@ has() { # path [link target]
 	if echo "$contents" | awk '{ print (NF >= 8 ? $6 " -> " $8 : $6) }' | grep -qxF ".$1${2:+ -> $2}"; then ok "contains $1${2:+ -> $2}"; else bad "missing $1${2:+ -> $2}"; fi
 }
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
-for f in /usr/bin/scarlettd /usr/bin/scarlettctl /usr/bin/scarlett-sim \
+for f in /usr/bin/scarlettd /usr/bin/scarlettctl /usr/bin/scarlett-sim /usr/bin/scarlett-osc \
 	"/usr/lib/$multiarch/alsa-lib/libasound_module_ctl_scarlett_sim.so" \
 	/usr/share/alsa/alsa.conf.d/50-scarlett-sim.conf \
 	/usr/share/man/man1/scarlettctl.1.gz /usr/share/man/man1/scarlett-sim.1.gz /usr/share/man/man8/scarlettd.8.gz \
+	/usr/share/man/man1/scarlett-osc.1.gz \
 	/usr/share/bash-completion/completions/scarlettctl /usr/share/bash-completion/completions/scarlett-sim \
+	/usr/share/bash-completion/completions/scarlett-osc \
 	/usr/lib/systemd/user/scarlettd.service /usr/lib/systemd/user/scarlettd.socket \
 	/usr/lib/systemd/user/scarlettd-events.socket /usr/lib/systemd/user/scarlettd-device.target \
+	/usr/lib/systemd/user/scarlett-osc.service \
 	/lib/systemd/system/scarlettd-system.service /lib/systemd/system/scarlettd-system.socket \
 	/lib/systemd/system/scarlettd-system-events.socket /lib/systemd/system/scarlettd-device.target \
 	/usr/lib/udev/rules.d/70-scarlettd.rules \
@@ -53,7 +56,7 @@ done
 has /etc/alsa/conf.d/50-scarlett-sim.conf /usr/share/alsa/alsa.conf.d/50-scarlett-sim.conf
 
 depends=$(dpkg-deb -f "$deb" Depends)
-for d in libasound2 libsystemd0 init-system-helpers; do
+for d in libasound2 libsystemd0 liblo7 init-system-helpers; do
 	case "$depends" in *"$d"*) ok "Depends: $d" ;; *) bad "Depends lacks $d: $depends" ;; esac
 done
 
@@ -73,17 +76,29 @@ fi
 grep -q "deb-systemd-helper debian-installed 'scarlettd-system.service'" "$postinst" &&
 	ok "postinst: system service handled by dh_installsystemd --no-enable" ||
 	bad "postinst: no dh_installsystemd --no-enable block for scarlettd-system.service"
+# scarlett-osc.service: only dh_installsystemduser --no-enable's block, which enables
+# it again only where it was enabled before (debian-installed, was-enabled).
+if grep -q "deb-systemd-helper --user debian-installed 'scarlett-osc.service'" "$postinst" &&
+	[ "$(grep -c "deb-systemd-helper --user enable 'scarlett-osc.service'" "$postinst")" -eq 1 ]; then
+	ok "postinst leaves scarlett-osc.service disabled (dh_installsystemduser --no-enable)"
+else
+	bad "postinst enables scarlett-osc.service, or has no block for it"
+fi
 if grep -Eq 'useradd|adduser' "$tmp/control/"*; then bad "maintainer scripts create users"; else ok "no users created (DynamicUser=)"; fi
 
 # The installed files point at installed paths.
 dpkg-deb -x "$deb" "$tmp/root"
 grep -q '^ExecStart=/usr/bin/scarlettd$' "$tmp/root/usr/lib/systemd/user/scarlettd.service" &&
 	ok "user unit: ExecStart=/usr/bin/scarlettd" || bad "user unit ExecStart="
+grep -q '^ExecStart=/usr/bin/scarlett-osc$' "$tmp/root/usr/lib/systemd/user/scarlett-osc.service" &&
+	ok "scarlett-osc unit: ExecStart=/usr/bin/scarlett-osc" || bad "scarlett-osc unit ExecStart="
 grep -q "lib \"/usr/lib/$multiarch/alsa-lib/libasound_module_ctl_scarlett_sim.so\"" \
 	"$tmp/root/usr/share/alsa/alsa.conf.d/50-scarlett-sim.conf" &&
 	ok "plugin conf names the multiarch module" || bad "plugin conf does not name /usr/lib/$multiarch/alsa-lib"
 "$tmp/root/usr/bin/scarlettd" --list-models | grep -q scarlett-gen3-18i20 &&
 	ok "scarlettd --list-models runs" || bad "scarlettd --list-models"
+"$tmp/root/usr/bin/scarlett-osc" --version | grep -q '^scarlett-osc ' &&
+	ok "scarlett-osc --version runs" || bad "scarlett-osc --version"
 
 echo "== lintian"
 # lintian warns when run as root, which CI is; its verdict does not depend on it.

@@ -30,14 +30,16 @@ files=$(rpm -qlp "$rpm")
 echo "$files"
 # Man pages compressed or not (Fedora's brp-compress runs, Debian's rpm does not);
 # %doc in /usr/share/doc/scarlettd (Fedora) or scarlettd-VERSION (rpm's default).
-for f in /usr/bin/scarlettd /usr/bin/scarlettctl /usr/bin/scarlett-sim \
+for f in /usr/bin/scarlettd /usr/bin/scarlettctl /usr/bin/scarlett-sim /usr/bin/scarlett-osc \
 	/usr/lib64/alsa-lib/libasound_module_ctl_scarlett_sim.so \
 	/usr/share/alsa/alsa.conf.d/50-scarlett-sim.conf /etc/alsa/conf.d/50-scarlett-sim.conf \
 	'/usr/share/man/man1/scarlettctl.1(.gz)?' '/usr/share/man/man1/scarlett-sim.1(.gz)?' \
-	'/usr/share/man/man8/scarlettd.8(.gz)?' \
+	'/usr/share/man/man8/scarlettd.8(.gz)?' '/usr/share/man/man1/scarlett-osc.1(.gz)?' \
 	/usr/share/bash-completion/completions/scarlettctl /usr/share/bash-completion/completions/scarlett-sim \
+	/usr/share/bash-completion/completions/scarlett-osc \
 	/usr/lib/systemd/user/scarlettd.service /usr/lib/systemd/user/scarlettd.socket \
 	/usr/lib/systemd/user/scarlettd-events.socket /usr/lib/systemd/user/scarlettd-device.target \
+	/usr/lib/systemd/user/scarlett-osc.service \
 	/usr/lib/systemd/system/scarlettd-system.service /usr/lib/systemd/system/scarlettd-system.socket \
 	/usr/lib/systemd/system/scarlettd-system-events.socket /usr/lib/systemd/system/scarlettd-device.target \
 	/usr/lib/udev/rules.d/70-scarlettd.rules '/usr/share/doc/scarlettd(-[0-9.]+)?/README.md'; do
@@ -49,12 +51,13 @@ link=$(rpm -qp --qf '[%{FILENAMES} %{FILELINKTOS}\n]' "$rpm" | grep '^/etc/alsa/
 	ok "/etc/alsa/conf.d link to /usr/share/alsa/alsa.conf.d" || bad "the /etc/alsa/conf.d link: '$link'"
 
 requires=$(rpm -qp --requires "$rpm")
-for r in 'libasound.so.2()(64bit)' 'libsystemd.so.0()(64bit)' systemd; do
+for r in 'libasound.so.2()(64bit)' 'libsystemd.so.0()(64bit)' 'liblo.so.7()(64bit)' systemd; do
 	if echo "$requires" | grep -q "^$r"; then ok "Requires: $r"; else bad "Requires lacks $r"; fi
 done
 scripts=$(rpm -qp --scripts "$rpm")
 for s in 'systemctl --no-reload preset scarlettd-system.service' 'systemctl --no-reload preset --global scarlettd.service' \
 	'systemctl --no-reload disable --now scarlettd-system.service' 'systemctl try-restart scarlettd-system.service' \
+	'disable --global scarlettd.service scarlettd.socket scarlettd-events.socket scarlett-osc.service' \
 	'udevadm control --reload'; do
 	if echo "$scripts" | grep -qF "$s"; then ok "scriptlet: $s"; else bad "no scriptlet '$s'"; fi
 done
@@ -65,10 +68,14 @@ trap 'rm -rf "$tmp"' EXIT
 (cd "$tmp" && rpm2cpio "$rpm" | cpio -idm --quiet)
 grep -q '^ExecStart=/usr/bin/scarlettd --system$' "$tmp/usr/lib/systemd/system/scarlettd-system.service" &&
 	ok "system unit: ExecStart=/usr/bin/scarlettd --system" || bad "system unit ExecStart="
+grep -q '^ExecStart=/usr/bin/scarlett-osc$' "$tmp/usr/lib/systemd/user/scarlett-osc.service" &&
+	ok "scarlett-osc unit: ExecStart=/usr/bin/scarlett-osc" || bad "scarlett-osc unit ExecStart="
 grep -q 'lib "/usr/lib64/alsa-lib/libasound_module_ctl_scarlett_sim.so"' "$tmp/usr/share/alsa/alsa.conf.d/50-scarlett-sim.conf" &&
 	ok "plugin conf names /usr/lib64/alsa-lib" || bad "plugin conf does not name /usr/lib64/alsa-lib"
 "$tmp/usr/bin/scarlettd" --list-models | grep -q scarlett-gen3-18i20 && ok "scarlettd --list-models runs" ||
 	bad "scarlettd --list-models"
+"$tmp/usr/bin/scarlett-osc" --version | grep -q '^scarlett-osc ' && ok "scarlett-osc --version runs" ||
+	bad "scarlett-osc --version"
 
 if [ $failures -eq 0 ]; then echo "package_rpm: every check passed"; else echo "package_rpm: $failures checks failed"; fi
 [ $failures -eq 0 ]

@@ -9,9 +9,13 @@ man_src=$2
 command -v systemd-analyze >/dev/null 2>&1 || { echo "no systemd-analyze: skipped"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# Documentation=man:scarlettd(8) is checked with man(1): show it the page.
-mkdir -p "$tmp/man/man8" "$tmp/runtime"
-ln -s "$man_src/scarlettd.8" "$tmp/man/man8/scarlettd.8"
+# Documentation=man:scarlettd(8), man:scarlett-osc(1) are checked with man(1): show
+# it the pages.
+mkdir -p "$tmp/runtime"
+for page in "$man_src"/*.[1-8]; do
+	mkdir -p "$tmp/man/man${page##*.}"
+	ln -s "$page" "$tmp/man/man${page##*.}/"
+done
 export MANPATH="$tmp/man" XDG_RUNTIME_DIR="$tmp/runtime"
 status=0
 for mode in user system; do
