@@ -1,13 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
-# Installs the locked npm dependencies into WORK_DIR (npm ci, only when the lock
-# changed) and runs the Node client tests against scarlettd-testbed.
-# Usage: run.sh SOURCE_DIR WORK_DIR PATH/TO/scarlettd-testbed
+# Runs a Node test file against libraries from npm: installs the locked dependencies
+# of PACKAGE_DIR into WORK_DIR (npm ci, only when the lock changed), then
+# `node --test TEST_FILE` with NODE_PATH there and the NAME=VALUE pairs given.
+# Usage: npm-test.sh PACKAGE_DIR WORK_DIR TEST_FILE [NAME=VALUE]...
 # Exit: the tests' status, or 77 (skipped) without node/npm or when npm ci fails.
 src=$1
 work=$2
-testbed=$3
+test_file=$3
+shift 3
 for tool in node npm; do
 	if ! command -v "$tool" >/dev/null; then
 		echo "SKIP: $tool is not installed"
@@ -24,4 +26,4 @@ if ! cmp -s "$src/package-lock.json" "$work/package-lock.json" || [ ! -d "$work/
 	fi
 fi
 # The test file stays in the source tree; its require() finds the library through NODE_PATH.
-NODE_PATH=$work/node_modules SCARLETTD_TESTBED=$testbed exec node --test "$src/scarlettd.test.js"
+exec env "$@" NODE_PATH="$work/node_modules" node --test "$test_file"
