@@ -314,6 +314,39 @@ test('an unplug and a replug are told on /<dev>/online; meters come on request o
   }
 });
 
+test('idle: three registered peers, no changes, meters off: bridge and daemon make no syscall', async (t) => {
+  try {
+    execFileSync('strace', ['-V'], { stdio: 'ignore' });
+  } catch {
+    t.skip('strace is not installed');
+    return;
+  }
+  const peers = [new Peer(), new Peer(), new Peer()];
+  for (const p of peers) await p.open();
+  try {
+    // Registered just before the window: a registration lasts 10 s, so no renewal
+    // (the only thing a peer makes the bridge do) falls in it.
+    for (const p of peers) p.send('/subscribe');
+    await sleep(300);
+    const file = path.join(work, 'idle.strace');
+    const tracer = spawn('strace', ['-f', '-qq', '-o', file, '-p', String(bridge.pid), '-p', String(daemon.pid)],
+      { stdio: 'ignore' });
+    await sleep(5500);
+    const stopped = new Promise((r) => tracer.once('exit', r));
+    tracer.kill('SIGINT');
+    await stopped;
+    // Every call that completed in the window: a call that was waiting when strace
+    // attached and returned meanwhile ("resumed") was woken, and counts too.
+    const calls = fs.readFileSync(file, 'utf8').split('\n')
+      .filter((l) => / = /.test(l) && !/restart_syscall/.test(l));
+    console.log(`# idle: ${calls.length} syscalls in 5.5 s (bridge pid ${bridge.pid}, daemon pid ${daemon.pid}, 3 peers)`);
+    assert.deepEqual(calls, []);
+    assert.ok(peers.every((p) => p.messages.length === 0));
+  } finally {
+    for (const p of peers) p.close();
+  }
+});
+
 /** Hostile datagrams: random bytes, truncated and mistyped messages to real
  *  addresses, huge blobs, bundles nested 100 deep, a bundle of 1000 messages. */
 function hostileDatagrams(count) {
