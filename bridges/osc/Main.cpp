@@ -232,16 +232,16 @@ int main(int argc, char** argv) {
     const Options options = Parse(argc, argv);
     const Logger log(options.verbosity);
     try {
-        const std::string socket_dir = Cli::ResolveSocketDir(options.socket_dir);
-        if (options.layout) return WriteLayout(options, socket_dir);
-
+        /* Usage errors first (exit 2), whatever the environment. */
         const auto listen = Osc::ParseEndpoint(options.listen);
         if (!listen)
             UsageError("--listen: '" + options.listen +
                        "' is not ADDR:PORT (e.g. 127.0.0.1:7000, [::1]:7000)");
-        if (!listen->IsLoopback() && options.allow.empty())
+        if (!listen->IsLoopback() && options.allow.empty() && !options.layout)
             UsageError("--listen " + options.listen +
                        " is reachable from other machines: say which with --allow CIDR");
+        const std::string socket_dir = Cli::ResolveSocketDir(options.socket_dir);
+        if (options.layout) return WriteLayout(options, socket_dir);
 
         Event::UniqueFd fd(
             socket(listen->address.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
