@@ -136,6 +136,26 @@ reply=$(rpc daemon.info)
 check "socket activation on connect" [ "$(echo "$reply" | jq -r .result.name)" = scarlettd ]
 check "running again" is_active scarlettd.service
 
+# 9. scarlett-osc.service, the OSC bridge: installed by the package, not enabled;
+# started, it connects to the daemon and answers OSC on 127.0.0.1:7000 under its
+# hardening (PrivateUsers=, ProtectHome=read-only, the network families only).
+check "scarlett-osc.service installed, not enabled" [ "$(us is-enabled scarlett-osc.service)" = disabled ]
+us start scarlett-osc.service
+check "scarlett-osc.service running" wait_until 20 is_active scarlett-osc.service
+check "scarlett-osc connected to scarlettd" wait_until 20 sh -c \
+	"journalctl -q -o cat _SYSTEMD_USER_UNIT=scarlett-osc.service | grep -q 'connected to scarlettd'"
+# A /devices query (OSC: the address and the empty type tag, each padded to 4 bytes),
+# answered to socat's port: one /devices message per device, with its id.
+osc_answers() {
+	printf '/devices\000\000\000\000,\000\000\000' | socat -t 3 - UDP:127.0.0.1:7000 |
+		tr -d '\000' | grep -qa '^/devices,issi'
+}
+check "scarlett-osc answers an OSC query" wait_until 20 osc_answers
+osc_pid=$(prop scarlett-osc.service MainPID)
+check "scarlett-osc: NoNewPrivs and seccomp" sh -c \
+	"grep -q '^NoNewPrivs:[[:space:]]*1' /proc/$osc_pid/status && grep -q '^Seccomp:[[:space:]]*2' /proc/$osc_pid/status"
+us stop scarlett-osc.service
+
 echo "== journal of scarlettd.service"
 journalctl -q --no-pager -o short-monotonic _SYSTEMD_USER_UNIT=scarlettd.service | tail -20
 echo "== $failures failure(s)"
