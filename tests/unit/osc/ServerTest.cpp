@@ -271,6 +271,39 @@ TEST_CASE("OSC server: /subscribe with a port sends feedback there, on the sende
     }
 }
 
+TEST_CASE("OSC server: scarlettd restarting is told as /online 0, then 1 once subscribed again") {
+    Bench b;
+    b.From(A, "/subscribe", {Arg::String("/online")});
+    b.loop.RunOnce(0);
+    b.daemon.Stop();
+    auto out = b.Await();
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].message.address == "/online");
+    CHECK(out[0].message.args == std::vector<Arg>{Arg::Int(0)});
+    CHECK(!b.bridge.IsConnected());
+
+    /* Back (the link tries every second): it subscribes again and says so. */
+    b.daemon.Listen();
+    REQUIRE(RunUntil(b.loop, [&] { return b.bridge.IsConnected(); }));
+    REQUIRE(b.daemon.Accept());
+    const auto subscribe = b.daemon.Receive(b.loop);
+    REQUIRE(subscribe);
+    CHECK((*subscribe)["method"] == "subscribe");
+    const json device = {{"id", "dev-1"}, {"online", true}, {"nickname", nullptr}};
+    b.Answer(*subscribe,
+             {{"subscription", 1},
+              {"seq", 30},
+              {"snapshot", {{"devices", {device}}, {"controls", {{"dev-1", Controls()}}}}}});
+    out = b.Await();
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].message.args == std::vector<Arg>{Arg::Int(1)});
+    /* And it serves again. */
+    b.From(A, "/input/1/air", {Arg::Int(1)});
+    const auto set = b.daemon.Receive(b.loop);
+    REQUIRE(set);
+    CHECK((*set)["method"] == "controls.set");
+}
+
 TEST_CASE("OSC server: errors are answered on /error each time, logged once per peer and kind") {
     Bench b;
     const size_t before = b.logged.size();
