@@ -24,7 +24,8 @@ echo "scarlettd: installed and built in $((built - start)) s; running the tests"
 
 # Two at a time: the light tests run beside the builds of the package and fuzz tests
 # (which take turns: resource "compile"). Tests that time things (the VM ones, the
-# benchmarks' smoke run) are RUN_SERIAL and run alone.
+# chaos test) are RUN_SERIAL and run alone; the benchmarks' smoke run checks rows,
+# never a time, and runs beside the others.
 log=$(mktemp "${TMPDIR:-/tmp}/scarlettd-ctest.XXXXXX")
 trap 'rm -f "$log" "$log.rc"' EXIT
 {
