@@ -11,14 +11,15 @@
 #include <filesystem>
 #include <set>
 
+#include "Fixtures.hpp"
 #include "bridges/osc/AddressSpace.hpp"
 #include "sim/StateFile.hpp"
 
 namespace fs = std::filesystem;
+using OscTest::FIXTURES;
+using OscTest::FixturesPresent;
 
 namespace {
-
-const fs::path FIXTURES = fs::path(SCARLETTD_SHARED_DIR) / "fixtures" / "alsa-state";
 
 /** The address space of a dump's card, as the bridge would build it. */
 Osc::AddressSpace SpaceOf(const std::string& dump, std::vector<Osc::ControlInfo>* infos = nullptr) {
@@ -38,14 +39,6 @@ Osc::AddressSpace SpaceOf(const std::string& dump, std::vector<Osc::ControlInfo>
     }
     if (infos) *infos = controls;
     return Osc::AddressSpace::Build(controls, indexes);
-}
-
-/* A package build has no ../shared: the dumps are not ours to ship. */
-bool FixturesPresent() {
-    if (fs::is_directory(FIXTURES)) return true;
-    MESSAGE("SKIPPED: fixtures not found at " << FIXTURES.string()
-                                              << " (set SCARLETTD_SHARED_DIR at configure time)");
-    return false;
 }
 
 std::optional<unsigned> NumidAt(const Osc::AddressSpace& space, const std::string& path) {

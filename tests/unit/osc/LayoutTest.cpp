@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 
+#include "Fixtures.hpp"
 #include "bridges/osc/AddressSpace.hpp"
 #include "bridges/osc/Layout.hpp"
 #include "bridges/osc/Values.hpp"
@@ -19,18 +20,10 @@
 
 using nlohmann::json;
 namespace fs = std::filesystem;
+using OscTest::FIXTURES;
+using OscTest::FixturesPresent;
 
 namespace {
-
-const fs::path FIXTURES = fs::path(SCARLETTD_SHARED_DIR) / "fixtures" / "alsa-state";
-
-/* A package build has no ../shared: the dumps are not ours to ship. */
-bool FixturesPresent() {
-    if (fs::is_directory(FIXTURES)) return true;
-    MESSAGE("SKIPPED: fixtures not found at " << FIXTURES.string()
-                                              << " (set SCARLETTD_SHARED_DIR at configure time)");
-    return false;
-}
 
 /** The full forms (protocol-v1.md §3) of a dump's interface, as controls.list gives
  *  them; values left out (the layout does not read them). */
