@@ -152,6 +152,8 @@ PATH=$stub_dir:$PATH
 
 # shellcheck source=/dev/null
 source "$completion" || exit 1
+# shellcheck source=compare-reply.bash
+source "$(dirname "$0")/compare-reply.bash" || exit 1
 
 failures=0
 
@@ -169,20 +171,7 @@ complete_and_check() {
     COMP_CWORD=$((${#words[@]} - 1))
     COMP_LINE="${words[*]}"
     COMP_POINT=${#COMP_LINE}
-    COMPREPLY=()
-    local errors
-    errors=$(_scarlettctl 2>&1 >/dev/null)
-    _scarlettctl 2>/dev/null
-    local got want
-    got=$(printf '%s\n' "${COMPREPLY[@]}" | sort)
-    want=$(printf '%s\n' "${expected[@]}" | sort)
-    if [[ $got != "$want" || -n $errors ]]; then
-        echo "FAIL: ${words[*]@Q}"
-        echo "  expected: ${expected[*]@Q}"
-        echo "  got:      ${COMPREPLY[*]@Q}"
-        [[ -n $errors ]] && echo "  stderr:   $errors"
-        ((failures++))
-    fi
+    compare_reply _scarlettctl "${words[*]}" "${expected[@]}"
 }
 
 # last_call EXPECTED: the arguments of the stub's last run.

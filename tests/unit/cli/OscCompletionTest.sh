@@ -13,6 +13,8 @@ touch "$work/studio.json" "$work/run/file"
 
 # shellcheck source=/dev/null
 source "$completion" || exit 1
+# shellcheck source=compare-reply.bash
+source "$(dirname "$0")/compare-reply.bash" || exit 1
 # What an interactive bash has; a script has the same unless it changed it.
 COMP_WORDBREAKS=$' \t\n"\'><=;|&(:'
 
@@ -28,20 +30,7 @@ check() {
     COMP_POINT=${#line}
     COMP_WORDS=()
     COMP_CWORD=0
-    COMPREPLY=()
-    local errors
-    errors=$(_scarlett_osc 2>&1 >/dev/null)
-    _scarlett_osc 2>/dev/null
-    local got want
-    got=$(printf '%s\n' "${COMPREPLY[@]}" | sort)
-    want=$(printf '%s\n' "${expected[@]}" | sort)
-    if [[ $got != "$want" || -n $errors ]]; then
-        echo "FAIL: ${line@Q}"
-        echo "  expected: ${expected[*]@Q}"
-        echo "  got:      ${COMPREPLY[*]@Q}"
-        [[ -n $errors ]] && echo "  stderr:   $errors"
-        ((failures++))
-    fi
+    compare_reply _scarlett_osc "$line" "${expected[@]}"
 }
 
 check 'scarlett-osc ' -- -l --listen -a --allow -s --socket-dir -r --rate --layout -v --verbose -q --quiet \
