@@ -10,8 +10,8 @@
 #             no JSON; alsactl's format has one reader, shared with the simulator)
 #   sim/      event/ and alsa/Types.hpp, never daemon/, ipc/ or systemd/
 #   bench/    nothing of ours (the public protocol only)
-#   bridges/  bridges/, event/, the public client (cli/Client) and the version,
-#             never the daemon
+#   bridges/  bridges/, event/, the public client (cli/Client), the journal check
+#             (systemd/Journal.hpp) and the version, never the daemon
 #   daemon/   the only folder that sees all
 #   layering.sh [SOURCE_DIR]   (default: this checkout)
 set -eu
@@ -39,7 +39,7 @@ check daemon/state "$ours" '#include "(daemon/state|alsa/Types|sim/StateFile\.hp
 check cli "$ours" '#include ("cli/|"generated/|<nlohmann/)'
 check sim "$ours" '#include "(sim/|event/|alsa/Types\.hpp)'
 check bench "$ours" '#include "bench/'
-check bridges "$ours" '#include ("bridges/|"cli/Client\.hpp|"event/|"generated/|<nlohmann/)'
+check bridges "$ours" '#include ("bridges/|"cli/Client\.hpp|"event/|"systemd/Journal\.hpp|"generated/|<nlohmann/)'
 
 # Link edges: "target dependency" for every direct dependency CMake knows.
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/scd-layering.XXXXXX")
@@ -68,7 +68,7 @@ if cmake -S "$src" -B "$scratch" --graphviz="$scratch/deps.dot" -DSCARLETTD_BUIL
 	link_rule 'scd_sim_.*|scarlett-sim|scarlett_sim_plugin|scarlett-load-state' \
 		'scd_sim_.*|scd_event|scd_alsa_types'
 	link_rule 'scd-bench|scd-poller' '-'
-	link_rule 'scd_osc_.*|scd_bridge_.*|scarlett-osc' 'scd_osc_.*|scd_bridge_.*|scd_client|scd_event'
+	link_rule 'scd_osc_.*|scd_bridge_.*|scarlett-osc' 'scd_osc_.*|scd_bridge_.*|scd_client|scd_event|scd_systemd'
 	# Everything above is something daemon/ may use; nothing may use daemon/.
 	users=$(echo "$edges" | awk '$2 ~ /^scd_(daemon|simulate)$/ && $1 !~ /^(scd_simulate|scarlettd)$/ { print "  " $1 " -> " $2 }')
 	if [ -n "$users" ]; then

@@ -264,16 +264,11 @@ json Builder::Strip(const std::string& heading, const std::vector<Item>& items) 
 }
 
 json Builder::Tab(const LayoutDevice& device) {
-    std::vector<ControlInfo> infos;
-    std::map<unsigned, unsigned> indexes;
     std::map<unsigned, const json*> by_numid;
     const json& controls = device.controls.is_array() ? device.controls : json::array();
-    for (const auto& c : controls) {
-        infos.push_back(InfoFor(c));
-        by_numid[infos.back().numid] = &c;
-        if (const unsigned index = c.value("index", 0u)) indexes[infos.back().numid] = index;
-    }
-    const AddressSpace space = AddressSpace::Build(infos, indexes);
+    for (const auto& c : controls) by_numid[c.at("numid").get<unsigned>()] = &c;
+    /* The bridge's own addresses for these controls. */
+    const AddressSpace space = SpaceFor(controls);
     Families f;
     for (const auto& e : space.Entries())
         if (e.semantic)

@@ -13,12 +13,10 @@
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -28,6 +26,7 @@
 #include <vector>
 
 #include "bridges/osc/Layout.hpp"
+#include "bridges/osc/Route.hpp"
 #include "bridges/osc/Server.hpp"
 #include "cli/Client.hpp"
 #include "event/EventLoop.hpp"
@@ -35,6 +34,7 @@
 #include "event/SignalWatch.hpp"
 #include "event/UniqueFd.hpp"
 #include "generated/Version.hpp"
+#include "systemd/Journal.hpp"
 
 namespace {
 
@@ -144,14 +144,9 @@ Options Parse(int argc, char** argv) {
 /** stderr, with syslog level prefixes when it is the journal (systemd.exec(5)). */
 class Logger {
   public:
-    explicit Logger(int verbosity) : verbosity_(verbosity) {
-        const char* stream = std::getenv("JOURNAL_STREAM");
-        struct stat st {};
-        unsigned long long dev = 0, ino = 0;
-        journal_ = stream && fstat(STDERR_FILENO, &st) == 0 &&
-                   std::sscanf(stream, "%llu:%llu", &dev, &ino) == 2 && dev == st.st_dev &&
-                   ino == st.st_ino;
-    }
+    explicit Logger(int verbosity)
+        : verbosity_(verbosity),
+          journal_(Systemd::IsJournalStream(std::getenv("JOURNAL_STREAM"), STDERR_FILENO)) {}
     void operator()(Osc::Server::Level level, const std::string& message) const {
         static const int PRIORITY[] = {3, 4, 6, 7};
         const int n = static_cast<int>(level);
@@ -165,10 +160,10 @@ class Logger {
 
   private:
     int verbosity_;
-    bool journal_ = false;
+    bool journal_;
 };
 
-int WriteLayout(const Options& o, const std::string& socket_dir) {
+int WriteLayout(const Options& o, const std::string& socket_dir, const Osc::Endpoint& listen) {
     Cli::Client client = Cli::Client::Connect(socket_dir + "/control.sock");
     const nlohmann::json list = client.Call("devices.list");
     if (!list.contains("result")) throw std::runtime_error("devices.list: " + list["error"].dump());
@@ -181,22 +176,20 @@ int WriteLayout(const Options& o, const std::string& socket_dir) {
         if (!r.contains("result")) continue;
         Osc::LayoutDevice device;
         const nlohmann::json nick = d.value("nickname", nlohmann::json());
-        if (all.size() > 1)
-            device.prefix = "/" + Osc::EscapeName(nick.is_string() ? nick.get<std::string>() : id);
+        /* The prefix the bridge's feedback carries, so that the widgets hear it. */
+        device.prefix = Osc::DevicePrefix(
+            {id, nick.is_string() ? nick.get<std::string>() : std::string()}, all.size());
         const nlohmann::json model = d.value("model", nlohmann::json());
         device.title = model.is_string() ? model.get<std::string>() : d.value("name", id);
         device.controls = r["result"]["controls"];
         devices.push_back(std::move(device));
     }
     if (devices.empty()) throw std::runtime_error("no device is online");
-    const auto endpoint = Osc::ParseEndpoint(o.listen);
-    if (!endpoint) UsageError("--listen: '" + o.listen + "' is not ADDR:PORT");
-    const std::string listen = endpoint->Name();
-    const size_t colon = listen.rfind(':');
-    std::string host = listen.substr(0, colon);
+    /* Widgets send where the bridge listens; a wildcard address is reached at 127.0.0.1. */
+    std::string host = listen.Host();
     if (host == "0.0.0.0" || host == "[::]") host = "127.0.0.1";
-    const unsigned port = static_cast<unsigned>(std::stoul(listen.substr(colon + 1)));
-    const std::string session = Osc::OpenStageControlSession(devices, host, port).dump(2) + "\n";
+    const std::string session =
+        Osc::OpenStageControlSession(devices, host, listen.Port()).dump(2) + "\n";
     if (*o.layout == "-") {
         std::cout << session;
         return 0;
@@ -241,7 +234,7 @@ int main(int argc, char** argv) {
             UsageError("--listen " + options.listen +
                        " is reachable from other machines: say which with --allow CIDR");
         const std::string socket_dir = Cli::ResolveSocketDir(options.socket_dir);
-        if (options.layout) return WriteLayout(options, socket_dir);
+        if (options.layout) return WriteLayout(options, socket_dir, *listen);
 
         Event::UniqueFd fd(
             socket(listen->address.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));

@@ -29,18 +29,38 @@ bool IsMapped(const in6_addr& a) {
 }  // namespace
 
 std::string Endpoint::Name() const {
+    if (address.ss_family != AF_INET && address.ss_family != AF_INET6) return "?";
+    return Host() + ":" + std::to_string(Port());
+}
+
+std::string Endpoint::Host() const {
     char text[INET6_ADDRSTRLEN] = "?";
     if (address.ss_family == AF_INET) {
-        const auto* a = reinterpret_cast<const sockaddr_in*>(&address);
-        inet_ntop(AF_INET, &a->sin_addr, text, sizeof(text));
-        return std::string(text) + ":" + std::to_string(ntohs(a->sin_port));
+        inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&address)->sin_addr, text,
+                  sizeof(text));
+        return text;
     }
     if (address.ss_family == AF_INET6) {
-        const auto* a = reinterpret_cast<const sockaddr_in6*>(&address);
-        inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof(text));
-        return "[" + std::string(text) + "]:" + std::to_string(ntohs(a->sin6_port));
+        inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&address)->sin6_addr, text,
+                  sizeof(text));
+        return "[" + std::string(text) + "]";
     }
-    return "?";
+    return text;
+}
+
+uint16_t Endpoint::Port() const noexcept {
+    if (address.ss_family == AF_INET)
+        return ntohs(reinterpret_cast<const sockaddr_in*>(&address)->sin_port);
+    if (address.ss_family == AF_INET6)
+        return ntohs(reinterpret_cast<const sockaddr_in6*>(&address)->sin6_port);
+    return 0;
+}
+
+void Endpoint::SetPort(uint16_t port) noexcept {
+    if (address.ss_family == AF_INET)
+        reinterpret_cast<sockaddr_in*>(&address)->sin_port = htons(port);
+    else if (address.ss_family == AF_INET6)
+        reinterpret_cast<sockaddr_in6*>(&address)->sin6_port = htons(port);
 }
 
 bool Endpoint::IsLoopback() const noexcept {

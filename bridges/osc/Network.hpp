@@ -3,6 +3,7 @@
 
 #include <sys/socket.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,10 @@ struct Endpoint {
 
     /** "127.0.0.1:7001", "[::1]:7001". */
     std::string Name() const;
+    /** The address alone: "127.0.0.1", "[::1]". */
+    std::string Host() const;
+    uint16_t Port() const noexcept;
+    void SetPort(uint16_t port) noexcept;
     bool IsLoopback() const noexcept;
 };
 

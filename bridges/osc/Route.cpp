@@ -29,4 +29,9 @@ std::optional<Routed> Route(std::string_view address, const std::vector<DeviceNa
     return std::nullopt;
 }
 
+std::string DevicePrefix(const DeviceName& device, size_t devices) {
+    if (devices == 1) return "";
+    return "/" + EscapeName(device.nickname.empty() ? device.id : device.nickname);
+}
+
 }  // namespace Osc

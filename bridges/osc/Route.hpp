@@ -31,4 +31,9 @@ struct Routed {
  */
 std::optional<Routed> Route(std::string_view address, const std::vector<DeviceName>& devices);
 
+/** The device's part of the addresses the bridge writes (feedback, a layout's
+ *  widgets): none while there is one device (@p devices known), else "/" and its
+ *  nickname or, without one, its id, written by EscapeName(); Route() reads it back. */
+std::string DevicePrefix(const DeviceName& device, size_t devices);
+
 }  // namespace Osc

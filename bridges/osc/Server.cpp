@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "bridges/osc/Server.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
 #include <algorithm>
 #include <cmath>
 
@@ -120,17 +117,7 @@ void Server::LoadControls(Device& device, const json& controls) {
             /* A control the bridge cannot read (a newer protocol's type): no address. */
         }
     }
-    std::vector<ControlInfo> infos;
-    std::map<unsigned, unsigned> indexes;
-    for (const json& c : controls) {
-        try {
-            infos.push_back(InfoFor(c));
-            if (const unsigned index = c.value("index", 0u); index != 0)
-                indexes[infos.back().numid] = index;
-        } catch (const std::exception&) {
-        }
-    }
-    device.space = AddressSpace::Build(infos, indexes);
+    device.space = SpaceFor(controls);
     device.no_meters = false;
 }
 
@@ -182,8 +169,7 @@ void Server::OnNotification(const json& message) {
 }
 
 std::string Server::FeedbackPrefix(const Device& device) const {
-    if (devices_.size() == 1) return "";
-    return "/" + EscapeName(device.nickname.empty() ? device.id : device.nickname);
+    return DevicePrefix({device.id, device.nickname}, devices_.size());
 }
 
 void Server::Feedback(const Device& device, unsigned numid) {
@@ -352,9 +338,8 @@ void Server::RefuseDatagram(const Endpoint& from, const std::string& reason) noe
 }
 
 void Server::Handle(Sender& sender, const Message& m, Clock::time_point now) {
-    const std::string name = sender.endpoint.Name();
     if (options_.verbose) {
-        std::string text = name + " -> " + m.address;
+        std::string text = sender.endpoint.Name() + " -> " + m.address;
         for (const Arg& a : m.args) text += std::string(" ") + a.type;
         log_(Level::Debug, text);
     }
@@ -407,12 +392,7 @@ void Server::Register(Sender& sender, const Message& m, Clock::time_point now) {
     Sender* target = &sender;
     if (port) {
         Endpoint to = sender.endpoint;
-        if (to.address.ss_family == AF_INET)
-            reinterpret_cast<sockaddr_in*>(&to.address)->sin_port =
-                htons(static_cast<uint16_t>(*port));
-        else
-            reinterpret_cast<sockaddr_in6*>(&to.address)->sin6_port =
-                htons(static_cast<uint16_t>(*port));
+        to.SetPort(static_cast<uint16_t>(*port));
         target = &Remember(to, now);
     }
     const std::string name = target->endpoint.Name();

@@ -2,6 +2,7 @@
 #include "bridges/osc/Values.hpp"
 
 #include <cmath>
+#include <map>
 #include <stdexcept>
 
 namespace Osc {
@@ -28,6 +29,20 @@ ControlInfo InfoFor(const json& full) {
     info.count = full.value("count", 1u);
     info.has_db = full.contains("db") && full["db"].is_object();
     return info;
+}
+
+AddressSpace SpaceFor(const json& controls) {
+    std::vector<ControlInfo> infos;
+    std::map<unsigned, unsigned> indexes;
+    for (const json& c : controls) {
+        try {
+            infos.push_back(InfoFor(c));
+            if (const unsigned index = c.value("index", 0u); index != 0)
+                indexes[infos.back().numid] = index;
+        } catch (const std::exception&) {
+        }
+    }
+    return AddressSpace::Build(infos, indexes);
 }
 
 void ControlView::Update(const json& changed) {

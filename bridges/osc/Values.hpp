@@ -49,6 +49,11 @@ struct ControlView {
 /** What the address space needs of a control, from its full form (controls.list). */
 ControlInfo InfoFor(const nlohmann::json& full);
 
+/** A device's addresses from its controls' full forms (controls.list): InfoFor() of
+ *  each, with its ALSA index where not 0; a control it cannot read (a newer
+ *  protocol's form) gets no address. */
+AddressSpace SpaceFor(const nlohmann::json& controls);
+
 /**
  * The change a message's arguments make (the `change` object of controls.set,
  * without its control), for the whole control or one @p channel of it:

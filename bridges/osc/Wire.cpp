@@ -54,7 +54,7 @@ Arg ToArg(char type, const lo_arg* value) {
     return other;
 }
 
-const char* LiblosReason(int result) {
+const char* LibloReason(int result) {
     switch (result) {
         case LO_EINVALIDPATH:
             return "the address is not a padded OSC string";
@@ -85,7 +85,7 @@ class Decoder {
         int result = 0;
         /* lo_message_deserialise copies what it keeps and never writes to its input. */
         MessagePtr m(lo_message_deserialise(const_cast<unsigned char*>(data), size, &result));
-        if (!m) return Fail(LiblosReason(result));
+        if (!m) return Fail(LibloReason(result));
         Message message;
         message.address = reinterpret_cast<const char*>(data);
         if (message.address.empty() || message.address[0] != '/')

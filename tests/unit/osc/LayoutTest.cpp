@@ -266,15 +266,9 @@ TEST_CASE("OSC layout: real devices get a widget for every semantic address, and
         CheckWidgets(root, "127.0.0.1:8000");
 
         /* The addresses the bridge serves, from the same controls. */
-        std::vector<Osc::ControlInfo> infos;
-        std::map<unsigned, unsigned> indexes;
         std::map<unsigned, const json*> by_numid;
-        for (const auto& full : controls) {
-            infos.push_back(Osc::InfoFor(full));
-            by_numid[infos.back().numid] = &full;
-            if (full["index"] != 0) indexes[full["numid"]] = full["index"];
-        }
-        const auto space = Osc::AddressSpace::Build(infos, indexes);
+        for (const auto& full : controls) by_numid[full["numid"].get<unsigned>()] = &full;
+        const auto space = Osc::SpaceFor(controls);
         const auto widgets = ByAddress(root);
         size_t semantic = 0;
         for (const auto& e : space.Entries()) {

@@ -9,6 +9,14 @@ using namespace Osc;
 TEST_CASE("Network: --listen addresses") {
     CHECK(ParseEndpoint("127.0.0.1:7000")->Name() == "127.0.0.1:7000");
     CHECK(ParseEndpoint("[::1]:7001")->Name() == "[::1]:7001");
+    CHECK(ParseEndpoint("[::1]:7001")->Host() == "[::1]");
+    CHECK(ParseEndpoint("127.0.0.1:7002")->Port() == 7002);
+    for (const char* text : {"127.0.0.1:7000", "[::1]:7000"}) {
+        auto e = *ParseEndpoint(text);
+        e.SetPort(9100);
+        CHECK(e.Port() == 9100);
+        CHECK(e.Name() == e.Host() + ":9100");
+    }
     CHECK(ParseEndpoint("127.0.0.1:7000")->IsLoopback());
     CHECK(ParseEndpoint("127.8.9.1:0")->IsLoopback());
     CHECK(ParseEndpoint("[::1]:7000")->IsLoopback());

@@ -37,3 +37,15 @@ TEST_CASE("OSC routing: nickname, id, position; left out with one device") {
     CHECK(Rest(Route("/", one)) == "none");
     CHECK(Rest(Route("/99999999999999999999/x", one)) == "0/99999999999999999999/x");
 }
+
+TEST_CASE(
+    "OSC device prefix: none with one device; else the nickname or id, which Route reads back") {
+    const Osc::DeviceName studio{"usb-1235-8215-P9ABCDEF", "studio rack"};
+    const Osc::DeviceName plain{"usb-1235-8210-S2I2", ""};
+    CHECK(Osc::DevicePrefix(studio, 1).empty());
+    CHECK(Osc::DevicePrefix(studio, 2) == "/studio_rack");
+    CHECK(Osc::DevicePrefix(plain, 2) == "/usb-1235-8210-S2I2");
+    const std::vector<Osc::DeviceName> both = {studio, plain};
+    CHECK(Rest(Route(Osc::DevicePrefix(studio, 2) + "/input/1/gain", both)) == "0/input/1/gain");
+    CHECK(Rest(Route(Osc::DevicePrefix(plain, 2) + "/input/1/gain", both)) == "1/input/1/gain");
+}
