@@ -53,7 +53,7 @@ bool Connection::IsReading() const noexcept {
 void Connection::UpdateWatch() noexcept {
     if (closed_ || (peer_gone_ && !watch_.IsOpen())) return;
     /* Half-closed, answered, and nothing else will come (`echo ... | socat`). */
-    if (eof_ && output_.empty() && !HasTurnsLeft() && kind_ == SocketKind::Control && session_ &&
+    if (eof_ && output_.Empty() && !HasTurnsLeft() && kind_ == SocketKind::Control && session_ &&
         !session_->ExpectsMore()) {
         Close();
         return;

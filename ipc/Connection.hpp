@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -19,6 +18,8 @@
 #include "ipc/Handler.hpp"
 #include "ipc/JsonRpc.hpp"
 #include "ipc/Log.hpp"
+#include "ipc/OutputQueue.hpp"
+#include "ipc/SharedText.hpp"
 
 namespace Ipc {
 
@@ -63,6 +64,10 @@ class Connection {
     void Send(const nlohmann::json& message);
     /** As Send() for an already encoded message; @p line must not contain '\n'. */
     void SendLine(std::string line);
+    /** As SendLine() for @p head followed by @p tail (at most OutputLine::TAIL_MAX - 1
+     *  bytes): the head's bytes are shared with every connection it is queued on, not
+     *  copied (a notification's body, encoded once per change). */
+    void SendShared(const SharedText& head, std::string_view tail);
 
     /** Bytes encoded but not yet accepted by the kernel. */
     size_t GetPendingOutput() const noexcept { return pending_; }
@@ -134,6 +139,8 @@ class Connection {
 
     /* ConnectionWrite.cpp */
     void Flush() noexcept;
+    /** Queues @p line; flushed after the dispatch round. */
+    void Queue(OutputLine line);
     /** One sendmsg() of up to MAX_LINES_PER_SEND lines. @return bytes sent (0 with
      *  errno on failure or EAGAIN). */
     size_t SendSome() noexcept;
@@ -176,9 +183,10 @@ class Connection {
     size_t scanned_ = 0;
 
     /** Complete lines with their '\n', sent in order with one sendmsg() per flush:
-     *  memory is what is pending, never a doubled buffer's capacity. */
-    std::deque<std::string> output_;
-    /** Bytes of output_.front() already sent (short writes). */
+     *  memory is what is pending (shared heads once for all connections), never a
+     *  doubled buffer's capacity. */
+    OutputQueue output_;
+    /** Bytes of output_.Front() already sent (short writes). */
     size_t output_offset_ = 0;
     size_t pending_ = 0;
     Event::Timer::Clock::time_point last_progress_{};

@@ -22,10 +22,23 @@ void Connection::Send(const nlohmann::json& message) {
 void Connection::SendLine(std::string line) {
     assert(line.find('\n') == std::string::npos);
     if (closed_ || closing_ || peer_gone_) return;
-    line += '\n';
-    pending_ += line.size();
-    server_.AddOutput(line.size());
-    output_.push_back(std::move(line));
+    Queue(OutputLine(SharedText::Of(std::move(line)), "\n"));
+}
+
+void Connection::SendShared(const SharedText& head, std::string_view tail) {
+    assert(head.View().find('\n') == std::string_view::npos);
+    assert(tail.size() < OutputLine::TAIL_MAX && tail.find('\n') == std::string_view::npos);
+    if (closed_ || closing_ || peer_gone_) return;
+    OutputLine line(head, tail);
+    line.tail[line.tail_size++] = '\n';
+    Queue(std::move(line));
+}
+
+void Connection::Queue(OutputLine line) {
+    const size_t size = line.Size();
+    output_.Push(std::move(line));
+    pending_ += size;
+    server_.AddOutput(size);
     /* Flushing after the dispatch round turns a burst of messages (a batch, a
      * notification per device) into one send; while EPOLLOUT is watched, the kernel
      * says when. */
@@ -36,18 +49,26 @@ void Connection::DropOutput() noexcept {
     server_.RemoveOutput(pending_);
     pending_ = 0;
     output_offset_ = 0;
-    std::deque<std::string>().swap(output_);
+    output_.Clear();
 }
 
 size_t Connection::SendSome() noexcept {
-    iovec parts[MAX_LINES_PER_SEND];
+    /* Two parts a line: its shared head and its own tail. */
+    iovec parts[2 * MAX_LINES_PER_SEND];
     size_t count = 0;
-    size_t offset = output_offset_;
-    for (auto it = output_.begin(); it != output_.end() && count < MAX_LINES_PER_SEND; ++it) {
-        parts[count].iov_base = it->data() + offset;
-        parts[count].iov_len = it->size() - offset;
-        ++count;
-        offset = 0;
+    size_t skip = output_offset_;
+    for (size_t i = 0; i < output_.Count() && i < MAX_LINES_PER_SEND; ++i) {
+        OutputLine& line = output_.At(i);
+        for (std::string_view part : {line.head.View(), line.Tail()}) {
+            if (skip >= part.size()) {
+                skip -= part.size();
+                continue;
+            }
+            parts[count].iov_base = const_cast<char*>(part.data() + skip);
+            parts[count].iov_len = part.size() - skip;
+            ++count;
+            skip = 0;
+        }
     }
     msghdr message{};
     message.msg_iov = parts;
@@ -62,14 +83,14 @@ size_t Connection::SendSome() noexcept {
     pending_ -= sent;
     server_.RemoveOutput(sent);
     while (sent > 0) {
-        const size_t left = output_.front().size() - output_offset_;
+        const size_t left = output_.Front().Size() - output_offset_;
         if (sent < left) {
             output_offset_ += sent;
             break;
         }
         sent -= left;
         output_offset_ = 0;
-        output_.pop_front();
+        output_.PopFront();
     }
     return static_cast<size_t>(n);
 }

@@ -2,6 +2,8 @@
 #include "ipc/Json.hpp"
 
 #include <algorithm>
+#include <cassert>
+#include <charconv>
 #include <cstdint>
 #include <vector>
 
@@ -97,13 +99,13 @@ std::string EncodeErrorResponse(const nlohmann::json& id, const RpcError& error)
     return out;
 }
 
-std::string EncodeNotification(std::string_view method, std::vector<EncodedMember> params) {
+void AppendNotificationHead(std::string& out, std::string_view method,
+                            std::span<EncodedMember> params) {
     std::sort(params.begin(), params.end(),
               [](const EncodedMember& a, const EncodedMember& b) { return a.key < b.key; });
     size_t size = 48 + method.size();
     for (const auto& member : params) size += member.key.size() + member.json.size() + 4;
-    std::string out;
-    out.reserve(size);
+    out.reserve(out.size() + size);
     out += R"({"jsonrpc":"2.0","method":)";
     /* The protocol's names need no escaping: written as they are, as the serializer
      * would (it ran once per notification per connection). Anything else is encoded. */
@@ -123,6 +125,29 @@ std::string EncodeNotification(std::string_view method, std::vector<EncodedMembe
         out += "\":";
         out += params[i].json;
     }
+}
+
+NotificationTail::NotificationTail() noexcept : size_(2) {
+    text_[0] = text_[1] = '}';
+}
+
+NotificationTail::NotificationTail(std::string_view key, uint64_t value) noexcept {
+    assert(key.size() <= MAX_KEY);
+    char* out = text_;
+    *out++ = ',';
+    *out++ = '"';
+    out = std::copy(key.begin(), key.end(), out);
+    *out++ = '"';
+    *out++ = ':';
+    out = std::to_chars(out, text_ + sizeof(text_), value).ptr;
+    *out++ = '}';
+    *out++ = '}';
+    size_ = static_cast<size_t>(out - text_);
+}
+
+std::string EncodeNotification(std::string_view method, std::vector<EncodedMember> params) {
+    std::string out;
+    AppendNotificationHead(out, method, params);
     out += "}}";
     return out;
 }

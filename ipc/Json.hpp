@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +49,28 @@ struct EncodedMember {
  * live through the call.
  */
 std::string EncodeNotification(std::string_view method, std::vector<EncodedMember> params);
+/** EncodeNotification() without its closing "}}", appended to @p out (@p params sorted
+ *  in place): the part many subscribers share. Each then writes the members of its own
+ *  that sort after these (`,"subscription":N`) and "}}". */
+void AppendNotificationHead(std::string& out, std::string_view method,
+                            std::span<EncodedMember> params);
+/** What ends a notification after AppendNotificationHead(): `,"<key>":<value>}}`, or
+ *  `}}` with no member; written in place, no allocation (one per subscriber per change). */
+class NotificationTail {
+  public:
+    NotificationTail() noexcept;
+    /** @p key: a plain name of at most MAX_KEY bytes. */
+    NotificationTail(std::string_view key, uint64_t value) noexcept;
+    std::string_view View() const noexcept { return {text_, size_}; }
+    operator std::string_view() const noexcept { return View(); }
+
+    static constexpr size_t MAX_KEY = 16;
+
+  private:
+    /* `,"` key `":` 20 digits `}}` */
+    char text_[MAX_KEY + 26];
+    size_t size_ = 0;
+};
 /** The same from a params object (each member encoded with Encode()). */
 std::string EncodeNotification(std::string_view method, const nlohmann::json& params);
 
