@@ -3,8 +3,8 @@
 #include <alsa/asoundlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <set>
 #include <span>
 #include <utility>
 #include <vector>
@@ -142,11 +142,13 @@ int CtlCard::HandleChange(Entry& entry, unsigned mask) {
         }
     }
     if ((mask & SND_CTL_EVENT_MASK_VALUE) != 0) {
-        Value value;
-        if (const int err = ReadElemValue(elem, control.info, value); err < 0)
+        if (const int err = ReadElemValue(elem, control.info, scratch_); err < 0)
             return ReadError(err);
-        control.value = std::move(value);
-        unchecked_.insert(control.info.id.numid);
+        std::swap(control.value, scratch_);
+        if (!entry.unchecked) {
+            entry.unchecked = true;
+            unchecked_.push_back(control.info.id.numid);
+        }
         if (!info_changed) {
             listener_.OnControlValue(control.info, control.value);
             return 0;
@@ -157,15 +159,20 @@ int CtlCard::HandleChange(Entry& entry, unsigned mask) {
 }
 
 void CtlCard::RunChecks() {
-    std::set<unsigned> numids;
-    numids.swap(unchecked_);
-    for (const unsigned numid : numids) {
+    checking_.swap(unchecked_);
+    /* In numid order, each once (a control removed and added again may be listed
+     * twice). */
+    std::sort(checking_.begin(), checking_.end());
+    checking_.erase(std::unique(checking_.begin(), checking_.end()), checking_.end());
+    for (const unsigned numid : checking_) {
         const auto it = entries_.find(numid);
         if (it == entries_.end()) continue;
+        it->second.unchecked = false;
         Control& control = it->second.control;
         if (InfoChangedSilently(it->second.Ref(ctl_), control.info))
             listener_.OnControlInfo(control.info, control.value);
     }
+    checking_.clear();
 }
 
 bool CtlCard::InfoChangedSilently(ElemRef elem, ControlInfo& info) {

@@ -30,7 +30,6 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <set>
 #include <span>
 #include <vector>
 
@@ -78,6 +77,8 @@ class CtlCard final : public Card {
     struct Entry {
         ElemId id;
         Control control;
+        /* In unchecked_. */
+        bool unchecked = false;
         ElemRef Ref(snd_ctl_t* ctl) const noexcept { return {ctl, id.get()}; }
     };
 
@@ -111,8 +112,14 @@ class CtlCard final : public Card {
     /* The hw ctl's fd, read in batches; -1 for plugins. */
     int hw_fd_ = -1;
     bool gone_ = false;
-    /* Elements with a VALUE event whose access has not been re-checked since. */
-    std::set<unsigned> unchecked_;
+    /* Elements with a VALUE event whose access has not been re-checked since (each
+     * once while its Entry::unchecked is set); RunChecks() swaps them into checking_.
+     * Vectors that keep their memory: no allocation per change. */
+    std::vector<unsigned> unchecked_;
+    std::vector<unsigned> checking_;
+    /* Where a VALUE event's value is read before it is swapped into its control: the
+     * control's previous vectors are the next read's. */
+    Value scratch_;
     /* Room for MAX_EVENTS_PER_ROUND events, read in place; 8-byte aligned as the
      * kernel's struct is. */
     std::vector<uint64_t> buffer_;

@@ -92,10 +92,12 @@ Access ToAccess(const snd_ctl_elem_info_t* info) noexcept {
 }  // namespace
 
 int ReadElemAccess(ElemRef elem, Access& access) {
-    ElemInfo holder;
-    snd_ctl_elem_info_set_id(holder.get(), elem.id);
-    if (const int err = snd_ctl_elem_info(elem.ctl, holder.get()); err < 0) return err;
-    access = ToAccess(holder.get());
+    /* On the stack: it runs after every value change (no heap allocation per change). */
+    snd_ctl_elem_info_t* info;
+    snd_ctl_elem_info_alloca(&info);
+    snd_ctl_elem_info_set_id(info, elem.id);
+    if (const int err = snd_ctl_elem_info(elem.ctl, info); err < 0) return err;
+    access = ToAccess(info);
     return 0;
 }
 
@@ -164,12 +166,15 @@ std::vector<uint32_t> ReadElemDbTlv(ElemRef elem) {
 }
 
 int ReadElemValue(ElemRef elem, const ControlInfo& info, Value& out) {
-    ElemValue holder;
-    snd_ctl_elem_value_t* v = holder.get();
+    /* On the stack, and @p out's vectors refilled in place: reading a changed value
+     * allocates nothing once its control was read before. */
+    snd_ctl_elem_value_t* v;
+    snd_ctl_elem_value_alloca(&v);
     snd_ctl_elem_value_set_id(v, elem.id);
     if (const int err = snd_ctl_elem_read(elem.ctl, v); err < 0) return err;
 
-    out = Value{};
+    out.numbers.clear();
+    out.bytes.clear();
     const unsigned channels = Channels(info);
     switch (info.type) {
         case ElemType::Boolean:

@@ -139,18 +139,17 @@ void MeterPoller::OnReading(const std::string& device_id, unsigned numid,
     const std::string levels_json = Ipc::Encode(levels);
     const std::string raw_json = Ipc::Encode(raw);
     const std::string seq = std::to_string(cache_.GetSeq());
+    /* One text for every subscriber of the device; each adds its subscription id. */
+    Ipc::EncodedMember members[] = {
+        {"device", device_json}, {"levels", levels_json}, {"raw", raw_json}, {"seq", seq}};
+    Ipc::SharedText head = Ipc::SharedText::Make();
+    Ipc::AppendNotificationHead(head.Edit(), "meters", members);
     for (const auto& s : subscribers_) {
         if (s.device != device_id) continue;
         Ipc::Connection& connection = s.session->GetConnection();
         /* Meters are a stream of fresh readings: a client that cannot keep up misses
          * some, it never gets old ones late. */
         if (connection.IsClosed() || !connection.HasRoom()) continue;
-        const std::string id = std::to_string(s.id);
-        std::vector<Ipc::EncodedMember> members = {{"device", device_json},
-                                                   {"levels", levels_json},
-                                                   {"raw", raw_json},
-                                                   {"seq", seq},
-                                                   {"subscription", id}};
-        connection.SendLine(Ipc::EncodeNotification("meters", std::move(members)));
+        connection.SendShared(head, Ipc::NotificationTail("subscription", s.id));
     }
 }

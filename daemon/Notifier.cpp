@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "daemon/Notifier.hpp"
 
+#include <charconv>
 #include <climits>
 
 #include "daemon/ClientSession.hpp"
@@ -45,22 +46,34 @@ void Notifier::OnCacheChange(const Core::Change& change) {
                     full_.upper_bound({&change.device, UINT_MAX}));
         value_text_.erase(value_text_.lower_bound({&change.device, 0}),
                           value_text_.upper_bound({&change.device, UINT_MAX}));
+        seen_.erase(seen_.lower_bound({&change.device, 0}),
+                    seen_.upper_bound({&change.device, UINT_MAX}));
     }
     if (change.kind == Kind::Value || change.kind == Kind::Info) {
         /* Marking is idempotent for these: a repeat since the last structural change
          * adds nothing. */
-        if (!round_seen_.emplace(&change.device, change.control->numid, change.kind).second) return;
+        Seen& seen = seen_[{&change.device, change.control->numid}];
+        uint64_t& mark = change.kind == Kind::Value ? seen.value : seen.info;
+        if (mark == epoch_) return;
+        mark = epoch_;
     } else {
-        round_seen_.clear();
+        ++epoch_;
     }
-    std::optional<Alsa::ControlId> control;
-    if (change.control) control = *change.control;
-    round_.push_back({change.kind, &change.device, std::move(control)});
+    /* Slots are reused: assigning a kept id keeps its name's memory. */
+    if (round_size_ == round_.size()) round_.emplace_back();
+    LoggedChange& logged = round_[round_size_];
+    logged.kind = change.kind;
+    logged.device = &change.device;
+    if (change.control)
+        logged.control = *change.control;
+    else
+        logged.control.reset();
+    ++round_size_;
 }
 
 void Notifier::CatchUp(Core::Subscription& sub) {
     const uint64_t marked = sub.GetMarkedUpTo();
-    for (size_t i = marked > round_start_ ? marked - round_start_ : 0; i < round_.size(); ++i) {
+    for (size_t i = marked > round_start_ ? marked - round_start_ : 0; i < round_size_; ++i) {
         const LoggedChange& c = round_[i];
         sub.Mark(Core::Change{c.kind, *c.device, c.control ? &*c.control : nullptr});
     }
@@ -76,11 +89,11 @@ void Notifier::FlushAll() noexcept {
     } catch (const std::exception& e) {
         Log::Error(std::string("flush: ") + e.what());
     }
-    encoded_.clear();
+    encoded_.Clear();
     /* Every subscription has caught up (FlushSession marks before anything else). */
-    round_start_ += round_.size();
-    round_.clear();
-    round_seen_.clear();
+    round_start_ += round_size_;
+    round_size_ = 0;
+    ++epoch_;
 }
 
 void Notifier::Flush(ClientSession& session) noexcept {
@@ -89,7 +102,7 @@ void Notifier::Flush(ClientSession& session) noexcept {
     } catch (const std::exception& e) {
         Log::Error(std::string("flush: ") + e.what());
     }
-    encoded_.clear();
+    encoded_.Clear();
 }
 
 void Notifier::FlushSession(ClientSession& session) {
@@ -103,47 +116,56 @@ void Notifier::FlushSession(ClientSession& session) {
     }
 }
 
-const std::string& Notifier::EncodeChanged(const std::string& device_id, const Core::Device& device,
-                                           const Core::PendingDevice& pending) {
+const Ipc::SharedText& Notifier::EncodeChanged(const std::string& device_id,
+                                               const std::string& id_json,
+                                               const Core::Device& device,
+                                               const Core::PendingDevice& pending) {
     /* Value changes of controls also in info (sent in full) or added: not repeated. */
-    std::vector<unsigned> values;
+    values_.clear();
     for (unsigned numid : pending.values)
         if (!pending.info.contains(numid) && !pending.added.contains(numid))
-            values.push_back(numid);
-    std::string key = device_id;
-    key += '\0';
-    for (unsigned numid : pending.info) (key += std::to_string(numid)) += ',';
-    key += '|';
-    for (unsigned numid : values) (key += std::to_string(numid)) += ',';
-    auto [it, inserted] = encoded_.try_emplace(std::move(key));
-    if (!inserted) return it->second;
-    /* Built aside: a failure half-way must not leave a broken array for the
-     * connections that share it. */
-    std::string text = "[";
-    try {
-        for (unsigned numid : pending.info) {
-            if (const auto* c = device.Find(numid)) {
-                Json full = Codec::ControlToJson(device, *c);
-                full["info_changed"] = true;
-                if (text.size() > 1) text += ',';
-                text += Ipc::Encode(full);
-            }
+            values_.push_back(numid);
+    char number[16];
+    const auto append_number = [&](std::string& out, unsigned n) {
+        out.append(number, std::to_chars(number, number + sizeof(number), n).ptr);
+    };
+    key_.assign(device_id);
+    key_ += '\0';
+    for (unsigned numid : pending.info) (append_number(key_, numid), key_ += ',');
+    key_ += '|';
+    for (unsigned numid : values_) (append_number(key_, numid), key_ += ',');
+    if (const Ipc::SharedText* head = encoded_.Find(key_)) return *head;
+
+    controls_.assign(1, '[');
+    for (unsigned numid : pending.info) {
+        if (const auto* c = device.Find(numid)) {
+            Json full = Codec::ControlToJson(device, *c);
+            full["info_changed"] = true;
+            if (controls_.size() > 1) controls_ += ',';
+            controls_ += Ipc::Encode(full);
         }
-        /* Value changes, the fan-out's common case: text from what is kept per control,
-         * no tree (Codec::ValueText). */
-        for (unsigned numid : values) {
-            if (const auto* c = device.Find(numid)) {
-                if (text.size() > 1) text += ',';
-                value_text_.try_emplace({&device, numid}, c->info).first->second.Append(text, *c);
-            }
-        }
-    } catch (...) {
-        encoded_.erase(it);
-        throw;
     }
-    text += ']';
-    if (text.size() > 2) it->second = std::move(text);
-    return it->second;
+    /* Value changes, the fan-out's common case: text from what is kept per control,
+     * no tree (Codec::ValueText). */
+    for (unsigned numid : values_) {
+        if (const auto* c = device.Find(numid)) {
+            if (controls_.size() > 1) controls_ += ',';
+            value_text_.try_emplace({&device, numid}, c->info).first->second.Append(controls_, *c);
+        }
+    }
+    controls_ += ']';
+    /* Null when no control is left: remembered too, for the next subscriber. */
+    Ipc::SharedText head;
+    if (controls_.size() > 2) {
+        char seq[24];
+        const std::string_view seq_text(seq,
+                                        std::to_chars(seq, seq + sizeof(seq), cache_.GetSeq()).ptr);
+        Ipc::EncodedMember members[] = {
+            {"controls", controls_}, {"device", id_json}, {"seq", seq_text}};
+        head = Ipc::SharedText::Make();
+        Ipc::AppendNotificationHead(head.Edit(), "controls.changed", members);
+    }
+    return encoded_.Insert(key_, std::move(head));
 }
 
 void Notifier::Encode(ClientSession& session, Core::Subscription& sub) {
@@ -157,6 +179,10 @@ void Notifier::Encode(ClientSession& session, Core::Subscription& sub) {
         if (with_id) members.push_back({"subscription", sub_id});
         connection.SendLine(Ipc::EncodeNotification(method, std::move(members)));
     };
+    /* What follows a shared head: this subscription's member, "subscription" being
+     * the last key in order, and the closing braces. */
+    const Ipc::NotificationTail tail =
+        with_id ? Ipc::NotificationTail("subscription", sub.GetId()) : Ipc::NotificationTail();
 
     for (auto& [device_id, pending] : sub.GetPending()) {
         const Core::Device* device = cache_.FindDevice(device_id);
@@ -197,9 +223,8 @@ void Notifier::Encode(ClientSession& session, Core::Subscription& sub) {
                 send("controls.added", {{"controls", controls}, {"device", id_json}});
         }
         if (!pending.info.empty() || !pending.values.empty()) {
-            const std::string& controls = EncodeChanged(device_id, *device, pending);
-            if (!controls.empty())
-                send("controls.changed", {{"controls", controls}, {"device", id_json}});
+            const Ipc::SharedText& head = EncodeChanged(device_id, id_json, *device, pending);
+            if (head) connection.SendShared(head, tail);
         }
         SendRestored(*device, id_json, pending, send);
     }

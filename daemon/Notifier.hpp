@@ -8,13 +8,14 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <tuple>
 #include <vector>
 
+#include "daemon/ChangedHeads.hpp"
 #include "daemon/JsonCodec.hpp"
 #include "daemon/core/StateCache.hpp"
 #include "daemon/core/Subscription.hpp"
 #include "event/Deferred.hpp"
+#include "ipc/SharedText.hpp"
 
 class ClientSession;
 
@@ -73,7 +74,7 @@ class Notifier {
     void Flush(ClientSession& session) noexcept;
 
   private:
-    uint64_t LogPosition() const noexcept { return round_start_ + round_.size(); }
+    uint64_t LogPosition() const noexcept { return round_start_ + round_size_; }
     /** Marks @p sub with the changes of this round it has not seen. */
     void CatchUp(Core::Subscription& sub);
     void FlushAll() noexcept;
@@ -83,9 +84,11 @@ class Notifier {
     template <class Send>
     static void SendRestored(const Core::Device& device, const std::string& id_json,
                              const Core::PendingDevice& pending, Send& send);
-    /** The encoded `controls` array of a controls.changed for @p pending ("" if none). */
-    const std::string& EncodeChanged(const std::string& device_id, const Core::Device& device,
-                                     const Core::PendingDevice& pending);
+    /** A controls.changed for @p pending up to its subscription member, shared by every
+     *  subscriber with the same pending controls (null if no control is left). */
+    const Ipc::SharedText& EncodeChanged(const std::string& device_id, const std::string& id_json,
+                                         const Core::Device& device,
+                                         const Core::PendingDevice& pending);
 
     const Core::StateCache& cache_;
     std::map<uint64_t, ClientSession*> sessions_;
@@ -102,13 +105,26 @@ class Notifier {
         const Core::Device* device;
         std::optional<Alsa::ControlId> control;
     };
-    std::vector<LoggedChange> round_;
+    std::vector<LoggedChange> round_;  // the first round_size_ are this round's
+    size_t round_size_ = 0;
     uint64_t round_start_ = 0;  // changes logged before this round
-    /* Value/info changes in round_ since its last structural or device change. */
-    std::set<std::tuple<const Core::Device*, unsigned, Core::Change::Kind>> round_seen_;
-    /* Encoded controls.changed arrays by device and pending set, shared by the
+    /* Value/info changes in round_ since its last structural or device change: a
+     * control's value (info) change is in it when its mark equals epoch_, which moves
+     * on at every flush and structural change. Kept per control, not per round, so a
+     * change allocates nothing once its control was seen. */
+    struct Seen {
+        uint64_t value = 0;
+        uint64_t info = 0;
+    };
+    std::map<std::pair<const Core::Device*, unsigned>, Seen> seen_;
+    uint64_t epoch_ = 1;
+    /* Encoded controls.changed heads by device and pending set, shared by the
      * connections of one flush; empty between flushes. */
-    std::map<std::string, std::string> encoded_;
+    ChangedHeads encoded_;
+    /* EncodeChanged()'s working memory, kept between calls. */
+    std::vector<unsigned> values_;
+    std::string key_;
+    std::string controls_;
     /* AppendFullControl()'s encodings, dropped as their control changes. */
     mutable std::map<std::pair<const Core::Device*, unsigned>, std::string> full_;
     /* What value changes of a control are written from, dropped as its id or info

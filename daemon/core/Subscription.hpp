@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "daemon/core/IdSet.hpp"
 #include "daemon/core/StateCache.hpp"
 
 namespace Core {
@@ -33,9 +34,9 @@ bool GlobMatch(const std::string& pattern, const std::string& name) noexcept;
  * notification is encoded, so memory is O(controls) however many events arrive.
  */
 struct PendingDevice {
-    std::set<unsigned> values;
-    std::set<unsigned> info;
-    std::set<unsigned> added;
+    IdSet values;
+    IdSet info;
+    IdSet added;
     std::map<unsigned, Alsa::ControlId> removed;
     /* Online state last announced to this subscription; whether a device event came
      * since; and whether the state went away from the announced one and back (an

@@ -21,6 +21,19 @@
 
 namespace TestData {
 
+/**
+ * Marks the fake device's own work on the daemon's thread (copying its state, as the
+ * kernel does for a real card), for tests that count what the daemon does there
+ * (tests/unit/alloc). Nested scopes count.
+ */
+inline thread_local int device_work_depth = 0;
+struct DeviceWork {
+    DeviceWork() noexcept { ++device_work_depth; }
+    ~DeviceWork() { --device_work_depth; }
+    DeviceWork(const DeviceWork&) = delete;
+    DeviceWork& operator=(const DeviceWork&) = delete;
+};
+
 class FakeDevice {
   public:
     explicit FakeDevice(std::vector<Alsa::Control> controls) {
@@ -203,6 +216,8 @@ class FakeCard final : public Alsa::Card {
         std::map<unsigned, unsigned> events;
         std::map<unsigned, Alsa::Control> controls;
         {
+            /* What the kernel does for the real card: not the daemon's to count. */
+            const DeviceWork device_work;
             std::lock_guard lock(device_->mutex_);
             if (!device_->present_) return false;
             events.swap(device_->pending_);

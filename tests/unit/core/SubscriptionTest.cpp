@@ -39,7 +39,7 @@ TEST_CASE("Subscription coalesces many changes of one control into one dirty ent
     s.cache.ApplyValue("dev", 2, V(5));
     REQUIRE(sub.HasPending());
     auto& p = sub.GetPending().at("dev");
-    CHECK(p.values == std::set<unsigned>{1, 2});
+    CHECK(p.values == Core::IdSet{1, 2});
     CHECK_FALSE(p.device_changed);
     sub.ClearPending();
     CHECK_FALSE(sub.HasPending());
@@ -57,7 +57,7 @@ TEST_CASE("Subscription filters by device, control glob and topic") {
     s.cache.ApplyValue("a", 1, V(1));
     s.cache.ApplyValue("a", 2, V(1));
     CHECK_FALSE(only_b.HasPending());
-    CHECK(line_in.GetPending().at("a").values == std::set<unsigned>{1});
+    CHECK(line_in.GetPending().at("a").values == Core::IdSet{1});
     CHECK_FALSE(devices_only.HasPending());
     s.cache.SetOffline("b");
     CHECK(only_b.HasPending());
@@ -72,8 +72,8 @@ TEST_CASE("Subscription topics: info changes fall back to values without the inf
     auto& values = s.Add(std::nullopt, {}, Core::TOPIC_VALUES);
     c.info.access.write = false;
     s.cache.ApplyInfo("dev", c.info, c.value);
-    CHECK(info.GetPending().at("dev").info == std::set<unsigned>{1});
-    CHECK(values.GetPending().at("dev").values == std::set<unsigned>{1});
+    CHECK(info.GetPending().at("dev").info == Core::IdSet{1});
+    CHECK(values.GetPending().at("dev").values == Core::IdSet{1});
 }
 
 TEST_CASE("Subscription forgets a control added and removed before the client heard of it") {
