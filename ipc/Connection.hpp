@@ -149,6 +149,8 @@ class Connection {
     /** Room again: held requests, then the session's coalesced notifications. */
     void Resume() noexcept;
     static constexpr size_t MAX_LINES_PER_SEND = 64;
+    /** Lines with up to this capacity are queued as they are (SendLine). */
+    static constexpr size_t SLACK_KEPT = 4096;
     void ArmStallTimer(bool progressed) noexcept;
     void OnStallTimer() noexcept;
 

@@ -137,6 +137,9 @@ void Connection::OnAnswer(const nlohmann::json* result, const RpcError* error) n
         if (running_->IsDone()) {
             const auto run = std::move(running_);
             Reply(*run);
+        } else {
+            /* The batch's reply grew: the budget knows before anyone else goes on. */
+            CountBatchOutput(running_->GetReplySize());
         }
     } catch (const std::exception& e) {
         CloseWithLog(LogLevel::Error, std::string("failed to answer a request: ") + e.what());

@@ -22,6 +22,11 @@ void Connection::Send(const nlohmann::json& message) {
 void Connection::SendLine(std::string line) {
     assert(line.find('\n') == std::string::npos);
     if (closed_ || closing_ || peer_gone_) return;
+    /* A line built by appending may hold up to twice its bytes; what waits in the
+     * queue is counted by its bytes, so it holds no more than a little over them (the
+     * memory bound of docs/BENCHMARKS.md: a stalled client's big replies). */
+    if (line.capacity() > SLACK_KEPT && line.capacity() - line.size() > line.size() / 8)
+        line.shrink_to_fit();
     Queue(OutputLine(SharedText::Of(std::move(line)), "\n"));
 }
 

@@ -63,8 +63,9 @@ class MessageRun {
     /** The reply line without its newline, std::nullopt when nothing must be written.
      *  Once IsDone(). */
     std::optional<std::string> TakeReply() { return std::move(reply_); }
-    /** Bytes of the batch's reply built so far. */
-    size_t GetReplySize() const noexcept { return batch_.size(); }
+    /** Memory held by the batch's reply built so far: its capacity, which growing by
+     *  doubling may make twice its bytes (the output budget counts what is held). */
+    size_t GetReplySize() const noexcept { return batch_.capacity(); }
 
     /** The request answered later: its id, if it has one (a notification's answer is
      *  not sent, but the requests after it still wait for it). */
