@@ -64,10 +64,11 @@ int main(int argc, char** argv) {
     using namespace Bench;
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
     signal(SIGPIPE, SIG_IGN);
-    if (argc < 2) Die("usage: scd-bench fanout|latency|idle|startup|memory ...");
+    if (argc < 2) Die("usage: scd-bench fanout|floor|latency|idle|startup|memory ...");
     const std::string cmd = argv[1];
     Args a = Parse(argc, argv, 2);
     if (cmd == "fanout") return Fanout(a);
+    if (cmd == "floor") return Floor(a);
     if (cmd == "latency") return Latency(a);
     if (cmd == "idle") return Idle(a);
     if (cmd == "startup") return Startup(a);

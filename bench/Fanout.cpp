@@ -101,6 +101,7 @@ int Fanout(const Args& a) {
     });
 
     std::vector<double> lat;
+    uint64_t bytes = 0;
     std::vector<epoll_event> evs(256);
     char chunk[65536];
     double next_rss = t0;
@@ -123,6 +124,7 @@ int Fanout(const Args& a) {
             for (;;) {
                 ssize_t r = read(c.fd, chunk, sizeof(chunk));
                 if (r <= 0) break;
+                bytes += static_cast<uint64_t>(r);
                 const double at = NowNs();
                 const char* p = chunk;
                 const char* e = chunk + r;
@@ -190,12 +192,13 @@ int Fanout(const Args& a) {
         "notifications=%llu notifications_per_s=%.0f daemon_cpu_s=%.3f "
         "cpu_us_per_notification=%.3f "
         "messages_per_change=%.4f converged=%zu p50_us=%.1f p99_us=%.1f max_us=%.1f latency_n=%zu "
-        "rss_first_kb=%ld rss_max_kb=%ld rss_last_kb=%ld\n",
+        "rss_first_kb=%ld rss_max_kb=%ld rss_last_kb=%ld bytes_per_notification=%.0f\n",
         tag.c_str(), nclients, stalled, static_cast<unsigned long long>(k), busy_s, k / busy_s,
         static_cast<unsigned long long>(lines), lines / busy_s, cpu1 - cpu0,
         lines ? (cpu1 - cpu0) * 1e6 / static_cast<double>(lines) : 0.0,
         k ? static_cast<double>(lines) / static_cast<double>(k) / std::max(1, nclients) : 0.0,
-        converged, st.p50, st.p99, st.max, st.n, rss_first, rss_max, rss_last);
+        converged, st.p50, st.p99, st.max, st.n, rss_first, rss_max, rss_last,
+        lines ? static_cast<double>(bytes) / static_cast<double>(lines) : 0.0);
     if (!a.Get("rss-out").empty()) {
         FILE* f = std::fopen(a.Get("rss-out").c_str(), "w");
         for (auto& [t, kb] : rss) std::fprintf(f, "%.2f %ld\n", t, kb);

@@ -106,6 +106,12 @@ if [ $host = 1 ]; then
 
 	for n in $fan_n; do
 		"$bench" fanout $common --clients "$n" --seconds "$fan_s" --tag fanout | record
+		# The floor (issue 17): lines of the size the daemon sent, written to as many
+		# sockets by a program that does nothing else.
+		case " 100 1000 " in *" $n "*)
+			bytes=$(sed -n "s/^RESULT fanout clients=$n .*bytes_per_notification=\([0-9]*\).*/\1/p" "$raw" | tail -1)
+			"$bench" floor --clients "$n" --seconds "$fan_s" --line-bytes "${bytes:-300}" | record ;;
+		esac
 	done
 	"$bench" fanout $common --clients 10 --changes "$burst_n" --rate "$burst_n" --controls 1 \
 		--tag burst | record
