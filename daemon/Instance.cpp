@@ -125,6 +125,10 @@ void Instance::OnDisconnect(Ipc::Connection& connection) noexcept {
                {.client_pid = connection.GetPid()});
 }
 
+void Instance::OnTrim() noexcept {
+    notifier_.ReleaseMemory();
+}
+
 void Instance::OnCardOnline(const Alsa::CardIdentity& identity) noexcept {
     meters_.Replan(identity.id); /* meter subscribers of a replugged device */
     warnings_.Check(identity);

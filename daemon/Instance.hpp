@@ -50,6 +50,7 @@ class Instance final : Ipc::Handler, CardSet::Listener {
     /* Ipc::Handler */
     std::unique_ptr<Ipc::Session> OnConnect(Ipc::Connection& connection) override;
     void OnDisconnect(Ipc::Connection& connection) noexcept override;
+    void OnTrim() noexcept override;
     /* CardSet::Listener */
     void OnCardOnline(const Alsa::CardIdentity& identity) noexcept override;
     void OnCardOffline(const std::string& id) noexcept override;

@@ -33,6 +33,20 @@ std::unique_ptr<Core::Subscription> Notifier::NewSubscription(
     return sub;
 }
 
+void Notifier::ReleaseMemory() noexcept {
+    /* Between flushes only: this round's log and heads are still to be used. */
+    if (round_size_ == 0) std::vector<LoggedChange>().swap(round_);
+    if (encoded_.Size() == 0) encoded_ = ChangedHeads();
+    std::vector<unsigned>().swap(values_);
+    std::string().swap(key_);
+    std::string().swap(controls_);
+    for (const auto& [id, session] : sessions_)
+        for (auto& sub : session->GetSubscriptions()) sub->ReleaseMemory();
+    /* Caches, made again as controls change or are listed. */
+    full_.clear();
+    value_text_.clear();
+}
+
 void Notifier::OnCacheChange(const Core::Change& change) {
     using Kind = Core::Change::Kind;
     flush_.Schedule();
@@ -46,8 +60,6 @@ void Notifier::OnCacheChange(const Core::Change& change) {
                     full_.upper_bound({&change.device, UINT_MAX}));
         value_text_.erase(value_text_.lower_bound({&change.device, 0}),
                           value_text_.upper_bound({&change.device, UINT_MAX}));
-        seen_.erase(seen_.lower_bound({&change.device, 0}),
-                    seen_.upper_bound({&change.device, UINT_MAX}));
     }
     if (change.kind == Kind::Value || change.kind == Kind::Info) {
         /* Marking is idempotent for these: a repeat since the last structural change

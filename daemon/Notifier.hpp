@@ -70,6 +70,8 @@ class Notifier {
     /** Sessions whose subscriptions get notifications (by connection id). */
     void Attach(uint64_t id, ClientSession& session);
     void Detach(uint64_t id) noexcept;
+    /** Gives back the memory kept for reuse (Ipc::Handler::OnTrim). */
+    void ReleaseMemory() noexcept;
     /** @p session's connection drained: what it was not sent yet, now. */
     void Flush(ClientSession& session) noexcept;
 
@@ -111,7 +113,10 @@ class Notifier {
     /* Value/info changes in round_ since its last structural or device change: a
      * control's value (info) change is in it when its mark equals epoch_, which moves
      * on at every flush and structural change. Kept per control, not per round, so a
-     * change allocates nothing once its control was seen. */
+     * change allocates nothing once its control was seen; kept across a device's
+     * replug too (a stale mark is never equal to a later epoch), so its entries are
+     * not freed and made again all over the heap, pinning pages malloc_trim cannot
+     * give back (the chaos test's RSS). */
     struct Seen {
         uint64_t value = 0;
         uint64_t info = 0;

@@ -84,6 +84,11 @@ class Handler {
     /** Once per connected Connection, after it was closed and before it (and its
      *  Session) is destroyed; the socket is already closed, nothing can be sent. */
     virtual void OnDisconnect(Connection& connection) noexcept = 0;
+
+    /** The heap is about to be trimmed, a crowd of clients having left: memory kept
+     *  for reuse (so that the steady state allocates nothing) is best given back now,
+     *  or what was made while the crowd was there pins pages malloc_trim cannot free. */
+    virtual void OnTrim() noexcept {}
 };
 
 }  // namespace Ipc

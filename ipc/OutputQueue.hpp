@@ -42,7 +42,7 @@ class OutputQueue {
     /** Drops every line and the memory of the ring. */
     void Clear() noexcept;
 
-    static constexpr size_t KEEP_SLOTS = 64;
+    static constexpr size_t KEEP_SLOTS = 16;
 
   private:
     std::vector<OutputLine> slots_;

@@ -19,6 +19,7 @@
 #include "ipc/Error.hpp"
 #include "ipc/Json.hpp"
 #include "ipc/Log.hpp"
+#include "ipc/SharedText.hpp"
 #include "ipc/Socket.hpp"
 
 namespace Ipc {
@@ -47,7 +48,12 @@ Server::Server(Event::EventLoop& loop, Handler& handler, Limits limits)
       accept_retry_(loop, [this]() noexcept { ResumeAccepting(); }),
       resume_(loop, [this]() noexcept { ResumeAll(); }),
       turns_timer_(loop, [this]() noexcept { OnTurns(); }),
-      trim_(loop, []() noexcept { malloc_trim(0); }),
+      trim_(loop,
+            [this]() noexcept {
+                SharedText::ReleasePool();
+                handler_.OnTrim();
+                malloc_trim(0);
+            }),
       directories_(loop,
                    [this](const Event::InotifyEvent& event) noexcept { OnDirectoryEvent(event); }),
       read_buffer_(std::make_unique<char[]>(READ_BUFFER_SIZE)),

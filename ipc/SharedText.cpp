@@ -75,6 +75,10 @@ SharedText& SharedText::operator=(SharedText&& other) noexcept {
     return *this;
 }
 
+void SharedText::ReleasePool() noexcept {
+    if (!pool_gone) ThreadPool().free.clear();
+}
+
 SharedText SharedText::Make() {
     SharedText text;
     text.body_ = ThreadPool().Take();

@@ -15,7 +15,9 @@ namespace Ipc {
  * integers: loop thread only.
  *
  * Bodies are pooled per thread: a text dropped by its last holder keeps its
- * capacity for the next one (up to POOL_KEEP of them, none over POOL_MAX_BYTES), so
+ * capacity for the next one (up to POOL_KEEP of them, none over POOL_MAX_BYTES: a
+ * notification's size, not a list's or a snapshot's, so that what a crowd of clients
+ * left behind is not kept), so
  * after warm-up making, filling and sharing a text allocates nothing.
  */
 class SharedText {
@@ -27,6 +29,8 @@ class SharedText {
     SharedText& operator=(SharedText&& other) noexcept;
     ~SharedText() { Release(); }
 
+    /** Frees the texts this thread keeps for reuse. */
+    static void ReleasePool() noexcept;
     /** An empty text, this handle's alone until copied. */
     static SharedText Make();
     /** A text holding @p text (moved in, no copy). */
@@ -38,8 +42,8 @@ class SharedText {
     size_t Size() const noexcept { return View().size(); }
     explicit operator bool() const noexcept { return body_ != nullptr; }
 
-    static constexpr size_t POOL_KEEP = 64;
-    static constexpr size_t POOL_MAX_BYTES = 64 * 1024;
+    static constexpr size_t POOL_KEEP = 32;
+    static constexpr size_t POOL_MAX_BYTES = 8 * 1024;
 
   private:
     struct Body;

@@ -35,7 +35,16 @@ class IdSet {
     bool contains(unsigned id) const noexcept {
         return std::binary_search(ids_.begin(), ids_.end(), id);
     }
-    void clear() noexcept { ids_.clear(); }
+    /** Keeps the memory of up to KEEP ids: what a few changes per flush need, not
+     *  what a device's replug marked (which a long-lived subscription would otherwise
+     *  hold, wherever in the heap it was made). */
+    void clear() noexcept {
+        if (ids_.capacity() > KEEP)
+            std::vector<unsigned>().swap(ids_);
+        else
+            ids_.clear();
+    }
+    static constexpr size_t KEEP = 32;
     bool empty() const noexcept { return ids_.empty(); }
     size_t size() const noexcept { return ids_.size(); }
     auto begin() const noexcept { return ids_.begin(); }

@@ -95,6 +95,15 @@ void Subscription::Mark(const Change& change) {
     has_pending_ = true;
 }
 
+void Subscription::ReleaseMemory() noexcept {
+    if (has_pending_) return;
+    for (auto& [id, p] : pending_) {
+        p.values = IdSet();
+        p.info = IdSet();
+        p.added = IdSet();
+    }
+}
+
 void Subscription::ClearPending() noexcept {
     for (auto& [id, p] : pending_) {
         p.values.clear();

@@ -82,6 +82,8 @@ class Subscription {
     std::map<std::string, PendingDevice>& GetPending() noexcept { return pending_; }
     /** Called after the pending changes were encoded. */
     void ClearPending() noexcept;
+    /** Frees the memory the pending sets keep for reuse, when nothing is pending. */
+    void ReleaseMemory() noexcept;
 
   private:
     uint64_t id_;

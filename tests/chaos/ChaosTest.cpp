@@ -34,7 +34,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::string SCARLETTD = SCARLETTD_BINARY_DIR "/daemon/scarlettd";
+/* SCARLETTD_CHAOS_DAEMON=PATH runs another scarlettd binary under the same chaos (a
+ * before/after comparison in one sitting, as bench/run.sh's SCARLETTD_BENCH_DAEMON). */
+const std::string SCARLETTD = getenv("SCARLETTD_CHAOS_DAEMON") ? getenv("SCARLETTD_CHAOS_DAEMON")
+                                                               : SCARLETTD_BINARY_DIR
+                                  "/daemon/scarlettd";
 const std::string SCARLETT_SIM = SCARLETTD_BINARY_DIR "/sim/server/scarlett-sim";
 const std::string ALSA_CONF =
     "/usr/share/alsa/alsa.conf:" SCARLETTD_BINARY_DIR "/sim/plugin/scarlett-sim.conf";
@@ -447,14 +451,31 @@ TEST_CASE("Chaos: clients, changes, replugs and a stopped device leave the daemo
             setsockopt(fds.back(), SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
             SendAll(fds.back(), input);
         }
-        /* A second of changes, as in the chaos. */
+        /* A second of changes, as in the chaos, while churners come and go as in the
+         * chaos (CHURNERS at a time, each subscribing with a snapshot): the heap sees
+         * as many snapshots and answers at once as it will (once notifications were
+         * shared, the stalled clients above no longer did that on their own). */
+        std::vector<int> churning(CHURNERS, -1);
+        uint64_t churned = 0;
         for (const auto& model : MODELS) {
             DeviceWriter writer(model);
             for (uint64_t k = 0; k < 500; ++k) {
                 writer.Write(k);
+                if (k % 5 == 0) {
+                    int& fd = churning[churned++ % churning.size()];
+                    if (fd >= 0) close(fd);
+                    fd = ConnectRaw(control);
+                    if (fd >= 0)
+                        SendAll(fd, R"({"jsonrpc":"2.0","id":1,"method":"subscribe"})"
+                                    "\n"
+                                    R"({"jsonrpc":"2.0","id":2,"method":"daemon.info"})"
+                                    "\n");
+                }
                 std::this_thread::sleep_for(1ms);
             }
         }
+        for (int fd : churning)
+            if (fd >= 0) close(fd);
         for (const auto& model : MODELS) {
             REQUIRE(sim(model, "unplug").first == 0);
             REQUIRE(sim(model, "replug").first == 0);
