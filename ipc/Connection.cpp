@@ -129,6 +129,7 @@ void Connection::Close() noexcept {
     stall_timer_.Cancel();
     flush_.Cancel();
     server_.CancelTurn(*this);
+    server_.CancelBatchSlotWait(*this);
     running_.reset();
     DropAnswer();
     CountBatchOutput(0);

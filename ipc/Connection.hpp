@@ -123,7 +123,7 @@ class Connection {
      *  encoded for a peer that is gone, so it costs little; acting requests still act). */
     void FinishTurnsNow() noexcept;
     /** Work left for a later turn: no reading meanwhile. */
-    bool HasTurnsLeft() const noexcept { return running_ || yielded_; }
+    bool HasTurnsLeft() const noexcept { return running_ || yielded_ || awaiting_slot_; }
     /** A request waits for its Answer. */
     bool IsWaiting() const noexcept { return running_ && running_->IsWaiting(); }
     /** Session::AnswerLater(). */
@@ -174,6 +174,8 @@ class Connection {
     bool answer_taken_ = false;
     /** Lines left for the next turn. */
     bool yielded_ = false;
+    /** A batch line waits for a slot (Server::AwaitBatchSlot). */
+    bool awaiting_slot_ = false;
     bool holds_slot_ = false;
     /** The running batch's reply so far, counted in the server's output budget. */
     size_t batch_output_ = 0;

@@ -55,7 +55,7 @@ void Connection::ReadInput() noexcept {
 }
 
 void Connection::ProcessInput() noexcept {
-    if (running_) return;
+    if (running_ || awaiting_slot_) return;
     yielded_ = false;
     server_.CancelTurn(*this);
     const size_t max_line = server_.GetLimits().max_line;
@@ -79,9 +79,22 @@ void Connection::ProcessInput() noexcept {
         }
         /* The Session cannot touch input_, so the view stays valid during the call. */
         const std::string_view line(input_.data() + input_offset_, end - input_offset_);
-        /* A batch with a slot runs in turns; only a few can, whatever the number of
-         * clients, as each holds its parsed requests and reply meanwhile. */
-        if (!peer_gone_ && IsBatchLine(line)) holds_slot_ = server_.TakeBatchSlot();
+        /* A batch runs in turns with a slot; only a few can, whatever the number of
+         * clients, as each holds its parsed requests and reply meanwhile. Without one
+         * the line waits, unread, for one. A peer that is gone gets no output: its
+         * batch runs whole. */
+        if (!peer_gone_ && IsBatchLine(line)) {
+            holds_slot_ = server_.TakeBatchSlot();
+            if (!holds_slot_) {
+                try {
+                    server_.AwaitBatchSlot(*this);
+                } catch (const std::exception&) {
+                    CloseWithLog(LogLevel::Error, "out of memory waiting for a batch slot");
+                    return;
+                }
+                break;
+            }
+        }
         input_offset_ = newline == std::string::npos ? end : end + 1;
         ProcessLine(line, deadline);
         if (closed_ || running_) break;
@@ -241,6 +254,7 @@ void Connection::Continue() noexcept {
 
 void Connection::FinishTurnsNow() noexcept {
     server_.CancelTurn(*this);
+    server_.CancelBatchSlotWait(*this);
     yielded_ = false;
     if (running_) RunMessage(std::move(running_), std::chrono::steady_clock::time_point::max());
     if (closed_) return;

@@ -308,6 +308,22 @@ bool Server::TakeBatchSlot() noexcept {
 
 void Server::ReleaseBatchSlot() noexcept {
     --batch_slots_used_;
+    if (slot_waiters_.empty()) return;
+    Connection* connection = slot_waiters_.front();
+    slot_waiters_.pop_front();
+    connection->awaiting_slot_ = false;
+    WantTurn(*connection);
+}
+
+void Server::AwaitBatchSlot(Connection& connection) {
+    slot_waiters_.push_back(&connection);
+    connection.awaiting_slot_ = true;
+}
+
+void Server::CancelBatchSlotWait(Connection& connection) noexcept {
+    if (!connection.awaiting_slot_) return;
+    connection.awaiting_slot_ = false;
+    std::erase(slot_waiters_, &connection);
 }
 
 void Server::WantTurn(Connection& connection) noexcept {

@@ -187,3 +187,43 @@ TEST_CASE("A method that throws after asking to answer later is answered at once
     h.Pump();
     CHECK(a.TakeLines().empty());
 }
+
+TEST_CASE("Batches waiting for answers that come together stay within the output budget") {
+    /* Many clients' batches of requests answered later, all answered at once (as one
+     * refresh of a card answers every listing waiting for it), none read: only the
+     * batches holding a slot may be under way, so the answers add one reply each past
+     * the budget for at most those, not for every client. */
+    Ipc::Limits limits;
+    limits.max_output = 64 * 1024;
+    limits.max_output_total = 128 * 1024;
+    Harness h(limits);
+    Later later(h);
+    std::vector<Client> clients;
+    std::string batch = "[";
+    for (int i = 0; i < 20; ++i)
+        batch += std::string(i ? "," : "") + R"({"jsonrpc":"2.0","method":"later","id":)" +
+                 std::to_string(i) + "}";
+    batch += "]\n";
+    for (int i = 0; i < 30; ++i) {
+        clients.push_back(h.Connect());
+        int small = 4096;
+        REQUIRE(setsockopt(clients.back().fd.Get(), SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)) ==
+                0);
+        clients.back().Write(batch);
+    }
+    const json reply = {{"text", std::string(8 * 1024, 'x')}};
+    size_t most = 0;
+    size_t most_waiting = 0;
+    for (int round = 0; round < 200; ++round) {
+        h.Pump();
+        most_waiting = std::max(most_waiting, later.pending.size());
+        auto pending = std::move(later.pending);
+        later.pending.clear();
+        for (auto& answer : pending) answer->Resolve(reply);
+        most = std::max(most, h.server->GetTotalOutput());
+    }
+    CHECK(most_waiting >= 1);
+    CHECK(most_waiting <= 4);
+    /* The budget, plus one reply (and the slack of its growth) per slot. */
+    CHECK(most <= limits.max_output_total + 4 * 2 * reply.dump().size() + 4 * 1024);
+}
