@@ -340,6 +340,27 @@ const std::vector<std::string> ABUSE = {
     "\n",
 };
 
+/** A churner's step: the connection in @p fd (if any) goes away without a goodbye,
+ *  having read what came when @p read, and a new one subscribes (a snapshot) and asks.
+ *  @return whether there was one to close. */
+bool Churn(int& fd, const std::string& control, bool read) {
+    const bool closed = fd >= 0;
+    if (closed) {
+        if (read) {
+            char buffer[4096];
+            (void)!recv(fd, buffer, sizeof(buffer), MSG_DONTWAIT);
+        }
+        close(fd);
+    }
+    fd = ConnectRaw(control);
+    if (fd >= 0)
+        SendAll(fd, R"({"jsonrpc":"2.0","id":1,"method":"subscribe"})"
+                    "\n"
+                    R"({"jsonrpc":"2.0","id":2,"method":"daemon.info"})"
+                    "\n");
+    return closed;
+}
+
 std::string BigBatch() {
     std::string line = "[";
     for (int i = 0; i < 600; ++i)
@@ -461,16 +482,7 @@ TEST_CASE("Chaos: clients, changes, replugs and a stopped device leave the daemo
             DeviceWriter writer(model);
             for (uint64_t k = 0; k < 500; ++k) {
                 writer.Write(k);
-                if (k % 5 == 0) {
-                    int& fd = churning[churned++ % churning.size()];
-                    if (fd >= 0) close(fd);
-                    fd = ConnectRaw(control);
-                    if (fd >= 0)
-                        SendAll(fd, R"({"jsonrpc":"2.0","id":1,"method":"subscribe"})"
-                                    "\n"
-                                    R"({"jsonrpc":"2.0","id":2,"method":"daemon.info"})"
-                                    "\n");
-                }
+                if (k % 5 == 0) Churn(churning[churned++ % churning.size()], control, false);
                 std::this_thread::sleep_for(1ms);
             }
         }
@@ -543,21 +555,7 @@ TEST_CASE("Chaos: clients, changes, replugs and a stopped device leave the daemo
      * subscribes (a snapshot) and asks, half of them read, none says goodbye. */
     std::vector<int> churning(CHURNERS, -1);
     threads.push_back(Paced(stop, 5ms, [&](uint64_t k) {
-        int& fd = churning[k % churning.size()];
-        if (fd >= 0) {
-            if (k % 2 == 0) {
-                char buffer[4096];
-                (void)!recv(fd, buffer, sizeof(buffer), MSG_DONTWAIT);
-            }
-            close(fd);
-            ++churns;
-        }
-        fd = ConnectRaw(control);
-        if (fd >= 0)
-            SendAll(fd, R"({"jsonrpc":"2.0","id":1,"method":"subscribe"})"
-                        "\n"
-                        R"({"jsonrpc":"2.0","id":2,"method":"daemon.info"})"
-                        "\n");
+        if (Churn(churning[k % churning.size()], control, k % 2 == 0)) ++churns;
     }));
     /* Hostile: HOSTILE connections taking turns at the repertoire, reopened when the
      * daemon closes them. */
