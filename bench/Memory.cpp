@@ -99,10 +99,18 @@ int Memory(const Args& a) {
     }
     const double settle_s = (NowNs() - closed_at) / 1e9;
 
-    /* What the limits promise: the output budget, one reply past it (at most a
-     * connection's cap, a batch's), and each connection's partial line. */
-    const long bound_kb = rss_idle + static_cast<long>((max_output_total + max_output) / 1024) +
-                          static_cast<long>(static_cast<size_t>(clients) * max_line / 1024);
+    /* What the limits promise: the output budget; past it, a reply for each batch
+     * under way (they hold the server's BATCH_SLOTS, 4; a reply is at most a batch's
+     * cap) and one more being sent; each connection's partial line; and the parsed
+     * lines, the slots' batches and the one being read (nlohmann::json's tree of a
+     * line is at most PARSED_PER_BYTE times its bytes: 30x measured for `{"":{}}`
+     * repeated, 9.5x for requests). */
+    constexpr size_t BATCH_SLOTS = 4;
+    constexpr size_t PARSED_PER_BYTE = 32;
+    const long bound_kb =
+        rss_idle + static_cast<long>((max_output_total + (BATCH_SLOTS + 1) * max_output) / 1024) +
+        static_cast<long>(static_cast<size_t>(clients) * max_line / 1024) +
+        static_cast<long>((BATCH_SLOTS + 1) * PARSED_PER_BYTE * max_line / 1024);
     std::printf(
         "RESULT %s clients=%d changes=%llu rss_idle_kb=%ld rss_max_kb=%ld hwm_kb=%ld "
         "rss_after_kb=%ld settle_s=%.2f bound_kb=%ld within=%d\n",
