@@ -8,7 +8,7 @@
 namespace Ipc {
 
 class Connection;
-class RpcError;
+struct RpcError;
 
 /**
  * A request's answer given after its Session::Call() returned (Session::AnswerLater):

@@ -21,7 +21,7 @@ using CallFunction =
  *  (IsWaiting()) until it is given the answer (Complete()). */
 struct AnswerLater {};
 
-class RpcError;
+struct RpcError;
 
 /**
  * The JSON-RPC 2.0 envelope for one framed line of a control socket: parses it,
