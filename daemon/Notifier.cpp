@@ -129,7 +129,7 @@ void Notifier::FlushSession(ClientSession& session) {
 }
 
 const Ipc::SharedText& Notifier::EncodeChanged(const std::string& device_id,
-                                               const std::string& id_json,
+                                               const std::string& id_json, const std::string& seq,
                                                const Core::Device& device,
                                                const Core::PendingDevice& pending) {
     /* Value changes of controls also in info (sent in full) or added: not repeated. */
@@ -169,11 +169,7 @@ const Ipc::SharedText& Notifier::EncodeChanged(const std::string& device_id,
     /* Null when no control is left: remembered too, for the next subscriber. */
     Ipc::SharedText head;
     if (controls_.size() > 2) {
-        char seq[24];
-        const std::string_view seq_text(seq,
-                                        std::to_chars(seq, seq + sizeof(seq), cache_.GetSeq()).ptr);
-        Ipc::EncodedMember members[] = {
-            {"controls", controls_}, {"device", id_json}, {"seq", seq_text}};
+        Ipc::EncodedMember members[] = {{"controls", controls_}, {"device", id_json}, {"seq", seq}};
         head = Ipc::SharedText::Make();
         Ipc::AppendNotificationHead(head.Edit(), "controls.changed", members);
     }
@@ -235,7 +231,7 @@ void Notifier::Encode(ClientSession& session, Core::Subscription& sub) {
                 send("controls.added", {{"controls", controls}, {"device", id_json}});
         }
         if (!pending.info.empty() || !pending.values.empty()) {
-            const Ipc::SharedText& head = EncodeChanged(device_id, id_json, *device, pending);
+            const Ipc::SharedText& head = EncodeChanged(device_id, id_json, seq, *device, pending);
             if (head) connection.SendShared(head, tail);
         }
         SendRestored(*device, id_json, pending, send);

@@ -87,9 +87,10 @@ class Notifier {
     static void SendRestored(const Core::Device& device, const std::string& id_json,
                              const Core::PendingDevice& pending, Send& send);
     /** A controls.changed for @p pending up to its subscription member, shared by every
-     *  subscriber with the same pending controls (null if no control is left). */
+     *  subscriber with the same pending controls (null if no control is left); @p id_json
+     *  and @p seq already encoded, as the caller's other notifications use them. */
     const Ipc::SharedText& EncodeChanged(const std::string& device_id, const std::string& id_json,
-                                         const Core::Device& device,
+                                         const std::string& seq, const Core::Device& device,
                                          const Core::PendingDevice& pending);
 
     const Core::StateCache& cache_;

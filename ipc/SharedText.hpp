@@ -14,11 +14,10 @@ namespace Ipc {
  * one line per connection). Immutable once shared; reference counts are plain
  * integers: loop thread only.
  *
- * Bodies are pooled per thread: a text dropped by its last holder keeps its
- * capacity for the next one (up to POOL_KEEP of them, none over POOL_MAX_BYTES: a
- * notification's size, not a list's or a snapshot's, so that what a crowd of clients
- * left behind is not kept), so
- * after warm-up making, filling and sharing a text allocates nothing.
+ * Bodies are pooled per thread: a text dropped by its last holder keeps its capacity
+ * for the next one, so after warm-up making, filling and sharing a text allocates
+ * nothing. At most POOL_KEEP are kept, none over POOL_MAX_BYTES (a notification's size,
+ * not a list's or a snapshot's: what a crowd of clients left behind is not kept).
  */
 class SharedText {
   public:

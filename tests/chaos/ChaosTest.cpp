@@ -34,11 +34,14 @@ using namespace std::chrono_literals;
 
 namespace {
 
-/* SCARLETTD_CHAOS_DAEMON=PATH runs another scarlettd binary under the same chaos (a
- * before/after comparison in one sitting, as bench/run.sh's SCARLETTD_BENCH_DAEMON). */
-const std::string SCARLETTD = getenv("SCARLETTD_CHAOS_DAEMON") ? getenv("SCARLETTD_CHAOS_DAEMON")
-                                                               : SCARLETTD_BINARY_DIR
-                                  "/daemon/scarlettd";
+/** The daemon under test; SCARLETTD_CHAOS_DAEMON=PATH runs another binary under the same
+ *  chaos (a before/after comparison in one sitting, as bench/run.sh's
+ *  SCARLETTD_BENCH_DAEMON). */
+std::string DaemonBinary() {
+    const char* other = getenv("SCARLETTD_CHAOS_DAEMON");
+    return other ? other : SCARLETTD_BINARY_DIR "/daemon/scarlettd";
+}
+const std::string SCARLETTD = DaemonBinary();
 const std::string SCARLETT_SIM = SCARLETTD_BINARY_DIR "/sim/server/scarlett-sim";
 const std::string ALSA_CONF =
     "/usr/share/alsa/alsa.conf:" SCARLETTD_BINARY_DIR "/sim/plugin/scarlett-sim.conf";
