@@ -268,6 +268,11 @@ std::string CommandSocket::Execute(const std::string& line) try {
         const Cycle cycle(info);
         if (cycle.size < 2)
             throw CommandError("control " + words[2] + " cannot change between values");
+        /* A client waits for the final value to know the burst is over: it must come
+         * only once, at the end. */
+        if (count >= cycle.size)
+            throw CommandError("count must be below the control's " + std::to_string(cycle.size) +
+                               " values (the final value would come more than once)");
         const Alsa::Value start = device.fake->Get(info.id.numid);
         const int64_t first = cycle.IndexOf(start.numbers.empty() ? 0 : start.numbers.front());
         Alsa::Value value;
