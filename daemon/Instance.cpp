@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "daemon/Instance.hpp"
 
-#include <malloc.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -9,6 +8,7 @@
 #include "daemon/ClientSession.hpp"
 #include "daemon/Listen.hpp"
 #include "daemon/Log.hpp"
+#include "ipc/Heap.hpp"
 #include "ipc/Log.hpp"
 
 Instance::Instance(Options options)
@@ -78,7 +78,7 @@ void Instance::Start() {
     /* Loading a card leaves freed temporaries (alsa-lib's and ours) in the heap; give
      * them back once, so an idle daemon does not keep its startup peak (bench/:
      * RSS of the 936-control Gen 4 18i20). */
-    malloc_trim(0);
+    Ipc::TrimHeap();
     /* Sockets listen (constructor) and every present card is enumerated: ready, even
      * with zero cards. */
     service_.Ready();

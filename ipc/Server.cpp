@@ -2,7 +2,6 @@
 #include "ipc/Server.hpp"
 
 #include <fcntl.h>
-#include <malloc.h>
 #include <sys/epoll.h>
 #include <sys/inotify.h>
 #include <sys/resource.h>
@@ -17,6 +16,7 @@
 #include <utility>
 
 #include "ipc/Error.hpp"
+#include "ipc/Heap.hpp"
 #include "ipc/Json.hpp"
 #include "ipc/Log.hpp"
 #include "ipc/SharedText.hpp"
@@ -52,7 +52,7 @@ Server::Server(Event::EventLoop& loop, Handler& handler, Limits limits)
             [this]() noexcept {
                 SharedText::ReleasePool();
                 handler_.OnTrim();
-                malloc_trim(0);
+                TrimHeap();
             }),
       directories_(loop,
                    [this](const Event::InotifyEvent& event) noexcept { OnDirectoryEvent(event); }),
