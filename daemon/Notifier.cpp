@@ -281,29 +281,32 @@ void Notifier::AppendFullControl(std::string& out, const Core::Device& device,
 
 Json Notifier::Snapshot(const Core::Subscription& filter) const {
     /* As Ipc::Encode would write {"controls":{id:[...]},"devices":[...]}: members in
-     * key order, and the devices map is ordered by id. */
+     * key order, and the devices map is ordered by id. Written into one string sized
+     * as the last one was: the text is copied once more (Encoded), not grown to. */
     std::string devices = "[";
-    std::string controls = "{";
+    std::string text;
+    text.reserve(snapshot_size_);
+    text += "{\"controls\":{";
+    bool first_device = true;
     for (const auto& [id, device] : cache_.GetDevices()) {
         if (!filter.WantsDevice(id)) continue;
         if (devices.size() > 1) devices += ',';
         devices += Ipc::Encode(Codec::DeviceToJson(device));
-        if (controls.size() > 1) controls += ',';
-        controls += Ipc::Encode(Json(id));
-        controls += ":[";
+        if (!first_device) text += ',';
+        first_device = false;
+        text += Ipc::Encode(Json(id));
+        text += ":[";
         bool first = true;
         for (const auto& [numid, c] : device.controls) {
             if (!filter.WantsControl(c.info.id.name)) continue;
-            if (!first) controls += ',';
+            if (!first) text += ',';
             first = false;
-            AppendFullControl(controls, device, c);
+            AppendFullControl(text, device, c);
         }
-        controls += ']';
+        text += ']';
     }
     devices += ']';
-    controls += '}';
-    std::string text;
-    text.reserve(controls.size() + devices.size() + 24);
-    ((((text += "{\"controls\":") += controls) += ",\"devices\":") += devices) += '}';
+    ((text += "},\"devices\":") += devices) += '}';
+    snapshot_size_ = text.size() + text.size() / 16;
     return Ipc::Encoded(text);
 }

@@ -136,6 +136,9 @@ class Notifier {
     /* What value changes of a control are written from, dropped as its id or info
      * changes. */
     std::map<std::pair<const Core::Device*, unsigned>, Codec::ValueText> value_text_;
+    /* What the last snapshot took, and a little more: the next is written into one
+     * reservation. */
+    mutable size_t snapshot_size_ = 0;
     /* Device ids as JSON strings; the cache never forgets a device either. */
     std::map<std::string, std::string, std::less<>> id_json_;
 };
