@@ -10,7 +10,7 @@ namespace Ipc {
  * malloc_trim() cannot release the pages they lie on; after a crowd of clients they
  * lie all over a heap grown to its peak, several hundred pages (the chaos test's
  * RSS: +5 to +10 % where +2 % was left without them). Takes a thread for a moment:
- * call it rarely (after a crowd left, after startup), from the thread that freed.
+ * call it rarely (after a crowd left), from the thread that freed.
  */
 void TrimHeap() noexcept;
 
