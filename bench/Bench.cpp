@@ -9,6 +9,7 @@
  *   scd-bench startup --tag T [--runs N] -- DAEMON ARGS...
  *   scd-bench memory  --socket-dir D --ctl CTL --pid P [--clients N] [--seconds S]
  *                     [--max-line B] [--max-output B] [--max-output-total B]
+ *   scd-bench snapshot --socket-dir D --pid P [--count N] [--tag T]
  *
  * Changes are real ALSA writes: snd_ctl_elem_write() on CTL (hw:0 in the VM, the
  * scarlett_sim plugin on the host), the call `amixer cset` makes. Write k goes to
@@ -64,7 +65,7 @@ int main(int argc, char** argv) {
     using namespace Bench;
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
     signal(SIGPIPE, SIG_IGN);
-    if (argc < 2) Die("usage: scd-bench fanout|floor|latency|idle|startup|memory ...");
+    if (argc < 2) Die("usage: scd-bench fanout|floor|latency|idle|startup|memory|snapshot ...");
     const std::string cmd = argv[1];
     Args a = Parse(argc, argv, 2);
     if (cmd == "fanout") return Fanout(a);
@@ -72,6 +73,7 @@ int main(int argc, char** argv) {
     if (cmd == "latency") return Latency(a);
     if (cmd == "idle") return Idle(a);
     if (cmd == "startup") return Startup(a);
+    if (cmd == "snapshot") return Snapshot(a);
     if (cmd == "memory") return Memory(a);
     Die("unknown command " + cmd);
 }

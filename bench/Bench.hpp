@@ -39,11 +39,12 @@ struct Args {
 };
 
 /* The modes; each prints its RESULT lines and returns the exit status. */
-int Fanout(const Args& a);   // fan-out, burst and slow consumer
-int Floor(const Args& a);    // the same lines written by the least a program can do
-int Latency(const Args& a);  // write -> subscriber, against observer commands
-int Idle(const Args& a);     // subscribed clients that hold until stdin closes
-int Startup(const Args& a);  // time to READY=1 and RSS of a daemon
-int Memory(const Args& a);   // the most memory clients can make the daemon hold
+int Fanout(const Args& a);    // fan-out, burst and slow consumer
+int Floor(const Args& a);     // the same lines written by the least a program can do
+int Latency(const Args& a);   // write -> subscriber, against observer commands
+int Idle(const Args& a);      // subscribed clients that hold until stdin closes
+int Startup(const Args& a);   // time to READY=1 and RSS of a daemon
+int Memory(const Args& a);    // the most memory clients can make the daemon hold
+int Snapshot(const Args& a);  // daemon CPU per client subscribing with a snapshot
 
 }  // namespace Bench

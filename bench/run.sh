@@ -6,7 +6,7 @@
 #
 # Builds what it needs (cmake, in DIR, default build/), then:
 #  * host, on the virtual device (scarlett-sim serving the Scarlett 18i20 3rd Gen dump
-#    through the scarlett_sim ALSA plugin): fan-out, burst, slow consumer, startup of
+#    through the scarlett_sim ALSA plugin): fan-out, burst, snapshot, slow consumer, startup of
 #    every fixture dump; the memory bound under as many hostile clients as allowed;
 #  * VM, on the real kernel (tests/vm/run.sh, snd-dummy carrying the same dump as user
 #    controls): idle, per-change syscalls, latency vs `alsactl monitor` and the pollers.
@@ -44,10 +44,10 @@ block=USB_1
 
 if [ $smoke = 1 ]; then
 	fan_s=0.5 fan_n="1 10 100 1000" burst_n=2000 slow_s=2 startup_runs=1 startup_all=0
-	idle_s=3 per_change=20 latency_n=50 poller_n=10 mem_clients=64 mem_s=1
+	idle_s=3 per_change=20 latency_n=50 poller_n=10 mem_clients=64 mem_s=1 snapshot_n=20
 else
 	fan_s=3 fan_n="1 10 100 1000" burst_n=10000 slow_s=10 startup_runs=7 startup_all=1
-	idle_s=60 per_change=200 latency_n=2000 poller_n=100 mem_clients=1024 mem_s=10
+	idle_s=60 per_change=200 latency_n=2000 poller_n=100 mem_clients=1024 mem_s=10 snapshot_n=1000
 fi
 
 # perf and gnuplot (bench/install-deps.sh); without perf the counts fall back to
@@ -115,6 +115,7 @@ if [ $host = 1 ]; then
 	done
 	"$bench" fanout $common --clients 10 --changes "$burst_n" --rate "$burst_n" --controls 1 \
 		--tag burst | record
+	"$bench" snapshot --socket-dir "$sock" --pid "$dpid" --count "$snapshot_n" | record
 	"$bench" fanout $common --clients 10 --seconds "$slow_s" --rate 10000 --tag slow_without \
 		--rss-out "$results/rss-without.dat" | record
 	"$bench" fanout $common --clients 10 --stalled 1 --seconds "$slow_s" --rate 10000 \

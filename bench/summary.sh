@@ -76,6 +76,9 @@ END {
 	# burst
 	cv = get("burst", "", "converged"); ch = get("burst", "", "changes"); mpc = get("burst", "", "messages_per_change"); ws = get("burst", "", "write_s")
 	row("burst", "burst", "host, " ch " changes in " ws " s, 10 subscribers", has(cv) ? cv "/10 converged, " mpc " messages/change" : "", "all converge", has(cv) ? ok(cv + 0 == 10) : "")
+	# a client subscribing with a snapshot (context: no issue sets a target)
+	sc = get("snapshot", "", "cpu_us_per_snapshot"); sb = get("snapshot", "", "reply_bytes")
+	row("snapshot", "snapshot", "host, subscribe + snapshot, 1 at a time", has(sc) ? sprintf("%.0f us CPU per snapshot of %d B", sc, sb) : "", "(context)", has(sc) ? "-" : "")
 	# slow consumer
 	rw = get("slow_with", "", "rss_max_kb"); rwo = get("slow_without", "", "rss_max_kb")
 	rf = get("slow_with", "", "rss_first_kb")
