@@ -36,8 +36,7 @@ void TrimHeap() noexcept {
         for (size_t i = 0; i < PER_CLASS; ++i)
             if (void* p = std::malloc(SMALLEST + c * CLASS_STEP)) taken.chunks[taken.count++] = p;
     /* The least stack a thread may have: glibc keeps an ended thread's stack for the
-     * next one, and what of it was touched stays resident (with a default stack the
-     * daemon's RSS grew by 80-170 KiB for good). */
+     * next one, and what of it was touched stays resident. */
     pthread_attr_t attr;
     pthread_t thread;
     bool freed = false;

@@ -9,7 +9,8 @@ namespace Ipc {
  * of each size up to 1 KiB) back to the heap. Cached chunks count as in use, so
  * malloc_trim() cannot release the pages they lie on; after a crowd of clients they
  * lie all over a heap grown to its peak, several hundred pages (the chaos test's
- * RSS: +5 to +10 % where +2 % was left without them). Takes a thread for a moment:
+ * RSS after its clients left: +7 to +10 % over its start, +3 to +4 % once these are
+ * freed too). Takes a thread for a moment:
  * call it rarely (after a crowd left), from the thread that freed.
  */
 void TrimHeap() noexcept;
