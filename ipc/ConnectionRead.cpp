@@ -59,7 +59,10 @@ void Connection::ProcessInput() noexcept {
     yielded_ = false;
     server_.CancelTurn(*this);
     const size_t max_line = server_.GetLimits().max_line;
-    const auto deadline = std::chrono::steady_clock::now() + TURN;
+    /* Read at the first line: a flush resumes every connection it wrote to, most with
+     * nothing to run, and where the clock is a syscall (a VM's clock source) that was
+     * one more per notification sent. */
+    std::chrono::steady_clock::time_point deadline{};
     while (!closed_ && !closing_ && !IsInputPaused()) {
         const size_t newline = input_.find('\n', std::max(scanned_, input_offset_));
         size_t end = newline;
@@ -96,6 +99,8 @@ void Connection::ProcessInput() noexcept {
             }
         }
         input_offset_ = newline == std::string::npos ? end : end + 1;
+        if (deadline == std::chrono::steady_clock::time_point{})
+            deadline = std::chrono::steady_clock::now() + TURN;
         ProcessLine(line, deadline);
         if (closed_ || running_) break;
         if (!peer_gone_ && input_offset_ < input_.size() &&
