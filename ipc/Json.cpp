@@ -74,14 +74,11 @@ void Write(std::string& out, const nlohmann::json& value) {
     }
 }
 
-/** Encode() appended to @p out: a result's text is written where the response is, not
- *  made apart and copied (a snapshot is 60 to 400 KiB; each copy of it, and each step
- *  of a string growing to it, was fresh heap to fault in). */
-void AppendEncoded(std::string& out, const nlohmann::json& value) {
-    if (!HasEncoded(value)) {
-        out += Dump(value);
-        return;
-    }
+/** Encode() of a value with Encoded() parts, appended to @p out: a result's text is
+ *  written where the response is, not made apart and copied (a snapshot is 60 to 400
+ *  KiB; each copy of it, and each step of a string growing to it, was fresh heap to
+ *  fault in). */
+void AppendWithParts(std::string& out, const nlohmann::json& value) {
     /* The rest of such a value is keys and small members. */
     out.reserve(out.size() + EncodedBytes(value) + 1024);
     Write(out, value);
@@ -96,8 +93,9 @@ nlohmann::json Encoded(std::string_view json_text) {
 }
 
 std::string Encode(const nlohmann::json& value) {
+    if (!HasEncoded(value)) return Dump(value);
     std::string out;
-    AppendEncoded(out, value);
+    AppendWithParts(out, value);
     return out;
 }
 
@@ -108,7 +106,10 @@ std::string EncodeResponse(const nlohmann::json& id, const nlohmann::json& resul
     std::string out = R"({"jsonrpc":"2.0","id":)";
     out += Encode(id);
     out += R"(,"result":)";
-    AppendEncoded(out, result);
+    if (HasEncoded(result))
+        AppendWithParts(out, result);
+    else
+        out += Dump(result);
     out += '}';
     return out;
 }
