@@ -69,6 +69,11 @@ void Server::OnSubscribed(const json& response) {
         if (snapshot.contains("controls") && snapshot["controls"].contains(id))
             LoadControls(device, snapshot["controls"][id]);
     }
+    loaded_ = true;
+    std::string ids;
+    for (const Device& device : devices_) ids += (ids.empty() ? ": " : ", ") + device.id;
+    log_(Level::Info, "serving " + std::to_string(devices_.size()) +
+                          (devices_.size() == 1 ? " device" : " devices") + ids);
     for (const Device& device : devices_) SendOnline(device);
     UpdateMeters();
 }
@@ -427,7 +432,10 @@ void Server::HandleDevice(Sender& sender, const Message& m) {
     const auto routed = Route(m.address, names);
     if (!routed)
         return Error(sender, m.address, "address",
-                     devices_.empty() ? "no device" : "unknown address (no such device?)");
+                     !devices_.empty() ? "unknown address (no such device?)"
+                     : loaded_         ? "no device"
+                     : IsConnected()   ? "scarlettd's devices are not loaded yet; try again"
+                                       : "scarlettd is not running");
     Device& device = devices_[routed->device];
     /* What the sender wrote before the device's own part, for the replies. */
     const std::string prefix = m.address.substr(0, m.address.size() - routed->rest.size());

@@ -136,6 +136,9 @@ class Server {
     Options options_;
     ::Bridge::DaemonLink link_;
     std::vector<Device> devices_;
+    /* The first subscription's snapshot has arrived: until then "no device" would be
+     * wrong, the devices are not known yet. */
+    bool loaded_ = false;
     std::map<std::string, Sender> senders_;
     Peers peers_;
     Peers meter_peers_;

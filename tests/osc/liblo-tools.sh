@@ -39,7 +39,7 @@ pids+=($!)
 port=
 for _ in $(seq 100); do
 	port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\) (UDP).*/\1/p' "$work/osc.log")
-	[ -n "$port" ] && grep -q 'connected to scarlettd' "$work/osc.log" && break
+	[ -n "$port" ] && grep -q 'serving 2 devices' "$work/osc.log" && break
 	sleep 0.1
 done
 [ -n "$port" ] || { echo "FAIL: scarlett-osc did not start"; cat "$work/osc.log"; exit 1; }

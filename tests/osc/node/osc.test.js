@@ -159,7 +159,8 @@ before(async () => {
   bridge.on('exit', (code, signal) => { bridgeExit = `exit ${code} ${signal}`; });
   await until('scarlett-osc listening and connected', () => {
     const m = log.match(/listening on 127\.0\.0\.1:(\d+)/);
-    if (m && log.includes('connected to scarlettd')) bridgePort = Number(m[1]);
+    // "serving 2 devices": the bridge has the daemon's snapshot (before it, a query is refused).
+    if (m && log.includes('serving 2 devices')) bridgePort = Number(m[1]);
     return bridgePort;
   }, 10000);
 });

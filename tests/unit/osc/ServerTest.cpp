@@ -52,7 +52,10 @@ struct Bench {
     std::vector<std::string> logged;
     Server bridge;
 
-    explicit Bench(double rate = 200)
+    std::optional<json> subscribe;
+
+    /** @p answer false: the subscription stays unanswered (in @ref subscribe). */
+    explicit Bench(double rate = 200, bool answer = true)
         : bridge(
               loop, daemon.path,
               [this](const Endpoint& to, const std::string& datagram) {
@@ -63,9 +66,12 @@ struct Bench {
               [this](Server::Level, const std::string& m) { logged.push_back(m); }, {rate, false}) {
         bridge.Start();
         REQUIRE(daemon.Accept());
-        const auto subscribe = daemon.Receive(loop);
+        subscribe = daemon.Receive(loop);
         REQUIRE(subscribe);
         CHECK((*subscribe)["method"] == "subscribe");
+        if (answer) AnswerSubscribe();
+    }
+    void AnswerSubscribe() {
         const json device = {{"id", "dev-1"}, {"online", true}, {"nickname", nullptr}};
         Answer(*subscribe,
                {{"subscription", 1},
@@ -125,6 +131,26 @@ TEST_CASE("OSC server: a query is answered to its sender, under the address it s
         CHECK(many[0].message.address == "/input/1/phantom");
         CHECK(many[1].message.address == "/input/2/phantom");
     }
+}
+
+TEST_CASE("OSC server: before scarlettd's devices are known, a query is told to wait") {
+    Bench b(200, false);
+    b.From(A, "/input/1/air");
+    auto out = b.Take();
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].message.address == "/error");
+    REQUIRE(out[0].message.args.size() == 2);
+    CHECK(out[0].message.args[1] ==
+          Arg::String("scarlettd's devices are not loaded yet; try again"));
+    CHECK(std::find(b.logged.begin(), b.logged.end(), "serving 1 device: dev-1") == b.logged.end());
+
+    /* Once the snapshot is in, the log says so (what a script waits for) and it serves. */
+    b.AnswerSubscribe();
+    CHECK(std::find(b.logged.begin(), b.logged.end(), "serving 1 device: dev-1") != b.logged.end());
+    b.From(A, "/input/1/air");
+    out = b.Take();
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].message.address == "/input/1/air");
 }
 
 TEST_CASE("OSC server: a set is one controls.set; a pattern's matches are one write") {

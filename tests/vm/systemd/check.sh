@@ -142,8 +142,8 @@ check "running again" is_active scarlettd.service
 check "scarlett-osc.service installed, not enabled" [ "$(us is-enabled scarlett-osc.service)" = disabled ]
 us start scarlett-osc.service
 check "scarlett-osc.service running" wait_until 20 is_active scarlett-osc.service
-check "scarlett-osc connected to scarlettd" wait_until 20 sh -c \
-	"journalctl -q -o cat _SYSTEMD_USER_UNIT=scarlett-osc.service | grep -q 'connected to scarlettd'"
+check "scarlett-osc has scarlettd's devices" wait_until 20 sh -c \
+	"journalctl -q -o cat _SYSTEMD_USER_UNIT=scarlett-osc.service | grep -Eq 'serving [1-9][0-9]* device'"
 # A /devices query (OSC: the address and the empty type tag, each padded to 4 bytes),
 # answered to socat's port: one /devices message per device, with its id.
 osc_answers() {
