@@ -75,16 +75,6 @@ std::string_view Trim(std::string_view s) noexcept {
     return s;
 }
 
-/* The whole of a small proc/sysfs file; nullopt if it cannot be read. */
-std::optional<std::string> ReadFile(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream out;
-    out << in.rdbuf();
-    if (in.bad()) return std::nullopt;
-    return std::move(out).str();
-}
-
 bool IsUsbDeviceDir(const fs::path& dir) {
     std::error_code ec;
     return fs::exists(dir / "idVendor", ec);
@@ -223,20 +213,20 @@ CardIdentity ReadCardIdentity(int card, const std::string& proc_root, const std:
 
     const fs::path asound = fs::path(proc_root) / "asound";
     const fs::path card_dir = asound / ("card" + std::to_string(card));
-    const auto cards = ReadFile(asound / "cards");
+    const auto cards = ReadSmallFile(asound / "cards");
     if (!cards || !ParseProcCards(*cards, card, identity)) {
-        if (const auto id = ReadFile(card_dir / "id")) identity.card_id = Trim(*id);
+        if (const auto id = ReadSmallFile(card_dir / "id")) identity.card_id = Trim(*id);
     }
 
     const auto device = FindUsbDevice(sys_root, card);
-    if (const auto usbid = ReadFile(card_dir / "usbid")) {
+    if (const auto usbid = ReadSmallFile(card_dir / "usbid")) {
         identity.usb = ParseUsbId(*usbid);
     } else if (device) {
         /* snd_card_register() makes the control node and cardN/id before the card's
          * other proc files: usbid may not be there yet; sysfs has had the USB device
          * since before the card. */
-        const auto vendor = ReadFile(*device / "idVendor");
-        const auto product = ReadFile(*device / "idProduct");
+        const auto vendor = ReadSmallFile(*device / "idVendor");
+        const auto product = ReadSmallFile(*device / "idProduct");
         if (vendor && product)
             identity.usb =
                 ParseUsbId(std::string(Trim(*vendor)) + ":" + std::string(Trim(*product)));
@@ -244,7 +234,7 @@ CardIdentity ReadCardIdentity(int card, const std::string& proc_root, const std:
     if (identity.usb) {
         if (device) {
             identity.usb->path = device->filename().string();
-            if (const auto serial = ReadFile(*device / "serial"))
+            if (const auto serial = ReadSmallFile(*device / "serial"))
                 identity.usb->serial = Trim(*serial);
         }
         if (const auto model = LookupModel(identity.usb->vendor, identity.usb->product)) {
@@ -259,7 +249,7 @@ CardIdentity ReadCardIdentity(int card, const std::string& proc_root, const std:
 
 bool IsCardRegistered(int card, const std::string& proc_root) {
     const auto id =
-        ReadFile(fs::path(proc_root) / "asound" / ("card" + std::to_string(card)) / "id");
+        ReadSmallFile(fs::path(proc_root) / "asound" / ("card" + std::to_string(card)) / "id");
     return id && !Trim(*id).empty();
 }
 
@@ -270,6 +260,15 @@ CardIdentity MakeCtlIdentity(const std::string& ctl_name) {
     identity.name = ctl_name;
     identity.id = MakeDeviceId(identity);
     return identity;
+}
+
+std::optional<std::string> ReadSmallFile(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream out;
+    out << in.rdbuf();
+    if (in.bad()) return std::nullopt;
+    return std::move(out).str();
 }
 
 }  // namespace Alsa

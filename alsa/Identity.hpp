@@ -22,6 +22,7 @@
  * outside [A-Za-z0-9._-] become '_'.
  */
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -75,5 +76,8 @@ bool IsCardRegistered(int card, const std::string& proc_root);
 
 /** The identity of a plugin ctl named on the command line: card -1, id ctl-<name>. */
 CardIdentity MakeCtlIdentity(const std::string& ctl_name);
+
+/** The whole of a small file (proc, sysfs, a udev rule); nullopt if it cannot be read. */
+std::optional<std::string> ReadSmallFile(const std::filesystem::path& path);
 
 }  // namespace Alsa

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "alsa/RestoreCheck.hpp"
 
-#include <fstream>
 #include <sstream>
 #include <system_error>
+
+#include "alsa/Identity.hpp"
 
 namespace Alsa {
 
@@ -14,14 +15,6 @@ constexpr const char* RULE_DIRS[] = {"etc/udev/rules.d", "run/udev/rules.d",
                                      "usr/local/lib/udev/rules.d", "usr/lib/udev/rules.d",
                                      "lib/udev/rules.d"};
 constexpr const char* STATE_FILE = "var/lib/alsa/asound.state";
-
-std::optional<std::string> ReadFile(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    if (!in) return std::nullopt;
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 /** The rule file udev uses, if it runs alsactl; nullopt when absent or masked. */
 std::optional<std::string> ActiveRule(const std::filesystem::path& root) {
@@ -35,7 +28,7 @@ std::optional<std::string> ActiveRule(const std::filesystem::path& root) {
         if (std::filesystem::is_symlink(status) &&
             std::filesystem::read_symlink(path, ec) == "/dev/null")
             return std::nullopt;
-        const auto text = ReadFile(path);
+        const auto text = ReadSmallFile(path);
         if (!text || text->find("alsactl") == std::string::npos ||
             text->find("restore") == std::string::npos)
             return std::nullopt;
@@ -68,7 +61,7 @@ std::optional<RestoreConflict> FindRestoreConflict(const std::filesystem::path& 
     /* The rule tests for the binary before running it. */
     std::error_code ec;
     if (!std::filesystem::exists(root / "usr/sbin/alsactl", ec)) return std::nullopt;
-    const auto state = ReadFile(root / STATE_FILE);
+    const auto state = ReadSmallFile(root / STATE_FILE);
     if (!state || !HasStateBlock(*state, card_id)) return std::nullopt;
     return RestoreConflict{*rule, std::string("/") + STATE_FILE};
 }

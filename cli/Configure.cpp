@@ -6,17 +6,13 @@
 #include <ostream>
 
 #include "cli/Commands.hpp"
+#include "cli/ControlRef.hpp"
 
 namespace Cli {
 
 namespace {
 
 using nlohmann::json;
-
-std::string Lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
 
 std::string ValueText(const json& v) {
     if (v.is_boolean()) return v.get<bool>() ? "on" : "off";

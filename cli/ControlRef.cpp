@@ -24,12 +24,6 @@ std::optional<long long> ParseUnsigned(std::string_view text) {
     return value;
 }
 
-std::string Lower(std::string_view text) {
-    std::string result(text);
-    for (char& c : result) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return result;
-}
-
 bool IsAmixerStyle(std::string_view text) {
     const std::string lower = Lower(text.substr(0, 6));
     return lower.starts_with("numid=") || lower.starts_with("name=") ||
@@ -94,6 +88,12 @@ nlohmann::json ParseAmixerStyle(std::string_view text) {
 }
 
 }  // namespace
+
+std::string Lower(std::string_view text) {
+    std::string result(text);
+    for (char& c : result) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return result;
+}
 
 nlohmann::json ParseControlRef(std::string_view text) {
     if (text.empty()) throw UsageError("empty control name");

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 
 namespace Cli {
@@ -16,5 +17,8 @@ namespace Cli {
  * Throws UsageError for an empty or malformed reference.
  */
 nlohmann::json ParseControlRef(std::string_view text);
+
+/** @p text in ASCII lower case: names and words are matched without regard to case. */
+std::string Lower(std::string_view text);
 
 }  // namespace Cli

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli/ControlRef.hpp"
 #include "cli/Options.hpp"
 
 namespace Cli {
@@ -17,12 +18,6 @@ namespace Cli {
 namespace {
 
 using nlohmann::json;
-
-std::string Lower(std::string_view text) {
-    std::string result(text);
-    for (char& c : result) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return result;
-}
 
 std::string_view Trim(std::string_view text) {
     while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))

@@ -19,12 +19,6 @@ using nlohmann::json;
 
 constexpr int POLL_MS = 250;
 
-std::string Lower(std::string_view text) {
-    std::string result(text);
-    for (char& c : result) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return result;
-}
-
 /* waybar parses text and tooltip as Pango markup: "&" or "<" in a name would break it. */
 std::string EscapeMarkup(std::string_view text) {
     std::string result;

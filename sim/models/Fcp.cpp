@@ -13,7 +13,9 @@
 
 namespace Sim::ModelsDetail {
 
+/* Named, so that Params and the Add* helpers do not meet Scarlett2.cpp's in a unity build. */
 namespace {
+namespace Fcp {
 
 constexpr unsigned MIXES = 12;                         // "Mix A".."Mix L"
 constexpr unsigned SPDIF = 2;                          // S/PDIF in and out pairs on all three
@@ -284,21 +286,22 @@ void AddGlobals(Builder& b, const Model& model, const Params& p) {
     b.Bool("Phantom Power Persistence Capture Switch", false, USER);
 }
 
+}  // namespace Fcp
 }  // namespace
 
 StateBlock GenerateFcp(const Model& model, const EraFeatures& era) {
-    const Params p = ParamsFor(model.id);
+    const Fcp::Params p = Fcp::ParamsFor(model.id);
     UsbAudioParams usb;  // both PCM directions have more than 15 channels: no channel maps
     usb.clocks = p.clocks;
     Builder b("Gen");
     AddUsbAudioControls(b, usb, era);
-    b.Enum("Sync Status", {"Unlocked", "Locked"}, "Locked", LOCKED);
+    b.Enum("Sync Status", {"Unlocked", "Locked"}, "Locked", Fcp::LOCKED);
     b.Int("Level Meter", 0, 4095, 0, {"read", "volatile"}, "PCM", p.meters);
-    AddMixer(b, p);
-    AddRouting(b, p);
-    AddInputs(b, p);
-    AddOutputs(b, p);
-    AddGlobals(b, model, p);
+    Fcp::AddMixer(b, p);
+    Fcp::AddRouting(b, p);
+    Fcp::AddInputs(b, p);
+    Fcp::AddOutputs(b, p);
+    Fcp::AddGlobals(b, model, p);
     return b.Take();
 }
 
