@@ -37,9 +37,10 @@ if ! command -v clang++ >/dev/null 2>&1 ||
 fi
 
 # Line tables only: sanitizer reports still name file and line, at a fraction of full
-# debug information's compile time.
+# debug information's compile time. A unity build (eight sources to a compile): half
+# the compile time again; reports still name each source's own file and line.
 cmake -S "${FUZZ_SOURCE_DIR:-$src}" -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	-DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -gline-tables-only -DNDEBUG" -DSCARLETTD_FUZZ=ON >/dev/null
+	-DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -gline-tables-only -DNDEBUG" -DSCARLETTD_FUZZ=ON -DCMAKE_UNITY_BUILD=ON >/dev/null
 cmake --build "$build" --target fuzz_rpc -j"${FUZZ_JOBS:-$(nproc)}"
 
 mkdir -p "$build/corpus" "$build/artifacts"
