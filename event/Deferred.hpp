@@ -10,14 +10,17 @@ namespace Event {
  * Work that runs once, after the current dispatch round and before the loop sleeps
  * again (MPD's idle flush): many events coalesced into one action. Scheduled work
  * runs in the order it was scheduled; scheduling is an intrusive list insertion and
- * cannot fail. Loop thread only; not movable.
+ * cannot fail. Late work runs only once no normal work is pending, one at a time:
+ * what can wait for the replies and notifications of the round to be written first
+ * (a check after a change). Loop thread only; not movable.
  */
 class Deferred {
   public:
     using Function = Callback<void()>;
+    enum class Order { Normal, Late };
 
-    Deferred(EventLoop& loop, Function callback) noexcept
-        : loop_(loop), callback_(std::move(callback)) {}
+    Deferred(EventLoop& loop, Function callback, Order order = Order::Normal) noexcept
+        : loop_(loop), callback_(std::move(callback)), late_(order == Order::Late) {}
     ~Deferred() { Cancel(); }
     Deferred(const Deferred&) = delete;
     Deferred& operator=(const Deferred&) = delete;
@@ -30,6 +33,7 @@ class Deferred {
     friend class EventLoop;
     EventLoop& loop_;
     Function callback_;
+    const bool late_;
     bool pending_ = false;
     Deferred* prev_ = nullptr;
     Deferred* next_ = nullptr;

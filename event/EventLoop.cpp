@@ -97,17 +97,19 @@ void Timer::Cancel() noexcept {
 void Deferred::Schedule() noexcept {
     if (pending_) return;
     pending_ = true;
-    prev_ = loop_.deferred_tail_;
+    auto& list = loop_.deferred_[late_];
+    prev_ = list.tail;
     next_ = nullptr;
-    (prev_ ? prev_->next_ : loop_.deferred_head_) = this;
-    loop_.deferred_tail_ = this;
+    (prev_ ? prev_->next_ : list.head) = this;
+    list.tail = this;
 }
 
 void Deferred::Cancel() noexcept {
     if (!pending_) return;
     pending_ = false;
-    (prev_ ? prev_->next_ : loop_.deferred_head_) = next_;
-    (next_ ? next_->prev_ : loop_.deferred_tail_) = prev_;
+    auto& list = loop_.deferred_[late_];
+    (prev_ ? prev_->next_ : list.head) = next_;
+    (next_ ? next_->prev_ : list.tail) = prev_;
     prev_ = next_ = nullptr;
 }
 
@@ -143,8 +145,11 @@ void EventLoop::OnTimerFd() noexcept {
 }
 
 void EventLoop::RunDeferred() noexcept {
-    /* A callback may schedule more deferred work; it runs in the same pass. */
-    while (Deferred* d = deferred_head_) {
+    /* A callback may schedule more deferred work; it runs in the same pass. Late work
+     * waits until no normal work is left, and what it schedules runs before the next. */
+    for (;;) {
+        Deferred* d = deferred_[0].head ? deferred_[0].head : deferred_[1].head;
+        if (!d) return;
         d->Cancel();
         d->callback_();
     }

@@ -71,8 +71,12 @@ class EventLoop {
     int ready_next_ = 0;
     TimerMap timers_;
     Clock::time_point armed_at_{};
-    Deferred* deferred_head_ = nullptr;
-    Deferred* deferred_tail_ = nullptr;
+    /* Deferred work in order of scheduling: [0] normal, [1] late (Deferred::Order). */
+    struct DeferredList {
+        Deferred* head = nullptr;
+        Deferred* tail = nullptr;
+    };
+    std::array<DeferredList, 2> deferred_{};
 };
 
 }  // namespace Event

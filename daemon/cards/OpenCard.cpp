@@ -14,7 +14,8 @@ OpenCard::OpenCard(Event::EventLoop& loop, Core::StateCache& cache, Alsa::CardId
       identity_(std::move(identity)),
       io_bound_(io_bound),
       gone_(std::move(gone)),
-      checks_(loop, [this]() noexcept { RunChecks(); }) {}
+      checks_(
+          loop, [this]() noexcept { RunChecks(); }, Event::Deferred::Order::Late) {}
 
 void OpenCard::Open(decltype(Options::open_card) open, CardIo::Opened opened) {
     io_ = std::make_unique<CardIo>(

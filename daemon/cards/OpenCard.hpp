@@ -63,7 +63,9 @@ class OpenCard final : public Alsa::CardListener {
     std::unique_ptr<CardIo> io_;
     std::vector<pollfd> fds_;
     std::vector<std::unique_ptr<Event::FdWatch>> watches_;
-    /* Scheduled after the flush that HandleEvents() scheduled: runs after it. */
+    /* Late deferred work: after the notifications of the change are written (the
+     * notifier's flush schedules each connection's write, which an ordinary deferred
+     * scheduled earlier would precede: one ioctl between a change and its subscribers). */
     Event::Deferred checks_;
     /* Events during Open() (the initial load) are not changes. */
     bool ready_ = false;

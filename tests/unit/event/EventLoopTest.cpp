@@ -190,6 +190,49 @@ TEST_CASE("Deferred work runs once per schedule, in order, after dispatch, befor
     CHECK(log.size() == 3);
 }
 
+TEST_CASE("Late deferred work waits for all normal work, including what that schedules") {
+    /* The daemon's order: a card event schedules its check (late) and a notification
+     * (normal), whose flush schedules the write (normal): the write goes first. */
+    EventLoop loop;
+    Pipe p;
+    std::vector<std::string> log;
+    Event::Deferred write(loop, [&]() noexcept { log.push_back("write"); });
+    Event::Deferred notify(loop, [&]() noexcept {
+        log.push_back("notify");
+        write.Schedule();
+    });
+    Event::Deferred info(loop, [&]() noexcept { log.push_back("info"); });
+    Event::Deferred other(
+        loop, [&]() noexcept { log.push_back("other late"); }, Event::Deferred::Order::Late);
+    Event::Deferred check(
+        loop,
+        [&]() noexcept {
+            log.push_back("check");
+            info.Schedule(); /* found a change: told before the next late work */
+        },
+        Event::Deferred::Order::Late);
+    Event::FdWatch w(loop, [&](uint32_t) noexcept {
+        p.Drain();
+        log.push_back("fd");
+        check.Schedule();
+        other.Schedule();
+        notify.Schedule();
+    });
+    REQUIRE(w.Open(p.r.Get(), EPOLLIN));
+    p.Put();
+    loop.RunOnce(1000);
+    CHECK(log == std::vector<std::string>{"fd", "notify", "write", "check", "info", "other late"});
+
+    SUBCASE("cancelled late work does not run") {
+        log.clear();
+        check.Schedule();
+        other.Schedule();
+        check.Cancel();
+        loop.RunOnce(0);
+        CHECK(log == std::vector<std::string>{"other late"});
+    }
+}
+
 TEST_CASE("Break ends Run from inside a callback") {
     EventLoop loop;
     Event::Timer t(loop, [&]() noexcept { loop.Break(); });
