@@ -57,8 +57,21 @@ std::vector<pollfd> CtlCard::GetPollFds() const {
     return fds;
 }
 
+int CtlCard::ReadSharedInfo(ElemRef elem, ControlInfo& info) {
+    const int err = ReadElemInfo(elem, info);
+    if (err < 0 || info.items.empty()) return err;
+    for (const ItemList& list : item_lists_) {
+        if (list == info.items) {
+            info.items = list;
+            return err;
+        }
+    }
+    if (item_lists_.size() < MAX_ITEM_LISTS) item_lists_.push_back(info.items);
+    return err;
+}
+
 int CtlCard::ReadNew(ElemRef elem, Control& control) {
-    if (const int err = ReadElemInfo(elem, control.info); err < 0) return err;
+    if (const int err = ReadSharedInfo(elem, control.info); err < 0) return err;
     if (control.info.access.read) {
         if (const int err = ReadElemValue(elem, control.info, control.value); err == -ENODEV)
             return err;
@@ -138,7 +151,7 @@ Value CtlCard::Read(unsigned numid) {
 ControlInfo CtlCard::ReadInfo(unsigned numid) {
     Entry& entry = Find(numid);
     ControlInfo info;
-    if (const int err = ReadElemInfo(entry.Ref(ctl_), info); err < 0)
+    if (const int err = ReadSharedInfo(entry.Ref(ctl_), info); err < 0)
         throw Error(err, "snd_ctl_elem_info " + entry.control.info.id.name);
     entry.control.info = info;
     return info;

@@ -118,7 +118,7 @@ int CtlCard::HandleChange(Entry& entry, unsigned mask) {
         /* Access (write, inactive, locked), range or items changed; VALUE may be
          * merged in, and a value read is cheap, so read both. */
         ControlInfo info;
-        if (const int err = ReadElemInfo(elem, info); err < 0) return ReadError(err);
+        if (const int err = ReadSharedInfo(elem, info); err < 0) return ReadError(err);
         Value value;
         if (info.access.read) {
             if (const int err = ReadElemValue(elem, info, value); err < 0) {
@@ -181,7 +181,7 @@ bool CtlCard::InfoChangedSilently(ElemRef elem, ControlInfo& info) {
     Access access;
     if (ReadElemAccess(elem, access) != 0 || access == info.access) return false;
     ControlInfo fresh;
-    if (ReadElemInfo(elem, fresh) != 0) return false;
+    if (ReadSharedInfo(elem, fresh) != 0) return false;
     info = std::move(fresh);
     return true;
 }

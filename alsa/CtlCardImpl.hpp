@@ -95,6 +95,8 @@ class CtlCard final : public Card {
     void HandleRemove(unsigned numid) noexcept;
     /** Re-reads what changes without an event into @p info. @return true if it changed. */
     bool InfoChangedSilently(ElemRef elem, ControlInfo& info);
+    /** ReadElemInfo, with the item list shared with an equal one read before. */
+    int ReadSharedInfo(ElemRef elem, ControlInfo& info);
     /* ENODEV ends the card; other read errors (EBUSY during a firmware update, EIO)
      * keep the cached state and skip this event. */
     int ReadError(int err) noexcept { return err == -ENODEV ? err : 0; }
@@ -117,6 +119,10 @@ class CtlCard final : public Card {
      * Vectors that keep their memory: no allocation per change. */
     std::vector<unsigned> unchecked_;
     std::vector<unsigned> checking_;
+    /* The distinct item lists of this card's enums (a few; bounded against a driver
+     * that keeps making new ones), for ReadSharedInfo() to share. */
+    static constexpr size_t MAX_ITEM_LISTS = 64;
+    std::vector<ItemList> item_lists_;
     /* Where a VALUE event's value is read before it is swapped into its control: the
      * control's previous vectors are the next read's. */
     Value scratch_;

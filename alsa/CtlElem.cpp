@@ -133,12 +133,14 @@ int ReadElemInfo(ElemRef elem, ControlInfo& out) {
             break;
         case ElemType::Enumerated: {
             const unsigned items = snd_ctl_elem_info_get_items(info);
-            out.items.reserve(items);
+            ItemList::Vector names;
+            names.reserve(items);
             for (unsigned i = 0; i < items; ++i) {
                 snd_ctl_elem_info_set_item(info, i);
                 if (const int err = snd_ctl_elem_info(elem.ctl, info); err < 0) return err;
-                out.items.emplace_back(snd_ctl_elem_info_get_item_name(info));
+                names.emplace_back(snd_ctl_elem_info_get_item_name(info));
             }
+            out.items = std::move(names);
             break;
         }
         default:

@@ -6,7 +6,10 @@
  * state cache and its tests use these without linking libasound.
  */
 
+#include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -60,6 +63,44 @@ struct ControlId {
     bool operator==(const ControlId&) const = default;
 };
 
+/**
+ * An enumerated control's item names: immutable once made, shared by its copies (the
+ * card and the state cache each keep the control) and by the controls whose lists
+ * are equal (CtlCard shares them: a Scarlett's routing enums, over a hundred on the
+ * larger ones, each list the same 50-80 sources). Reads like a const vector.
+ */
+class ItemList {
+  public:
+    using Vector = std::vector<std::string>;
+    using const_iterator = Vector::const_iterator;
+
+    ItemList() = default;
+    ItemList(Vector items)
+        : items_(items.empty() ? nullptr : std::make_shared<const Vector>(std::move(items))) {}
+    ItemList(std::initializer_list<std::string> items) : ItemList(Vector(items)) {}
+
+    const Vector& Get() const noexcept { return items_ ? *items_ : Empty(); }
+    size_t size() const noexcept { return Get().size(); }
+    bool empty() const noexcept { return Get().empty(); }
+    const std::string& operator[](size_t i) const noexcept { return Get()[i]; }
+    const std::string& at(size_t i) const { return Get().at(i); }
+    const std::string& front() const noexcept { return Get().front(); }
+    const_iterator begin() const noexcept { return Get().begin(); }
+    const_iterator end() const noexcept { return Get().end(); }
+    /** The same list in memory (not only equal). */
+    bool SharesWith(const ItemList& other) const noexcept { return items_ == other.items_; }
+    bool operator==(const ItemList& other) const noexcept {
+        return items_ == other.items_ || Get() == other.Get();
+    }
+
+  private:
+    static const Vector& Empty() noexcept {
+        static const Vector none;
+        return none;
+    }
+    std::shared_ptr<const Vector> items_;
+};
+
 /** Everything snd_ctl_elem_info (and the dB TLV) says about one element. */
 struct ControlInfo {
     ControlId id;
@@ -71,7 +112,7 @@ struct ControlInfo {
     int64_t max = 0;
     int64_t step = 0;
     /* enumerated */
-    std::vector<std::string> items;
+    ItemList items;
     /* The raw TLV words (SNDRV_CTL_TLVT_*) when the control has a dB TLV. */
     std::vector<uint32_t> db_tlv;
     bool operator==(const ControlInfo&) const = default;

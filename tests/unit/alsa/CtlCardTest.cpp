@@ -166,6 +166,49 @@ TEST_CASE("CtlCard loads every element with info, dB TLV and value") {
     CHECK(listener.events.empty());  // closing is not a removal to report
 }
 
+TEST_CASE("CtlCard keeps one copy of each distinct item list, shared by every copy") {
+    /* A Scarlett's routing enums all list the same sources: one list in memory. */
+    FakeCtl fake;
+    for (const char* name : {"PCM 01 Capture Enum", "PCM 02 Capture Enum", "Level Enum"}) {
+        FakeCtl::Elem e;
+        e.name = name;
+        e.type = SND_CTL_ELEM_TYPE_ENUMERATED;
+        e.items = std::string(name) == "Level Enum"
+                      ? std::vector<std::string>{"Line", "Inst"}
+                      : std::vector<std::string>{"Off", "Analogue 1", "Analogue 2"};
+        e.values = {1};
+        fake.Add(e);
+    }
+    RecordingListener listener;
+    auto card = OpenCard(fake.Open(), listener);
+    const auto controls = card->GetControls();
+    REQUIRE(controls.size() == 3);
+    CHECK(controls[0].info.items == std::vector<std::string>{"Off", "Analogue 1", "Analogue 2"});
+    CHECK(controls[0].info.items.SharesWith(controls[1].info.items));
+    CHECK(controls[2].info.items == std::vector<std::string>{"Line", "Inst"});
+    CHECK_FALSE(controls[2].info.items.SharesWith(controls[0].info.items));
+    /* Another copy of the card's controls shares the same lists. */
+    CHECK(card->GetControls()[1].info.items.SharesWith(controls[0].info.items));
+}
+
+TEST_CASE("ItemList reads like a vector; equal lists compare equal whether shared or not") {
+    const ItemList a{"Off", "On"};
+    const ItemList b = std::vector<std::string>{"Off", "On"};
+    const ItemList copy = a;
+    CHECK(a.size() == 2);
+    CHECK(a[1] == "On");
+    CHECK(a.at(0) == "Off");
+    CHECK(std::vector<std::string>(a.begin(), a.end()) == std::vector<std::string>{"Off", "On"});
+    CHECK(a == b);
+    CHECK_FALSE(a.SharesWith(b));
+    CHECK(copy.SharesWith(a));
+    CHECK_FALSE(a == ItemList{"Off"});
+    const ItemList none;
+    CHECK(none.empty());
+    CHECK(none == ItemList(std::vector<std::string>{}));
+    CHECK_THROWS_AS(none.at(0), std::out_of_range);
+}
+
 TEST_CASE("CtlCard misses no element created while it loads") {
     /* The card subscribes before it lists: an element created meanwhile is listed, or
      * announced by ADD, or both; each is reported once at most. */
