@@ -98,7 +98,7 @@ bool KeyFile::IsValidKey(std::string_view key) noexcept {
 
 KeyFile KeyFile::Parse(std::string_view text) {
     KeyFile file;
-    Group* group = nullptr;
+    std::optional<size_t> group;
     size_t number = 0;
     for (size_t pos = 0; pos < text.size();) {
         size_t end = text.find('\n', pos);
@@ -118,7 +118,7 @@ KeyFile KeyFile::Parse(std::string_view text) {
             if (name.find_first_of("[]") != std::string_view::npos)
                 throw KeyFileError(number, "a group name with '[' or ']'");
             /* A group seen again continues (GLib merges them). */
-            group = &file.GroupFor(name);
+            group = file.GroupAt(name);
             continue;
         }
         const size_t equals = line.find('=');
@@ -136,24 +136,33 @@ KeyFile KeyFile::Parse(std::string_view text) {
         } catch (const std::invalid_argument& e) {
             throw KeyFileError(number, e.what());
         }
-        auto it = std::find_if(group->entries.begin(), group->entries.end(),
-                               [&](const Entry& e) { return e.key == key; });
-        if (it != group->entries.end()) {
-            file.duplicates_.push_back(group->name + "/" + std::string(key));
-            it->value = std::move(value);
-            it->line = number;
+        if (Entry* seen = file.FindEntry(*group, key)) {
+            file.duplicates_.push_back(file.groups_[*group].name + "/" + std::string(key));
+            seen->value = std::move(value);
+            seen->line = number;
         } else {
-            group->entries.push_back({std::string(key), std::move(value), number});
+            file.AddEntry(*group, {std::string(key), std::move(value), number});
         }
     }
     return file;
 }
 
-KeyFile::Group& KeyFile::GroupFor(std::string_view name) {
-    for (auto& g : groups_)
-        if (g.name == name) return g;
+size_t KeyFile::GroupAt(std::string_view name) {
+    for (size_t i = 0; i < groups_.size(); ++i)
+        if (groups_[i].name == name) return i;
     groups_.push_back({std::string(name), {}});
-    return groups_.back();
+    index_.emplace_back();
+    return groups_.size() - 1;
+}
+
+KeyFile::Entry* KeyFile::FindEntry(size_t g, std::string_view key) {
+    const auto it = index_[g].find(key);
+    return it == index_[g].end() ? nullptr : &groups_[g].entries[it->second];
+}
+
+void KeyFile::AddEntry(size_t g, Entry entry) {
+    index_[g].emplace(entry.key, groups_[g].entries.size());
+    groups_[g].entries.push_back(std::move(entry));
 }
 
 const KeyFile::Group* KeyFile::FindGroup(std::string_view name) const noexcept {
@@ -163,21 +172,22 @@ const KeyFile::Group* KeyFile::FindGroup(std::string_view name) const noexcept {
 }
 
 std::optional<std::string> KeyFile::Get(std::string_view group, std::string_view key) const {
-    if (const Group* g = FindGroup(group))
-        for (const auto& e : g->entries)
-            if (e.key == key) return e.value;
+    for (size_t g = 0; g < groups_.size(); ++g) {
+        if (groups_[g].name != group) continue;
+        const auto it = index_[g].find(key);
+        if (it == index_[g].end()) return std::nullopt;
+        return groups_[g].entries[it->second].value;
+    }
     return std::nullopt;
 }
 
 void KeyFile::Set(std::string_view group, std::string_view key, std::string_view value) {
     if (!IsValidKey(key)) throw std::invalid_argument("invalid key-file key");
-    Group& g = GroupFor(group);
-    for (auto& e : g.entries)
-        if (e.key == key) {
-            e.value = std::string(value);
-            return;
-        }
-    g.entries.push_back({std::string(key), std::string(value), 0});
+    const size_t g = GroupAt(group);
+    if (Entry* e = FindEntry(g, key))
+        e->value = std::string(value);
+    else
+        AddEntry(g, {std::string(key), std::string(value), 0});
 }
 
 std::string KeyFile::Serialize(const std::vector<std::string>& header) const {

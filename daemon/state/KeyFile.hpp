@@ -2,10 +2,12 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace State {
@@ -63,8 +65,25 @@ class KeyFile {
     static bool IsValidKey(std::string_view key) noexcept;
 
   private:
-    Group& GroupFor(std::string_view name);
+    struct KeyHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const noexcept {
+            return std::hash<std::string_view>{}(s);
+        }
+    };
+    using KeyIndex = std::unordered_map<std::string, size_t, KeyHash, std::equal_to<>>;
+
+    /** Group @p name's position; a new group goes last. */
+    size_t GroupAt(std::string_view name);
+    /** Group @p g's entry for @p key, or null. */
+    Entry* FindEntry(size_t g, std::string_view key);
+    void AddEntry(size_t g, Entry entry);
+
     std::vector<Group> groups_;
+    /* Each group's keys -> their entries' positions, in step with groups_ (entries are
+     * never removed): a large device's preset has over a thousand keys in one group,
+     * and a scan per key made writing its last state quadratic. */
+    std::vector<KeyIndex> index_;
     std::vector<std::string> duplicates_;
 };
 

@@ -76,6 +76,29 @@ TEST_CASE("Key files: a repeated key keeps its last value and is reported") {
     CHECK(f.GetDuplicates() == std::vector<std::string>{"controls/A", "controls/B"});
 }
 
+TEST_CASE("Key files: a large group keeps file order; Set and Get find each key") {
+    /* A large device's preset: over a thousand keys in one group. */
+    std::string text = "[device]\nserial=1\n[controls]\n";
+    for (int i = 0; i < 1500; ++i)
+        text += "Control " + std::to_string(i) + "=" + std::to_string(i) + "\n";
+    KeyFile f = KeyFile::Parse(text);
+    for (int i = 0; i < 1500; i += 7) f.Set("controls", "Control " + std::to_string(i), "set");
+    f.Set("controls", "Control 1500", "new");
+    f.Set("device", "serial", "2");
+    const auto& entries = f.GetGroups()[1].entries;
+    REQUIRE(entries.size() == 1501);
+    for (int i = 0; i < 1500; ++i) {
+        CAPTURE(i);
+        CHECK(entries[i].key == "Control " + std::to_string(i));
+        CHECK(f.Get("controls", entries[i].key) == (i % 7 == 0 ? "set" : std::to_string(i)));
+    }
+    CHECK(entries.back().key == "Control 1500");
+    CHECK(f.Get("controls", "Control 1500") == "new");
+    CHECK(f.Get("device", "serial") == "2");
+    CHECK(f.Get("controls", "serial") == std::nullopt);
+    CHECK(f.Get("nothing", "serial") == std::nullopt);
+}
+
 TEST_CASE("Key files: Set replaces in place, keys are checked") {
     KeyFile f;
     f.Set("device", "serial", "1");
