@@ -80,6 +80,7 @@ void Server::OnSubscribed(const json& response) {
 
 void Server::OnDisconnected() {
     log_(Level::Warning, "lost scarlettd; trying again every second");
+    loaded_ = false;
     for (Device& device : devices_) {
         device.meters.reset();
         device.meters_pending = false;
@@ -433,9 +434,9 @@ void Server::HandleDevice(Sender& sender, const Message& m) {
     if (!routed)
         return Error(sender, m.address, "address",
                      !devices_.empty() ? "unknown address (no such device?)"
+                     : !IsConnected()  ? "scarlettd is not running"
                      : loaded_         ? "no device"
-                     : IsConnected()   ? "scarlettd's devices are not loaded yet; try again"
-                                       : "scarlettd is not running");
+                                       : "scarlettd's devices are not loaded yet; try again");
     Device& device = devices_[routed->device];
     /* What the sender wrote before the device's own part, for the replies. */
     const std::string prefix = m.address.substr(0, m.address.size() - routed->rest.size());

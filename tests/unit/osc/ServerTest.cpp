@@ -144,6 +144,16 @@ TEST_CASE("OSC server: before scarlettd's devices are known, a query is told to 
           Arg::String("scarlettd's devices are not loaded yet; try again"));
     CHECK(std::find(b.logged.begin(), b.logged.end(), "serving 1 device: dev-1") == b.logged.end());
 
+    SUBCASE("and while scarlettd is gone, that it is not running") {
+        b.daemon.Stop();
+        REQUIRE(RunUntil(b.loop, [&] { return !b.bridge.IsConnected(); }));
+        b.From(A, "/input/1/air");
+        out = b.Take();
+        REQUIRE(out.size() == 1);
+        CHECK(out[0].message.args[1] == Arg::String("scarlettd is not running"));
+        return;
+    }
+
     /* Once the snapshot is in, the log says so (what a script waits for) and it serves. */
     b.AnswerSubscribe();
     CHECK(std::find(b.logged.begin(), b.logged.end(), "serving 1 device: dev-1") != b.logged.end());
