@@ -147,9 +147,14 @@ KeyFile KeyFile::Parse(std::string_view text) {
     return file;
 }
 
-size_t KeyFile::GroupAt(std::string_view name) {
+std::optional<size_t> KeyFile::GroupIndex(std::string_view name) const noexcept {
     for (size_t i = 0; i < groups_.size(); ++i)
         if (groups_[i].name == name) return i;
+    return std::nullopt;
+}
+
+size_t KeyFile::GroupAt(std::string_view name) {
+    if (const auto i = GroupIndex(name)) return *i;
     groups_.push_back({std::string(name), {}});
     index_.emplace_back();
     return groups_.size() - 1;
@@ -166,19 +171,16 @@ void KeyFile::AddEntry(size_t g, Entry entry) {
 }
 
 const KeyFile::Group* KeyFile::FindGroup(std::string_view name) const noexcept {
-    for (const auto& g : groups_)
-        if (g.name == name) return &g;
-    return nullptr;
+    const auto g = GroupIndex(name);
+    return g ? &groups_[*g] : nullptr;
 }
 
 std::optional<std::string> KeyFile::Get(std::string_view group, std::string_view key) const {
-    for (size_t g = 0; g < groups_.size(); ++g) {
-        if (groups_[g].name != group) continue;
-        const auto it = index_[g].find(key);
-        if (it == index_[g].end()) return std::nullopt;
-        return groups_[g].entries[it->second].value;
-    }
-    return std::nullopt;
+    const auto g = GroupIndex(group);
+    if (!g) return std::nullopt;
+    const auto it = index_[*g].find(key);
+    if (it == index_[*g].end()) return std::nullopt;
+    return groups_[*g].entries[it->second].value;
 }
 
 void KeyFile::Set(std::string_view group, std::string_view key, std::string_view value) {

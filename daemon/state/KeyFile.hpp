@@ -73,6 +73,8 @@ class KeyFile {
     };
     using KeyIndex = std::unordered_map<std::string, size_t, KeyHash, std::equal_to<>>;
 
+    /** Group @p name's position, if it has one. */
+    std::optional<size_t> GroupIndex(std::string_view name) const noexcept;
     /** Group @p name's position; a new group goes last. */
     size_t GroupAt(std::string_view name);
     /** Group @p g's entry for @p key, or null. */
