@@ -112,11 +112,19 @@ StateKeeper::PerDevice& StateKeeper::For(const std::string& id) {
 
 void StateKeeper::OnCacheChange(const Core::Change& change) {
     using Kind = Core::Change::Kind;
+    if (options_.state_dir.empty() || change.kind == Kind::Restored) return;
+    if (change.kind != Kind::Value && change.kind != Kind::DeviceOffline) {
+        /* What the last state holds may have changed, not just a value (an offline
+         * device keeps its controls). */
+        if (auto it = devices_.find(change.device.identity.id); it != devices_.end())
+            it->second.text.Reset();
+    }
     if (change.kind != Kind::Value && change.kind != Kind::Info) return;
-    if (options_.state_dir.empty() || !change.device.online || !change.control) return;
+    if (!change.device.online || !change.control) return;
     const Alsa::Control* control = change.device.Find(change.control->numid);
     if (!control || control->info.access.is_volatile) return;
     PerDevice& d = For(change.device.identity.id);
+    if (change.kind == Kind::Value) d.text.Changed(change.control->numid);
     d.dirty = true;
     /* The first change starts the delay; later ones ride on it: one write per delay. */
     if (!d.record->IsPending()) d.record->Schedule(options_.record_delay);
@@ -286,7 +294,7 @@ void StateKeeper::Record(const std::string& id) noexcept {
             SetAside(path);
             broken_.erase(path);
         }
-        writer_.Write(path, State::SerializePreset(Methods::CurrentState(*device)), 0600,
+        writer_.Write(path, d.text.Text(*device), 0600,
                       [this, id](std::exception_ptr error) noexcept {
                           if (!error) return;
                           try {

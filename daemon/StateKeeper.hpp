@@ -9,6 +9,7 @@
 #include "daemon/FileWriter.hpp"
 #include "daemon/Options.hpp"
 #include "daemon/core/StateCache.hpp"
+#include "daemon/methods/StateText.hpp"
 #include "event/Timer.hpp"
 
 namespace Methods {
@@ -80,6 +81,9 @@ class StateKeeper {
         std::unique_ptr<Event::Timer> restore;
         bool dirty = false;
         bool settings_loaded = false;
+        /* The last state's text, kept between records: a record encodes only what
+         * changed since the one before. */
+        Methods::StateText text;
     };
 
     PerDevice& For(const std::string& id);

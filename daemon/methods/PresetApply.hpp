@@ -63,6 +63,10 @@ Ipc::RpcError FromStorage(const State::StorageError& e);
 /** preset.not_found with data.device and data.name. */
 Ipc::RpcError PresetNotFoundError(const std::string& device, const std::string& name);
 
+/** Whether a preset keeps this control: a writable setting under a name a key file
+ *  can hold. */
+bool IsPresetEntry(const Alsa::ControlInfo& info);
+
 /** The device's settings as a preset: what presets.save writes (@p match: globs, none
  *  for all). */
 State::Preset CurrentState(const Core::Device& device, const std::vector<std::string>& match = {});

@@ -419,13 +419,9 @@ Json ApplyPlan(Context& context, const Core::Device& device, Plan plan, bool dry
             {"warnings", std::move(plan.warnings)}};
 }
 
-namespace {
-
-bool IsEncodable(const Alsa::ControlInfo& info) {
+bool IsPresetEntry(const Alsa::ControlInfo& info) {
     return IsPresetControl(info) && State::KeyFile::IsValidKey(info.id.name);
 }
-
-}  // namespace
 
 State::Preset CurrentState(const Core::Device& device, const std::vector<std::string>& match) {
     State::Preset preset;
@@ -433,7 +429,7 @@ State::Preset CurrentState(const Core::Device& device, const std::vector<std::st
     if (!device.identity.name.empty()) preset.model = device.identity.name;
     std::set<std::string> names;
     for (const auto& [numid, c] : device.controls) {
-        if (!IsEncodable(c.info) || !names.insert(c.info.id.name).second) continue;
+        if (!IsPresetEntry(c.info) || !names.insert(c.info.id.name).second) continue;
         /* A named copy: clang 14 cannot capture a structured binding. */
         const std::string& name = c.info.id.name;
         if (!match.empty() && std::none_of(match.begin(), match.end(), [&](const std::string& m) {

@@ -198,9 +198,16 @@ std::string KeyFile::Serialize(const std::vector<std::string>& header) const {
     for (size_t i = 0; i < groups_.size(); ++i) {
         if (i > 0 || !header.empty()) out += '\n';
         out += "[" + groups_[i].name + "]\n";
-        for (const auto& e : groups_[i].entries) out += e.key + "=" + EscapeValue(e.value) + "\n";
+        for (const auto& e : groups_[i].entries) AppendEntry(out, e.key, e.value);
     }
     return out;
+}
+
+void KeyFile::AppendEntry(std::string& out, std::string_view key, std::string_view value) {
+    out += key;
+    out += '=';
+    out += EscapeValue(value);
+    out += '\n';
 }
 
 }  // namespace State

@@ -59,6 +59,8 @@ class KeyFile {
     /** The file's text: groups separated by a blank line, values escaped; @p header
      *  lines first, each prefixed with "# ". */
     std::string Serialize(const std::vector<std::string>& header = {}) const;
+    /** Appends one `key=value` line as Serialize() writes it (the value escaped). */
+    static void AppendEntry(std::string& out, std::string_view key, std::string_view value);
 
     /** True when @p key can be written as a key: not empty, no '=', '[', ']', line
      *  breaks or surrounding whitespace. */

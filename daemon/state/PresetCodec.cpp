@@ -165,4 +165,13 @@ std::string SerializePreset(const Preset& preset) {
     return text;
 }
 
+std::string SerializePresetHead(const std::optional<std::string>& serial,
+                                const std::optional<std::string>& model) {
+    KeyFile file;
+    if (serial) file.Set(DEVICE, "serial", *serial);
+    if (model) file.Set(DEVICE, "model", *model);
+    std::string text = file.Serialize();
+    return text + (text.empty() ? "" : "\n") + "[" + std::string(CONTROLS) + "]\n";
+}
+
 }  // namespace State

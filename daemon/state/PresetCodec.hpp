@@ -53,5 +53,9 @@ struct Preset {
 Preset ParsePreset(std::string_view text);
 /** As that program writes it: [device] (serial, model when known), then [controls]. */
 std::string SerializePreset(const Preset& preset);
+/** What SerializePreset writes before the first control: [device] and the [controls]
+ *  line. Each control then follows as KeyFile::AppendEntry writes it. */
+std::string SerializePresetHead(const std::optional<std::string>& serial,
+                                const std::optional<std::string>& model);
 
 }  // namespace State
