@@ -310,7 +310,12 @@ void ValueText::Append(std::string& out, const Alsa::Control& control) {
             if (it == db_.end()) {
                 if (db_.size() >= DB_KEPT) db_.clear();
                 const auto db = Alsa::RawToDb(info.db_tlv, info.min, info.max, raw);
-                it = db_.emplace(raw, Ipc::Encode(db ? json(*db) : json(nullptr))).first;
+                std::string text;
+                if (db)
+                    Ipc::AppendNumber(text, *db);
+                else
+                    text = "null";
+                it = db_.emplace(raw, std::move(text)).first;
             }
             out += it->second;
         }

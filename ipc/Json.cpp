@@ -2,8 +2,10 @@
 #include "ipc/Json.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -90,6 +92,18 @@ nlohmann::json Encoded(std::string_view json_text) {
     const auto* bytes = reinterpret_cast<const std::uint8_t*>(json_text.data());
     return nlohmann::json::binary(std::vector<std::uint8_t>(bytes, bytes + json_text.size()),
                                   ENCODED);
+}
+
+void AppendNumber(std::string& out, double number) {
+    if (!std::isfinite(number)) {
+        out += "null";
+        return;
+    }
+    /* The serializer's own conversion (Grisu2, the same digits and form); its buffer
+     * is as large as the serializer's. */
+    std::array<char, 64> text;
+    char* end = nlohmann::detail::to_chars(text.data(), text.data() + text.size(), number);
+    out.append(text.data(), static_cast<size_t>(end - text.data()));
 }
 
 std::string Encode(const nlohmann::json& value) {

@@ -19,6 +19,10 @@ struct RpcError;
  */
 std::string Encode(const nlohmann::json& value);
 
+/** Appends @p number as Encode() writes a double (null when not finite), without a
+ *  tree or an allocation: a dB value per change. */
+void AppendNumber(std::string& out, double number);
+
 /**
  * A value already encoded (by Encode()), to be put into a larger result: Encode()
  * writes its text as it is instead of encoding it again. A result made of many such

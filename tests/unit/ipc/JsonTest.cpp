@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include <doctest/doctest.h>
 
+#include <cstring>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "ipc/Json.hpp"
 
@@ -38,4 +42,31 @@ TEST_CASE("Encoded parts are written as they are, where the tree encoder would w
     CHECK(Ipc::Encode(Ipc::Encoded(control)) == control);
     CHECK(Ipc::EncodeResponse(json("a"), as_tree) ==
           R"({"jsonrpc":"2.0","id":"a","result":)" + as_tree.dump() + "}");
+}
+
+TEST_CASE("AppendNumber writes a double as the tree encoder does") {
+    std::vector<double> numbers = {0.0,    -0.0,
+                                   1.0,    -12.5,
+                                   0.1,    -127.99,
+                                   6.0,    1e-5,
+                                   1e21,   1e22,
+                                   -1e-7,  123456789012345.0,
+                                   5e-324, 1.7976931348623157e308};
+    /* dB values as the drivers' scales make them, and doubles of every exponent. */
+    for (int centi = -12800; centi <= 1200; ++centi) numbers.push_back(centi / 100.0);
+    std::mt19937_64 random(11);
+    for (int i = 0; i < 20000; ++i) {
+        const uint64_t bits = random();
+        double d;
+        std::memcpy(&d, &bits, sizeof(d));
+        numbers.push_back(d);
+    }
+    numbers.push_back(std::numeric_limits<double>::infinity());
+    numbers.push_back(std::numeric_limits<double>::quiet_NaN());
+    for (const double d : numbers) {
+        std::string text = "x";
+        Ipc::AppendNumber(text, d);
+        CAPTURE(d);
+        CHECK(text == "x" + Ipc::Encode(json(d)));
+    }
 }
