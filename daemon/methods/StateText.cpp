@@ -11,6 +11,7 @@ namespace Methods {
 
 void StateText::Reset() noexcept {
     built_ = false;
+    text_.clear();
     lines_.clear();
     at_.clear();
     changed_.clear();
@@ -24,28 +25,26 @@ void StateText::Changed(unsigned numid) {
     changed_.push_back(it->second);
 }
 
-bool StateText::Encode(const Alsa::Control& control, Line& line) {
+bool StateText::Encode(const Alsa::Control& control) {
     auto value = State::EncodePresetValue(control.info, control.value);
     if (!value) return false;
-    line.text.clear();
-    State::KeyFile::AppendEntry(line.text, control.info.id.name, *value);
-    line.changed = false;
+    scratch_.clear();
+    State::KeyFile::AppendEntry(scratch_, control.info.id.name, *value);
     return true;
 }
 
 void StateText::Build(const Core::Device& device) {
     Reset();
-    head_ = State::SerializePresetHead(
+    text_ = State::SerializePresetHead(
         PresetSerialOf(device),
         device.identity.name.empty() ? std::nullopt : std::optional(device.identity.name));
     /* As CurrentState: the first control of a name, in numid order. */
     std::unordered_set<std::string_view> names;
     for (const auto& [numid, c] : device.controls) {
-        if (!IsPresetEntry(c.info) || !names.insert(c.info.id.name).second) continue;
-        Line line{numid, false, {}};
-        if (!Encode(c, line)) continue;
+        if (!IsPresetEntry(c.info) || !names.insert(c.info.id.name).second || !Encode(c)) continue;
         at_.emplace(numid, lines_.size());
-        lines_.push_back(std::move(line));
+        lines_.push_back({numid, false, text_.size(), scratch_.size()});
+        text_ += scratch_;
     }
     built_ = true;
 }
@@ -53,23 +52,28 @@ void StateText::Build(const Core::Device& device) {
 std::string StateText::Text(const Core::Device& device) {
     if (built_) {
         for (const size_t i : changed_) {
+            Line& line = lines_[i];
+            line.changed = false;
             /* A line that no longer encodes means the controls changed under us. */
-            const Alsa::Control* c = device.Find(lines_[i].numid);
-            if (!c || !IsPresetEntry(c->info) || !Encode(*c, lines_[i])) {
+            const Alsa::Control* c = device.Find(line.numid);
+            if (!c || !IsPresetEntry(c->info) || !Encode(*c)) {
                 built_ = false;
                 break;
+            }
+            text_.replace(line.offset, line.size, scratch_);
+            if (scratch_.size() != line.size) {
+                const auto delta = static_cast<std::ptrdiff_t>(scratch_.size()) -
+                                   static_cast<std::ptrdiff_t>(line.size);
+                for (size_t j = i + 1; j < lines_.size(); ++j)
+                    lines_[j].offset =
+                        static_cast<size_t>(static_cast<std::ptrdiff_t>(lines_[j].offset) + delta);
+                line.size = scratch_.size();
             }
         }
         changed_.clear();
     }
     if (!built_) Build(device);
-    size_t size = head_.size();
-    for (const auto& line : lines_) size += line.text.size();
-    std::string text;
-    text.reserve(size);
-    text += head_;
-    for (const auto& line : lines_) text += line.text;
-    return text;
+    return text_;
 }
 
 }  // namespace Methods

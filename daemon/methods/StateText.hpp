@@ -28,18 +28,23 @@ class StateText {
     std::string Text(const Core::Device& device);
 
   private:
+    /** One kept control's `name=value` line, where it is in the text. */
     struct Line {
         unsigned numid;
         bool changed = false;
-        std::string text;
+        size_t offset = 0;
+        size_t size = 0;
     };
 
     void Build(const Core::Device& device);
-    /** Encodes @p control into @p line; false for a type presets do not keep. */
-    static bool Encode(const Alsa::Control& control, Line& line);
+    /** Encodes @p control's line into scratch_; false for a type presets do not keep. */
+    bool Encode(const Alsa::Control& control);
 
     bool built_ = false;
-    std::string head_;
+    /* The whole text; a changed line is written over its old one in place (the lines
+     * after it move when its length changed), so a record costs what changed. */
+    std::string text_;
+    std::string scratch_;
     std::vector<Line> lines_;
     /* numid -> position in lines_ */
     std::unordered_map<unsigned, size_t> at_;
