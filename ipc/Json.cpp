@@ -99,8 +99,9 @@ void AppendNumber(std::string& out, double number) {
         out += "null";
         return;
     }
-    /* The serializer's own conversion (Grisu2, the same digits and form); its buffer
-     * is as large as the serializer's. */
+    /* The serializer's own conversion (Grisu2, the same digits and form), from the
+     * library's detail namespace (JsonTest holds it to the serializer's output); its
+     * buffer is as large as the serializer's. */
     std::array<char, 64> text;
     char* end = nlohmann::detail::to_chars(text.data(), text.data() + text.size(), number);
     out.append(text.data(), static_cast<size_t>(end - text.data()));

@@ -13,8 +13,8 @@ namespace Methods {
  * A device's last state in the preset format, State::SerializePreset(CurrentState()),
  * kept up to date one control at a time. The last state is written every 2 s while
  * values change; encoding every control each time cost about 8,000 instructions per
- * control (a 900-control device: ~4M per record for a knob turned), where a change
- * touches one line. Loop thread only.
+ * control (443 controls: ~3.7M a record while a knob turns), where a change touches
+ * one line. Loop thread only.
  */
 class StateText {
   public:
