@@ -160,7 +160,7 @@ size_t KeyFile::GroupAt(std::string_view name) {
     return groups_.size() - 1;
 }
 
-KeyFile::Entry* KeyFile::FindEntry(size_t g, std::string_view key) {
+const KeyFile::Entry* KeyFile::FindEntry(size_t g, std::string_view key) const {
     const auto it = index_[g].find(key);
     return it == index_[g].end() ? nullptr : &groups_[g].entries[it->second];
 }
@@ -177,10 +177,8 @@ const KeyFile::Group* KeyFile::FindGroup(std::string_view name) const noexcept {
 
 std::optional<std::string> KeyFile::Get(std::string_view group, std::string_view key) const {
     const auto g = GroupIndex(group);
-    if (!g) return std::nullopt;
-    const auto it = index_[*g].find(key);
-    if (it == index_[*g].end()) return std::nullopt;
-    return groups_[*g].entries[it->second].value;
+    const Entry* e = g ? FindEntry(*g, key) : nullptr;
+    return e ? std::optional(e->value) : std::nullopt;
 }
 
 void KeyFile::Set(std::string_view group, std::string_view key, std::string_view value) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace State {
@@ -80,7 +81,10 @@ class KeyFile {
     /** Group @p name's position; a new group goes last. */
     size_t GroupAt(std::string_view name);
     /** Group @p g's entry for @p key, or null. */
-    Entry* FindEntry(size_t g, std::string_view key);
+    const Entry* FindEntry(size_t g, std::string_view key) const;
+    Entry* FindEntry(size_t g, std::string_view key) {
+        return const_cast<Entry*>(std::as_const(*this).FindEntry(g, key));
+    }
     void AddEntry(size_t g, Entry entry);
 
     std::vector<Group> groups_;
