@@ -7,6 +7,7 @@
  * card's I/O (Presets.cpp).
  */
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -66,6 +67,10 @@ Ipc::RpcError PresetNotFoundError(const std::string& device, const std::string& 
 /** Whether a preset keeps this control: a writable setting under a name a key file
  *  can hold. */
 bool IsPresetEntry(const Alsa::ControlInfo& info);
+/** Calls @p each with every control a preset keeps, in numid order: a preset entry,
+ *  the first control of its name (names are not unique). */
+void ForEachPresetControl(const Core::Device& device,
+                          const std::function<void(const Alsa::Control&)>& each);
 
 /** The device's settings as a preset: what presets.save writes (@p match: globs, none
  *  for all). */

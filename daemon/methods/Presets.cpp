@@ -10,6 +10,7 @@
 #include <ctime>
 #include <memory>
 #include <set>
+#include <unordered_set>
 
 #include "alsa/Identity.hpp"
 #include "daemon/StateKeeper.hpp"
@@ -423,22 +424,25 @@ bool IsPresetEntry(const Alsa::ControlInfo& info) {
     return IsPresetControl(info) && State::KeyFile::IsValidKey(info.id.name);
 }
 
+void ForEachPresetControl(const Core::Device& device,
+                          const std::function<void(const Alsa::Control&)>& each) {
+    std::unordered_set<std::string_view> names;
+    for (const auto& [numid, c] : device.controls)
+        if (IsPresetEntry(c.info) && names.insert(c.info.id.name).second) each(c);
+}
+
 State::Preset CurrentState(const Core::Device& device, const std::vector<std::string>& match) {
     State::Preset preset;
     preset.serial = PresetSerialOf(device);
     if (!device.identity.name.empty()) preset.model = device.identity.name;
-    std::set<std::string> names;
-    for (const auto& [numid, c] : device.controls) {
-        if (!IsPresetEntry(c.info) || !names.insert(c.info.id.name).second) continue;
-        /* A named copy: clang 14 cannot capture a structured binding. */
-        const std::string& name = c.info.id.name;
+    ForEachPresetControl(device, [&](const Alsa::Control& c) {
         if (!match.empty() && std::none_of(match.begin(), match.end(), [&](const std::string& m) {
-                return Core::GlobMatch(m, name);
+                return Core::GlobMatch(m, c.info.id.name);
             }))
-            continue;
+            return;
         if (auto text = State::EncodePresetValue(c.info, c.value))
             preset.controls.push_back({c.info.id.name, std::move(*text), 0});
-    }
+    });
     return preset;
 }
 

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "daemon/methods/StateText.hpp"
 
-#include <unordered_set>
-
 #include "daemon/methods/PresetApply.hpp"
 #include "daemon/state/KeyFile.hpp"
 #include "daemon/state/PresetCodec.hpp"
@@ -38,14 +36,12 @@ void StateText::Build(const Core::Device& device) {
     text_ = State::SerializePresetHead(
         PresetSerialOf(device),
         device.identity.name.empty() ? std::nullopt : std::optional(device.identity.name));
-    /* As CurrentState: the first control of a name, in numid order. */
-    std::unordered_set<std::string_view> names;
-    for (const auto& [numid, c] : device.controls) {
-        if (!IsPresetEntry(c.info) || !names.insert(c.info.id.name).second || !Encode(c)) continue;
-        at_.emplace(numid, lines_.size());
-        lines_.push_back({numid, false, text_.size(), scratch_.size()});
+    ForEachPresetControl(device, [this](const Alsa::Control& c) {
+        if (!Encode(c)) return;
+        at_.emplace(c.info.id.numid, lines_.size());
+        lines_.push_back({c.info.id.numid, false, text_.size(), scratch_.size()});
         text_ += scratch_;
-    }
+    });
     built_ = true;
 }
 
