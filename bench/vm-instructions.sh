@@ -18,9 +18,8 @@ mkdir -p "$sock" "$out"
 modprobe -d "$SCARLETTD_VM_TREE" snd-dummy enable=1 || exit 1
 "$build/sim/scarlett-load-state" --quiet --block "$block" "$fixture" || exit 1
 
-Total() { # callgrind file: its total Ir
-	callgrind_annotate "$1" 2>/dev/null | sed -n 's/ *\([0-9,]*\) .*PROGRAM TOTALS.*/\1/p' | tr -d ,
-}
+# shellcheck source=bench/callgrind-report.sh
+. "$(dirname "$0")/callgrind-report.sh"
 
 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out/daemon" \
 	"$daemon_bin" --card hw:0 --socket-dir "$sock" -q 2>"$out/daemon.vg" &
@@ -60,14 +59,10 @@ wait "$holder"
 kill "$daemon"
 wait "$daemon" 2>/dev/null
 sleep 2
-di=$(Total "$out/daemon")
-ai=$(Total "$out/alsactl")
+di=$(CallgrindTotal "$out/daemon")
+ai=$(CallgrindTotal "$out/alsactl")
 echo "RESULT vm_instructions changes=$k daemon_ir=$di alsactl_ir=$ai alsactl_events=$events" \
 	"daemon_per_change=$((di / k)) alsactl_per_event=$((ai / events))" \
 	"ratio=$(awk -v d="$di" -v k="$k" -v a="$ai" -v e="$events" 'BEGIN { printf "%.2f", (d / k) / (a / e) }')"
-echo "== daemon, inclusive"
-callgrind_annotate --inclusive=yes "$out/daemon" 2>/dev/null | head -200 | cut -c1-220
-echo "== daemon, self"
-callgrind_annotate "$out/daemon" 2>/dev/null | head -80 | cut -c1-220
-echo "== alsactl monitor, inclusive"
-callgrind_annotate --inclusive=yes "$out/alsactl" 2>/dev/null | head -30 | cut -c1-160
+CallgrindReport daemon "$out/daemon" 200 80 220
+CallgrindReport "alsactl monitor" "$out/alsactl" 30 0 160

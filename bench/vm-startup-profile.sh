@@ -16,9 +16,8 @@ modprobe -d "$SCARLETTD_VM_TREE" snd-dummy enable=1 || exit 1
 "$build/sim/scarlett-load-state" --quiet --card hw:0 "$fixture" || exit 1
 echo "controls on the card: $(amixer -c0 controls | wc -l)"
 
-Total() { # callgrind file: its total Ir
-	callgrind_annotate "$1" 2>/dev/null | sed -n 's/ *\([0-9,]*\) .*PROGRAM TOTALS.*/\1/p' | tr -d ,
-}
+# shellcheck source=bench/callgrind-report.sh
+. "$(dirname "$0")/callgrind-report.sh"
 
 valgrind --tool=callgrind --callgrind-out-file="$out/daemon" \
 	"$daemon_bin" --card hw:0 --socket-dir "$out/sock" -q 2>"$out/daemon.vg" &
@@ -38,10 +37,6 @@ kill "$daemon"
 wait "$daemon" 2>/dev/null
 sleep 2
 valgrind --tool=callgrind --callgrind-out-file="$out/amixer" amixer -c0 contents >/dev/null 2>"$out/amixer.vg"
-echo "RESULT startup_instructions daemon_ir=$(Total "$out/daemon") amixer_ir=$(Total "$out/amixer")"
-echo "== daemon, inclusive"
-callgrind_annotate --inclusive=yes "$out/daemon" 2>/dev/null | head -90 | cut -c1-200
-echo "== daemon, self"
-callgrind_annotate "$out/daemon" 2>/dev/null | head -50 | cut -c1-200
-echo "== amixer contents, inclusive"
-callgrind_annotate --inclusive=yes "$out/amixer" 2>/dev/null | head -40 | cut -c1-160
+echo "RESULT startup_instructions daemon_ir=$(CallgrindTotal "$out/daemon") amixer_ir=$(CallgrindTotal "$out/amixer")"
+CallgrindReport daemon "$out/daemon" 90 50 200
+CallgrindReport "amixer contents" "$out/amixer" 40 0 160
