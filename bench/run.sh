@@ -110,7 +110,11 @@ if [ $host = 1 ]; then
 		# sockets by a program that does nothing else.
 		case " 100 1000 " in *" $n "*)
 			bytes=$(sed -n "s/^RESULT fanout clients=$n .*bytes_per_notification=\([0-9]*\).*/\1/p" "$raw" | tail -1)
-			"$bench" floor --clients "$n" --seconds "$fan_s" --line-bytes "${bytes:-300}" | record ;;
+			"$bench" floor --clients "$n" --seconds "$fan_s" --line-bytes "${bytes:-300}" | record
+			# ...and at the daemon's pace, each write waking a reader as the daemon's do.
+			rate=$(sed -n "s/^RESULT fanout clients=$n .* notifications_per_s=\([0-9]*\).*/\1/p" "$raw" | tail -1)
+			"$bench" floor --clients "$n" --seconds "$fan_s" --line-bytes "${bytes:-300}" \
+				--rate "${rate:-100000}" | record ;;
 		esac
 	done
 	"$bench" fanout $common --clients 10 --changes "$burst_n" --rate "$burst_n" --controls 1 \

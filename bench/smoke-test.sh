@@ -11,7 +11,7 @@ vm=""
 command -v qemu-system-x86_64 >/dev/null 2>&1 || vm=--no-vm
 "$here/run.sh" --smoke --build "$1" --results "$out" $vm
 status=0
-for id in fanout_1 fanout_10 fanout_100 fanout_floor_100 fanout_1000 fanout_floor_1000 burst snapshot slow_consumer memory startup startup_all; do
+for id in fanout_1 fanout_10 fanout_100 fanout_floor_100 fanout_floor_paced_100 fanout_1000 fanout_floor_1000 fanout_floor_paced_1000 burst snapshot slow_consumer memory startup startup_all; do
 	grep -q "\"id\":\"$id\"" "$out/summary.json" || { echo "bench_smoke: row $id absent"; status=1; }
 done
 if [ -z "$vm" ]; then
