@@ -32,8 +32,8 @@ namespace {
     const double t0 = NowNs();
     for (uint64_t round = 0; NowNs() - t0 < seconds * 1e9; ++round) {
         if (changes_per_s > 0) {
-            /* Absolute ticks: a round that ran late is not made up by sleeping less
-             * later, it just starts at once. */
+            /* Absolute ticks: the pace holds over the run; a round due while the
+             * last one still ran starts at once. */
             const auto due =
                 static_cast<int64_t>(t0 + static_cast<double>(round) * 1e9 / changes_per_s);
             const timespec at{static_cast<time_t>(due / 1'000'000'000),
