@@ -202,10 +202,8 @@ struct Peer {
         };
 
         bool Integer(bool internal) {
-            if (depth_ == message_depth_ + 1 && in_error_ && key_ == Key::Code) {
-                message_.code = true;
+            if (depth_ == message_depth_ + 1 && in_error_ && key_ == Key::Code)
                 message_.internal = internal;
-            }
             return Value(Kind::Integer);
         }
 
@@ -219,7 +217,7 @@ struct Peer {
                 in_error_ = kind == Kind::Object;
             } else if (depth_ == message_depth_ + 1 && in_error_) {
                 if (key_ == Key::Message) message_.text = kind == Kind::String;
-                if (key_ == Key::Code && kind != Kind::Integer) message_.code = false;
+                if (key_ == Key::Code) message_.code = kind == Kind::Integer;
                 if (key_ == Key::Data) {
                     message_.data = kind == Kind::Object;
                     in_data_ = kind == Kind::Object;
