@@ -20,6 +20,9 @@ function row(id, metric, cond, result, target, verdict) {
 		(js == "" ? "" : ","), id, metric, cond, result, target, verdict)
 }
 function ok(c) { return c ? "met" : "MISSED" }
+function vs_floor(id, cond, cpu, fl) { # CPU per notification of the daemon against the floor
+	row(id, "  vs floor", cond, (has(fl) && fl + 0 > 0 && has(cpu)) ? sprintf("%.2f / %.2f us = %.2fx", cpu, fl, cpu / fl) : "", "<= 1.5x", (has(fl) && fl + 0 > 0 && has(cpu)) ? ok(cpu / fl <= 1.5) : "")
+}
 function has(x) { return x != "" }
 /^RESULT/ {
 	n++; T[n] = $2; L[n] = ""
@@ -71,9 +74,8 @@ END {
 		row("fanout_" cl, "fan-out", "host, " cl " subscribers", has(r) ? sprintf("%d notif/s, %.2f us CPU/notif", r, cpu) : "", ">= 300000/s", has(r) ? ok(r + 0 >= 300000) : "")
 		if (cl < 100) continue
 		fl = get("floor", "clients=" cl " paced=0", "cpu_us_per_notification"); lb = get("floor", "clients=" cl " paced=0", "line_bytes")
-		row("fanout_floor_" cl, "  vs floor", "CPU/notif, " cl " sockets, " lb " B lines", (has(fl) && fl + 0 > 0 && has(cpu)) ? sprintf("%.2f / %.2f us = %.2fx", cpu, fl, cpu / fl) : "", "<= 1.5x", (has(fl) && fl + 0 > 0 && has(cpu)) ? ok(cpu / fl <= 1.5) : "")
-		fl = get("floor", "clients=" cl " paced=1", "cpu_us_per_notification")
-		row("fanout_floor_paced_" cl, "  vs floor", "the same, at the daemon'"'"'s pace", (has(fl) && fl + 0 > 0 && has(cpu)) ? sprintf("%.2f / %.2f us = %.2fx", cpu, fl, cpu / fl) : "", "<= 1.5x", (has(fl) && fl + 0 > 0 && has(cpu)) ? ok(cpu / fl <= 1.5) : "")
+		vs_floor("fanout_floor_" cl, "CPU/notif, " cl " sockets, " lb " B lines", cpu, fl)
+		vs_floor("fanout_floor_paced_" cl, "the same, at the daemon'"'"'s pace", cpu, get("floor", "clients=" cl " paced=1", "cpu_us_per_notification"))
 	}
 	# burst
 	cv = get("burst", "", "converged"); ch = get("burst", "", "changes"); mpc = get("burst", "", "messages_per_change"); ws = get("burst", "", "write_s")
